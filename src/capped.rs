@@ -1,0 +1,198 @@
+//! Norm-capped score matching (Props 4 and 5, Corollary 1; THEORY.md §3). OU schedule, backward
+//! SDE started from `N(0, I)` and run to `t = T` with the capped score `−m̂k(τ) x`.
+//!
+//! The variance of coordinate `k` solves `dV/dt = 2 (1 − 2 m̂k(T − t)) V + 2`, `V(0) = 1`.
+//! Its closed form holds at every `t`, not only at `T`:
+//! - while the cap does not bind, `Vs(t) = a² + b² σ̂²` (at `τ = T − t`) solves the equation, and
+//!   the homogeneous solution is `Vs(t)² e^{−2t}`, so `V = Vs + K Vs² e^{−2t}` with `K` from `V(0) = 1`
+//!   (at `t = T` this is THEORY.md's never-binding formula);
+//! - once `m̂ = C` (from backward time `t'` on, when `σ̂² < 1/C`), the equation has constant
+//!   coefficients: `V = V* + (V(t') − V*) e^{−2(2C − 1)(t − t')}` with `V* = 1/(2C − 1)`.
+
+use crate::curves::{argmin, backward_times, reconstruction_errors, squared_std_gap, CurveTable, DiagonalProblem};
+use crate::input::{self, InputError};
+use crate::ode::dormand_prince;
+use crate::schedule::Schedule;
+
+/// A validated capped-score problem: the diagonal problem (OU schedule) and the cap `C > 1`.
+#[derive(Clone, Debug)]
+pub struct CappedProblem {
+    pub base: DiagonalProblem,
+    pub cap: f64,
+}
+
+impl CappedProblem {
+    pub fn new(variances: Vec<f64>, estimated: Option<Vec<f64>>, cap: f64, final_time: f64) -> Result<Self, InputError> {
+        let base = DiagonalProblem::new(variances, estimated, Schedule::OrnsteinUhlenbeck, final_time)?;
+        input::check_cap(cap)?;
+        Ok(CappedProblem { base, cap })
+    }
+
+    pub fn coordinate(&self, k: usize) -> CappedVariance {
+        CappedVariance::new(self.base.estimated[k], self.cap, self.base.final_time)
+    }
+}
+
+/// Prop 4: the empirical minimiser of capped score matching, `m̂ = min(C, 1/(a² + b² σ̂²))` (OU).
+pub fn capped_coefficient(cap: f64, tau: f64, sigma_hat2: f64) -> f64 {
+    let ou = Schedule::OrnsteinUhlenbeck;
+    cap.min(1.0 / (ou.a2(tau) + ou.b2(tau) * sigma_hat2))
+}
+
+/// The closed-form variance of one latent coordinate under the capped score.
+#[derive(Clone, Copy, Debug)]
+pub struct CappedVariance {
+    sigma_hat2: f64,
+    cap: f64,
+    final_time: f64,
+    /// `K` of the uncapped phase.
+    uncapped_constant: f64,
+    /// Backward time `t'` from which the cap binds (`T` when it never does).
+    pub cap_start: f64,
+    variance_at_cap_start: f64,
+}
+
+impl CappedVariance {
+    pub fn new(sigma_hat2: f64, cap: f64, final_time: f64) -> CappedVariance {
+        let q = 1.0 - sigma_hat2;
+        let start_variance = marginal_variance(sigma_hat2, final_time);
+        let uncapped_constant = q * (-2.0 * final_time).exp() / (start_variance * start_variance);
+        // 1/(a² + b²σ̂²) ≥ C ⟺ 1 − q e^{−2τ} ≤ 1/C ⟺ τ ≤ ½ log(q C / (C − 1)), possible iff σ̂² < 1/C.
+        let cap_start = if sigma_hat2 < 1.0 / cap {
+            (final_time - 0.5 * (q * cap / (cap - 1.0)).ln()).max(0.0)
+        } else {
+            final_time
+        };
+        let mut v = CappedVariance {
+            sigma_hat2,
+            cap,
+            final_time,
+            uncapped_constant,
+            cap_start,
+            variance_at_cap_start: 1.0,
+        };
+        v.variance_at_cap_start = v.uncapped(cap_start);
+        v
+    }
+
+    fn uncapped(&self, t: f64) -> f64 {
+        let stationary = marginal_variance(self.sigma_hat2, self.final_time - t);
+        stationary + self.uncapped_constant * stationary * stationary * (-2.0 * t).exp()
+    }
+
+    /// `V(t)` for backward time `t ∈ [0, T]`.
+    pub fn at(&self, t: f64) -> f64 {
+        if t <= self.cap_start {
+            self.uncapped(t)
+        } else {
+            let rate = 2.0 * self.cap - 1.0;
+            let fixed_point = 1.0 / rate;
+            fixed_point + (self.variance_at_cap_start - fixed_point) * (-2.0 * rate * (t - self.cap_start)).exp()
+        }
+    }
+
+    /// `V(t)` by integrating the variance ODE numerically (split at the cap's kink), independent of
+    /// the closed form.
+    pub fn integrate(&self, t: f64, tolerance: f64) -> f64 {
+        let rhs = |s: f64, v: f64| {
+            let m = capped_coefficient(self.cap, self.final_time - s, self.sigma_hat2);
+            2.0 * (1.0 - 2.0 * m) * v + 2.0
+        };
+        let kink = self.cap_start.min(t);
+        let at_kink = if kink > 0.0 { dormand_prince(rhs, 0.0, 1.0, kink, tolerance) } else { 1.0 };
+        if t > kink { dormand_prince(rhs, kink, at_kink, t, tolerance) } else { at_kink }
+    }
+}
+
+/// `a² + b² σ̂²` of OU at forward time `τ`, without cancellation for small `τ`.
+fn marginal_variance(sigma_hat2: f64, tau: f64) -> f64 {
+    let ou = Schedule::OrnsteinUhlenbeck;
+    ou.a2(tau) + ou.b2(tau) * sigma_hat2
+}
+
+/// Prop 5's results for a capped problem.
+#[derive(Clone, Debug)]
+pub struct CappedOutcome {
+    /// `V_T` of every coordinate.
+    pub end_variances: Vec<f64>,
+    /// `dF²(d)` at `t = T` for `d = 1..D`.
+    pub fd2_by_dim: Vec<f64>,
+    /// The minimiser of `fd2_by_dim` (1-based, smallest on ties).
+    pub d_min: usize,
+    /// Prop 5's bracket `[d1, d2]` (1-based).
+    pub d1: usize,
+    pub d2: usize,
+}
+
+pub fn capped_outcome(problem: &CappedProblem) -> CappedOutcome {
+    let base = &problem.base;
+    let dimension = base.dimension();
+    let end_variances: Vec<f64> =
+        (0..dimension).map(|k| problem.coordinate(k).at(base.final_time)).collect();
+    let reconstruction = reconstruction_errors(&base.variances);
+    let mut latent = 0.0;
+    let fd2_by_dim: Vec<f64> = (0..dimension)
+        .map(|k| {
+            let (v, sigma2) = (end_variances[k], base.variances[k]);
+            latent += squared_std_gap(v, v - sigma2, sigma2.sqrt());
+            latent + reconstruction[k]
+        })
+        .collect();
+    let d_min = argmin(&fd2_by_dim) + 1;
+    let cap = problem.cap;
+    let d1 = (1..=dimension).filter(|&k| 1.0 / cap <= base.estimated[k - 1]).max().unwrap_or(1);
+    let d2 = (1..=dimension)
+        .find(|&k| 1.0 / (2.0 * cap - 1.0) >= 4.0 * base.variances[k - 1])
+        .unwrap_or(dimension);
+    CappedOutcome { end_variances, fd2_by_dim, d_min, d1, d2 }
+}
+
+/// `V_k(t_i)` for every coordinate (rows) and backward time (columns), row-major.
+pub fn capped_variances(problem: &CappedProblem, points: usize) -> Vec<f64> {
+    let times = backward_times(problem.base.final_time, points);
+    (0..problem.base.dimension())
+        .flat_map(|k| {
+            let coordinate = problem.coordinate(k);
+            times.iter().map(move |&t| coordinate.at(t))
+        })
+        .collect()
+}
+
+/// The curves `dF²(t, d)` of the capped sampler, from the variance table of [`capped_variances`].
+pub fn capped_curves(problem: &CappedProblem, variances_table: &[f64], points: usize) -> CurveTable {
+    let variances = &problem.base.variances;
+    CurveTable::from_coordinate_errors(variances, points, |k, row| {
+        let (sigma2, table_row) = (variances[k], &variances_table[k * points..(k + 1) * points]);
+        for (error, &v) in row.iter_mut().zip(table_row) {
+            *error = squared_std_gap(v, v - sigma2, sigma2.sqrt());
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn prop4_coefficient_is_the_capped_inverse_variance() {
+        assert_eq!(capped_coefficient(2.0, 0.0, 0.1), 2.0);
+        let tau: f64 = 0.7;
+        let expected = 1.0 / (1.0 - (-2.0 * tau).exp() * (1.0 - 0.1));
+        assert!((capped_coefficient(100.0, tau, 0.1) - expected).abs() < 1e-15);
+    }
+
+    #[test]
+    fn uncapped_end_variance_is_theorys_formula() {
+        // The cap binds only where σ̂² < 1/C: C = 4 never binds for σ̂² = 0.3: THEORY.md's never-binding closed form.
+        let (sigma_hat2, final_time) = (0.3f64, 2.0f64);
+        let q = 1.0 - sigma_hat2;
+        let (e2, e4) = ((-2.0 * final_time).exp(), (-4.0 * final_time).exp());
+        let expected = sigma_hat2 * (1.0 - 2.0 * q * e2 + q * e4) / (1.0 - 2.0 * q * e2 + q * q * e4);
+        let v = CappedVariance::new(sigma_hat2, 4.0, final_time);
+        assert_eq!(v.cap_start, final_time);
+        assert!((v.at(final_time) - expected).abs() < 1e-15);
+        assert!((v.at(0.0) - 1.0).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,346 @@
+//! The stopping-time curve of the diagonal case and what the paper proves about it
+//! (THEORY.md §2–3: Props 1, 2 and 3).
+//!
+//! `dF²(t, d) = Σ_{k>d} σk² + Σ_{k≤d} (sqrt(a² + b² σ̂k²) − σk)²` with `a, b` at forward time
+//! `τ = T − t`. All `d` share the terms `k ≤ d`, so a whole table of curves is one pass over `k`
+//! with a running prefix sum and a suffix sum of the variances: `O(D)` per time point.
+
+use crate::input::{self, InputError};
+use crate::roots::illinois;
+use crate::schedule::Schedule;
+
+/// A validated diagonal problem: data variances `σk²`, the variances `σ̂k²` the score was fitted
+/// on (equal to `σk²` for the exact score), the schedule and the final time `T`.
+#[derive(Clone, Debug)]
+pub struct DiagonalProblem {
+    pub variances: Vec<f64>,
+    pub estimated: Vec<f64>,
+    pub schedule: Schedule,
+    pub final_time: f64,
+}
+
+impl DiagonalProblem {
+    /// `estimated = None` means the exact score (`σ̂ = σ`).
+    pub fn new(
+        variances: Vec<f64>,
+        estimated: Option<Vec<f64>>,
+        schedule: Schedule,
+        final_time: f64,
+    ) -> Result<Self, InputError> {
+        input::check_variances("variances", &variances)?;
+        if let Some(estimated) = &estimated {
+            input::check_estimated_variances(estimated, variances.len())?;
+        }
+        input::check_final_time(final_time, &schedule)?;
+        let estimated = estimated.unwrap_or_else(|| variances.clone());
+        Ok(DiagonalProblem { variances, estimated, schedule, final_time })
+    }
+
+    pub fn dimension(&self) -> usize {
+        self.variances.len()
+    }
+
+    /// The same problem with the exact score.
+    pub fn with_exact_score(&self) -> DiagonalProblem {
+        DiagonalProblem { estimated: self.variances.clone(), ..self.clone() }
+    }
+
+    pub fn uses_exact_score(&self) -> bool {
+        self.estimated == self.variances
+    }
+}
+
+/// `points` backward times from `0` to `T`, both included exactly.
+pub fn backward_times(final_time: f64, points: usize) -> Vec<f64> {
+    let last = (points - 1) as f64;
+    (0..points).map(|i| if i + 1 == points { final_time } else { final_time * i as f64 / last }).collect()
+}
+
+/// `(sqrt(v) − σ)²` given `v`, `v − σ²` (computed by the caller without cancellation) and `σ ≥ 0`.
+/// Written as `(v − σ²)² / (sqrt(v) + σ)²` so that it stays accurate when `sqrt(v) ≈ σ`.
+pub fn squared_std_gap(v: f64, v_minus_sigma2: f64, sigma: f64) -> f64 {
+    let denominator = v.sqrt() + sigma;
+    if denominator == 0.0 { 0.0 } else { (v_minus_sigma2 / denominator).powi(2) }
+}
+
+/// One coordinate's diffusion error `(sqrt(a² + b² σ̂²) − σ)²` at forward time `τ`.
+pub fn latent_error(schedule: &Schedule, tau: f64, sigma2: f64, sigma_hat2: f64) -> f64 {
+    let (a2, one_minus_b2) = (schedule.a2(tau), schedule.one_minus_b2(tau));
+    latent_error_from(a2, one_minus_b2, sigma2, sigma_hat2)
+}
+
+fn latent_error_from(a2: f64, one_minus_b2: f64, sigma2: f64, sigma_hat2: f64) -> f64 {
+    // v − σ² = a² − (1 − b²) σ̂² + (σ̂² − σ²): no cancellation between b²σ̂² and σ² near τ = 0.
+    let v = a2 + (1.0 - one_minus_b2) * sigma_hat2;
+    squared_std_gap(v, a2 - one_minus_b2 * sigma_hat2 + (sigma_hat2 - sigma2), sigma2.sqrt())
+}
+
+/// `R_d = Σ_{k>d} σk²` for `d = 1..D`: the linear autoencoder's reconstruction error.
+pub fn reconstruction_errors(variances: &[f64]) -> Vec<f64> {
+    let mut errors = vec![0.0; variances.len()];
+    for d in (1..variances.len()).rev() {
+        errors[d - 1] = errors[d] + variances[d];
+    }
+    errors
+}
+
+/// `dF²` for every latent dimension `d` (rows) at every time point (columns), and the best `d`
+/// at each time point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveTable {
+    pub points: usize,
+    /// Row-major: `values[(d − 1) * points + i]`.
+    pub values: Vec<f64>,
+    /// `best_dim[i]`: the `d` (1-based) of least `dF²` at time point `i`; the smallest on ties.
+    pub best_dim: Vec<u32>,
+}
+
+impl CurveTable {
+    /// The curve of latent dimension `d` (1-based).
+    pub fn row(&self, d: usize) -> &[f64] {
+        &self.values[(d - 1) * self.points..d * self.points]
+    }
+
+    pub fn dimension(&self) -> usize {
+        self.values.len() / self.points
+    }
+
+    /// Builds the table from the per-coordinate errors: `fill_errors(k, row)` writes coordinate
+    /// `k`'s (0-based) error `(std of the generated law − σk)²` at every time point into `row`.
+    pub fn from_coordinate_errors(
+        variances: &[f64],
+        points: usize,
+        mut fill_errors: impl FnMut(usize, &mut [f64]),
+    ) -> CurveTable {
+        let reconstruction = reconstruction_errors(variances);
+        let mut values = vec![0.0; variances.len() * points];
+        let mut prefix = vec![0.0; points];
+        let mut errors = vec![0.0; points];
+        let mut best_value = vec![f64::INFINITY; points];
+        let mut best_dim = vec![1u32; points];
+        for (k, out) in values.chunks_exact_mut(points).enumerate() {
+            fill_errors(k, &mut errors);
+            for i in 0..points {
+                prefix[i] += errors[i];
+                out[i] = reconstruction[k] + prefix[i];
+                if out[i] < best_value[i] {
+                    best_value[i] = out[i];
+                    best_dim[i] = k as u32 + 1;
+                }
+            }
+        }
+        CurveTable { points, values, best_dim }
+    }
+}
+
+/// Forward time `τ_i = T − t_i` of each backward time.
+fn forward_times(final_time: f64, backward: &[f64]) -> Vec<f64> {
+    backward.iter().map(|t| (final_time - t).max(0.0)).collect()
+}
+
+/// The table of `dF²(t_i, d)` for the problem's score, on `points` backward times from 0 to T.
+pub fn stopping_curves(problem: &DiagonalProblem, points: usize) -> CurveTable {
+    let taus = forward_times(problem.final_time, &backward_times(problem.final_time, points));
+    let a2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.a2(tau)).collect();
+    let one_minus_b2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.one_minus_b2(tau)).collect();
+    CurveTable::from_coordinate_errors(&problem.variances, points, |k, row| {
+        let (sigma2, sigma_hat2) = (problem.variances[k], problem.estimated[k]);
+        for i in 0..points {
+            row[i] = latent_error_from(a2[i], one_minus_b2[i], sigma2, sigma_hat2);
+        }
+    })
+}
+
+/// `dF²(t, d)` at one backward time, straight from the definition (`O(D)`).
+pub fn stopping_distance(problem: &DiagonalProblem, t: f64, d: usize) -> f64 {
+    let tau = (problem.final_time - t).max(0.0);
+    let latent: f64 = (0..d)
+        .map(|k| latent_error(&problem.schedule, tau, problem.variances[k], problem.estimated[k]))
+        .sum();
+    latent + problem.variances[d..].iter().sum::<f64>()
+}
+
+/// `LogSNR(t) = log(b²/a²)` at forward time `T − t` for each backward time.
+pub fn log_snr(schedule: &Schedule, final_time: f64, backward: &[f64]) -> Vec<f64> {
+    forward_times(final_time, backward).iter().map(|&tau| schedule.log_snr(tau)).collect()
+}
+
+/// Prop 1's term `(1 − σk/σ̂k)(1 − σ̂k²)`, with its limits at `σ̂k = 0`: the slope of the
+/// coordinate's error as `a² → 0` is `+1` when `σk = 0` too, `−∞` when `σk > 0`.
+fn prop1_term(sigma2: f64, sigma_hat2: f64) -> f64 {
+    if sigma_hat2 == 0.0 {
+        if sigma2 == 0.0 { 1.0 } else { f64::NEG_INFINITY }
+    } else {
+        (1.0 - (sigma2 / sigma_hat2).sqrt()) * (1.0 - sigma_hat2)
+    }
+}
+
+/// Prop 1's sums `Σ_{k≤d} (1 − σk/σ̂k)(1 − σ̂k²)` for `d = 1..D`. For a variance-preserving
+/// schedule the curve of `d` is non-increasing in `t` iff its sum is `≥ 0`.
+pub fn prop1_sums(problem: &DiagonalProblem) -> Vec<f64> {
+    let mut total = 0.0;
+    problem
+        .variances
+        .iter()
+        .zip(&problem.estimated)
+        .map(|(&sigma2, &sigma_hat2)| {
+            total += prop1_term(sigma2, sigma_hat2);
+            total
+        })
+        .collect()
+}
+
+/// The backward time `t_d` from which adding coordinate `d` (1-based, `d ≥ 2`) lowers `dF²`,
+/// with the plug-in variance `σ̂d²` (pass `σd²` for the exact score). Coordinate `d` helps at
+/// forward time `τ` iff `a²_τ + b²_τ σ̂d² ≤ 4σd²`.
+pub fn switch_time(schedule: &Schedule, final_time: f64, sigma2: f64, sigma_hat2: f64) -> f64 {
+    let helps_until = if schedule.is_variance_preserving() {
+        // Prop 2: a² (1 − σ̂²) ≤ 4σ² − σ̂², a zero or negative denominator meaning +∞.
+        let denominator = 1.0 - sigma_hat2;
+        let threshold = if denominator > 0.0 { (4.0 * sigma2 - sigma_hat2) / denominator } else { f64::INFINITY };
+        schedule.extended_inverse_a2(threshold, final_time)
+    } else {
+        // Rectified flow: τ² + (1 − τ)² σ̂² ≤ 4σ² is a convex quadratic in τ; the coordinate helps
+        // up to its larger root (none: it never helps).
+        let discriminant = 4.0 * sigma2 * (1.0 + sigma_hat2) - sigma_hat2;
+        if discriminant < 0.0 {
+            0.0
+        } else {
+            ((sigma_hat2 + discriminant.sqrt()) / (1.0 + sigma_hat2)).clamp(0.0, final_time)
+        }
+    };
+    final_time - helps_until
+}
+
+/// Prop 2's switch times `t_1 = 0, t_2, …, t_D, t_{D+1} = T` for the problem's score.
+pub fn switch_times(problem: &DiagonalProblem) -> Vec<f64> {
+    let dimension = problem.dimension();
+    let mut times = Vec::with_capacity(dimension + 1);
+    times.push(0.0);
+    for d in 2..=dimension {
+        times.push(switch_time(&problem.schedule, problem.final_time, problem.variances[d - 1], problem.estimated[d - 1]));
+    }
+    times.push(problem.final_time);
+    times
+}
+
+/// `d/dτ` of the latent error `Σ_{k≤d} (sqrt(a² + b²σ̂k²) − σk)²`, up to a positive factor 1/2:
+/// `Σ_{k≤d} (1 − σk/hk)(a²' + b²' σ̂k²)`, `hk = sqrt(a² + b²σ̂k²)`.
+/// For a variance-preserving schedule this is `a²'` times Prop 3's equation.
+pub fn latent_error_slope(problem: &DiagonalProblem, d: usize, tau: f64) -> f64 {
+    let schedule = &problem.schedule;
+    let (a2, b2, a2_rate, b2_rate) = (schedule.a2(tau), schedule.b2(tau), schedule.a2_rate(tau), schedule.b2_rate(tau));
+    (0..d)
+        .map(|k| {
+            let (sigma2, sigma_hat2) = (problem.variances[k], problem.estimated[k]);
+            let h = (a2 + b2 * sigma_hat2).sqrt();
+            let pull = if h == 0.0 {
+                if sigma2 == 0.0 { 1.0 } else { f64::NEG_INFINITY }
+            } else {
+                1.0 - sigma2.sqrt() / h
+            };
+            pull * (a2_rate + b2_rate * sigma_hat2)
+        })
+        .sum()
+}
+
+/// What stopping early does for one latent dimension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoppingVerdict {
+    /// `t ↦ dF²(t, d)` is non-increasing: running to `T` is optimal.
+    pub monotone: bool,
+    /// The backward time of least `dF²` (`T` when monotone).
+    pub optimal_stop: f64,
+}
+
+/// The optimal stopping time of every `d`, using a table of curves on a grid to bracket it.
+///
+/// Variance-preserving schedules: Prop 1's sum decides monotonicity exactly; otherwise the minimum
+/// is the unique root of the slope (Prop 3), refined from the grid's bracket to machine precision.
+/// Rectified flow has no such convexity (its marginal variance dips below `σ²` on the way), so
+/// monotonicity is read off the grid and the grid's global minimum is refined the same way.
+pub fn stopping_verdicts(problem: &DiagonalProblem, table: &CurveTable) -> Vec<StoppingVerdict> {
+    let final_time = problem.final_time;
+    let times = backward_times(final_time, table.points);
+    let sums = prop1_sums(problem);
+    (1..=problem.dimension())
+        .map(|d| {
+            let row = table.row(d);
+            let monotone = if problem.schedule.is_variance_preserving() {
+                sums[d - 1] >= 0.0
+            } else {
+                let scale = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                row.windows(2).all(|w| w[1] <= w[0] + 1e-12 * scale)
+            };
+            if monotone {
+                return StoppingVerdict { monotone, optimal_stop: final_time };
+            }
+            let best = argmin(row);
+            // Forward-time bracket around the grid minimum.
+            let tau_low = final_time - times[(best + 1).min(table.points - 1)];
+            let tau_high = final_time - times[best.saturating_sub(1)];
+            let tau = refine_minimum(problem, d, tau_low, tau_high);
+            StoppingVerdict { monotone, optimal_stop: final_time - tau }
+        })
+        .collect()
+}
+
+/// The forward time of least latent error in `[low, high]` from the sign of the slope, or the
+/// better end when the slope does not change sign there.
+fn refine_minimum(problem: &DiagonalProblem, d: usize, low: f64, high: f64) -> f64 {
+    let slope = |tau: f64| latent_error_slope(problem, d, tau);
+    let (slope_low, slope_high) = (slope(low), slope(high));
+    if slope_low < 0.0 && slope_high > 0.0 {
+        illinois(slope, low, high, 1e-15 * (1.0 + high))
+    } else if slope_low >= 0.0 {
+        low
+    } else {
+        high
+    }
+}
+
+/// Index of the first minimum of a non-empty slice.
+pub fn argmin(values: &[f64]) -> usize {
+    values.iter().enumerate().fold(0, |best, (i, &v)| if v < values[best] { i } else { best })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn problem(variances: &[f64], estimated: Option<&[f64]>) -> DiagonalProblem {
+        DiagonalProblem::new(variances.to_vec(), estimated.map(<[f64]>::to_vec), Schedule::OrnsteinUhlenbeck, 2.0)
+            .unwrap()
+    }
+
+    #[test]
+    fn table_matches_the_definition() {
+        let p = problem(&[1.0, 0.5, 0.2, 0.0], Some(&[1.1, 0.4, 0.25, 0.01]));
+        let table = stopping_curves(&p, 33);
+        let times = backward_times(2.0, 33);
+        for d in 1..=4 {
+            for (i, &t) in times.iter().enumerate() {
+                let direct = stopping_distance(&p, t, d);
+                assert!((table.row(d)[i] - direct).abs() < 1e-13 * (1.0 + direct), "d={d} t={t}");
+            }
+        }
+    }
+
+    #[test]
+    fn exact_score_ends_at_the_reconstruction_error() {
+        let p = problem(&[1.0, 0.36, 0.1], None);
+        let table = stopping_curves(&p, 9);
+        for d in 1..=3 {
+            assert_eq!(*table.row(d).last().unwrap(), reconstruction_errors(&p.variances)[d - 1]);
+        }
+        assert_eq!(reconstruction_errors(&[3.0, 2.0, 1.0]), vec![3.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn backward_times_include_both_ends() {
+        let t = backward_times(2.0, 5);
+        assert_eq!(t, vec![0.0, 0.5, 1.0, 1.5, 2.0]);
+    }
+}

@@ -1,0 +1,154 @@
+//! Validation of user input. Every check names the offending field so that the page can show the
+//! message next to the right control; nothing downstream sees a NaN, an infinity or a negative
+//! variance.
+
+use std::fmt;
+
+use crate::schedule::Schedule;
+
+/// Largest latent/data dimension `D` accepted.
+pub const MAX_DIMENSION: usize = 4096;
+/// Largest number of time points of a curve.
+pub const MAX_POINTS: usize = 16384;
+/// Largest `D × points` (one curve table of this many `f64` is 32 MiB).
+pub const MAX_CURVE_VALUES: usize = 1 << 22;
+/// Largest `n × D` drawn by the variance estimator (about a second of work in a browser).
+pub const MAX_SAMPLED_VALUES: usize = 50_000_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputError {
+    /// The field as the JS API spells it, with an index for list entries: `variances[3]`.
+    pub field: String,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError { field: field.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A list of variances: non-empty, at most [`MAX_DIMENSION`] entries, each finite and `≥ 0`.
+pub fn check_variances(field: &str, values: &[f64]) -> Result<(), InputError> {
+    if values.is_empty() {
+        return Err(InputError::new(field, "must hold at least one variance"));
+    }
+    if values.len() > MAX_DIMENSION {
+        return Err(InputError::new(
+            field,
+            format!("holds {} variances; at most {MAX_DIMENSION} are supported", values.len()),
+        ));
+    }
+    for (k, &v) in values.iter().enumerate() {
+        if !v.is_finite() {
+            return Err(InputError::new(format!("{field}[{k}]"), format!("must be a finite number, got {v}")));
+        }
+        if v < 0.0 {
+            return Err(InputError::new(format!("{field}[{k}]"), format!("a variance cannot be negative, got {v}")));
+        }
+    }
+    Ok(())
+}
+
+/// Estimated variances must be valid variances of the same dimension as the data's.
+pub fn check_estimated_variances(values: &[f64], dimension: usize) -> Result<(), InputError> {
+    check_variances("estimatedVariances", values)?;
+    if values.len() != dimension {
+        return Err(InputError::new(
+            "estimatedVariances",
+            format!("holds {} entries but variances holds {dimension}", values.len()),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_final_time(final_time: f64, schedule: &Schedule) -> Result<(), InputError> {
+    if !(final_time.is_finite() && final_time > 0.0) {
+        return Err(InputError::new("T", format!("must be a finite number above 0, got {final_time}")));
+    }
+    if final_time > schedule.horizon() {
+        return Err(InputError::new(
+            "T",
+            format!("the {} schedule is defined up to T = {}, got {final_time}", schedule.name(), schedule.horizon()),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_points(points: usize, dimension: usize) -> Result<(), InputError> {
+    if points < 2 {
+        return Err(InputError::new("points", format!("must be at least 2, got {points}")));
+    }
+    if points > MAX_POINTS {
+        return Err(InputError::new("points", format!("at most {MAX_POINTS} are supported, got {points}")));
+    }
+    if points.saturating_mul(dimension) > MAX_CURVE_VALUES {
+        return Err(InputError::new(
+            "points",
+            format!("{points} points × {dimension} dimensions exceeds the limit of {MAX_CURVE_VALUES} curve values"),
+        ));
+    }
+    Ok(())
+}
+
+/// Prop 4 needs a cap `C > 1`.
+pub fn check_cap(cap: f64) -> Result<(), InputError> {
+    if !(cap.is_finite() && cap > 1.0) {
+        return Err(InputError::new("C", format!("the cap must be a finite number above 1, got {cap}")));
+    }
+    Ok(())
+}
+
+pub fn check_sample_size(n: usize, dimension: usize) -> Result<(), InputError> {
+    if n == 0 {
+        return Err(InputError::new("n", "needs at least one sample"));
+    }
+    if n.saturating_mul(dimension) > MAX_SAMPLED_VALUES {
+        return Err(InputError::new(
+            "n",
+            format!("{n} samples × {dimension} dimensions exceeds the limit of {MAX_SAMPLED_VALUES} draws"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn variance_errors_name_the_entry() {
+        assert_eq!(check_variances("variances", &[1.0, -1.0]).unwrap_err().field, "variances[1]");
+        assert_eq!(check_variances("variances", &[f64::NAN]).unwrap_err().field, "variances[0]");
+        assert_eq!(check_variances("variances", &[f64::INFINITY]).unwrap_err().field, "variances[0]");
+        assert_eq!(check_variances("variances", &[]).unwrap_err().field, "variances");
+        assert!(check_variances("variances", &vec![1.0; MAX_DIMENSION + 1]).is_err());
+        assert!(check_variances("variances", &[0.0, 1.0]).is_ok());
+    }
+
+    #[test]
+    fn scalar_checks_reject_out_of_range_values() {
+        let ou = Schedule::OrnsteinUhlenbeck;
+        assert!(check_final_time(0.0, &ou).is_err());
+        assert!(check_final_time(f64::NAN, &ou).is_err());
+        assert!(check_final_time(2.0, &ou).is_ok());
+        assert!(check_final_time(1.5, &Schedule::RectifiedFlow).is_err());
+        assert!(check_points(1, 3).is_err());
+        assert!(check_points(2, 3).is_ok());
+        assert!(check_points(MAX_POINTS, MAX_DIMENSION).is_err());
+        assert!(check_cap(1.0).is_err());
+        assert!(check_cap(1.5).is_ok());
+        assert!(check_sample_size(0, 3).is_err());
+        assert!(check_estimated_variances(&[1.0], 2).is_err());
+    }
+}

@@ -1,0 +1,248 @@
+//! Noise schedules of the forward process `X_τ = b_τ X0 + a_τ ε` (THEORY.md §1 and §4).
+//!
+//! Times here are *forward* times `τ`; the explorer's backward time is `t = T − τ`.
+//! Every schedule returns `a²`, `b²` and `1 − b²` separately: near the data (`τ → 0`) the
+//! stopping-time curve is a difference of nearly equal numbers, and computing `1 − b²` with
+//! `expm1` (or the equivalent identity) keeps it accurate to the last digits.
+
+use std::f64::consts::FRAC_PI_2;
+
+/// Default offset of the cosine schedule (the usual improved-DDPM choice).
+pub const COSINE_OFFSET: f64 = 0.008;
+/// Default bounds of the VP-linear schedule's `β` on `[0, 1]`.
+pub const VP_BETA_MIN: f64 = 0.1;
+pub const VP_BETA_MAX: f64 = 20.0;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Schedule {
+    /// Ornstein–Uhlenbeck, `w ≡ 1`: `a² = 1 − e^{−2τ}`, `b = e^{−τ}`. The paper's default.
+    OrnsteinUhlenbeck,
+    /// Variance preserving with `w² = β/2`, `β(s) = β_min + s (β_max − β_min)` on `[0, 1]`.
+    VpLinear { beta_min: f64, beta_max: f64 },
+    /// Cosine: `b_τ = cos(π/2 (τ + s)/(1 + s)) / cos(π/2 s/(1 + s))`, `a² = 1 − b²` on `[0, 1]`.
+    Cosine { offset: f64 },
+    /// Rectified flow: `a = τ`, `b = 1 − τ` on `[0, 1]` (not variance preserving).
+    RectifiedFlow,
+}
+
+/// The names accepted by [`Schedule::from_name`], as the JS API spells them.
+pub const SCHEDULE_NAMES: [&str; 4] = ["ou", "vp-linear", "cosine", "rectified-flow"];
+
+impl Schedule {
+    pub fn from_name(name: &str) -> Option<Schedule> {
+        match name {
+            "ou" => Some(Schedule::OrnsteinUhlenbeck),
+            "vp-linear" => Some(Schedule::VpLinear { beta_min: VP_BETA_MIN, beta_max: VP_BETA_MAX }),
+            "cosine" => Some(Schedule::Cosine { offset: COSINE_OFFSET }),
+            "rectified-flow" => Some(Schedule::RectifiedFlow),
+            _ => None,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Schedule::OrnsteinUhlenbeck => "ou",
+            Schedule::VpLinear { .. } => "vp-linear",
+            Schedule::Cosine { .. } => "cosine",
+            Schedule::RectifiedFlow => "rectified-flow",
+        }
+    }
+
+    /// The largest final time `T` the schedule is defined up to.
+    pub fn horizon(&self) -> f64 {
+        match self {
+            Schedule::OrnsteinUhlenbeck => f64::INFINITY,
+            _ => 1.0,
+        }
+    }
+
+    /// The final time used when the caller gives none: the paper's `T = 2` for OU, the whole
+    /// interval `[0, 1]` for the others.
+    pub fn default_final_time(&self) -> f64 {
+        match self {
+            Schedule::OrnsteinUhlenbeck => 2.0,
+            _ => 1.0,
+        }
+    }
+
+    /// `a² + b² = 1` for every `τ` (Prop 1's convexity argument and eq. (8) rely on it).
+    pub fn is_variance_preserving(&self) -> bool {
+        !matches!(self, Schedule::RectifiedFlow)
+    }
+
+    pub fn a2(&self, tau: f64) -> f64 {
+        match self {
+            Schedule::RectifiedFlow => tau * tau,
+            _ => self.one_minus_b2(tau),
+        }
+    }
+
+    pub fn b2(&self, tau: f64) -> f64 {
+        match *self {
+            Schedule::OrnsteinUhlenbeck => (-2.0 * tau).exp(),
+            Schedule::VpLinear { beta_min, beta_max } => (-integrated_beta(beta_min, beta_max, tau)).exp(),
+            Schedule::Cosine { offset } => {
+                let ratio = cosine_phase(offset, tau).cos() / cosine_phase(offset, 0.0).cos();
+                ratio * ratio
+            }
+            Schedule::RectifiedFlow => (1.0 - tau) * (1.0 - tau),
+        }
+    }
+
+    /// `1 − b²_τ`, accurate for small `τ`.
+    pub fn one_minus_b2(&self, tau: f64) -> f64 {
+        match *self {
+            Schedule::OrnsteinUhlenbeck => -(-2.0 * tau).exp_m1(),
+            Schedule::VpLinear { beta_min, beta_max } => -(-integrated_beta(beta_min, beta_max, tau)).exp_m1(),
+            Schedule::Cosine { offset } => {
+                // cos²u0 − cos²u = sin(u + u0) sin(u − u0), divided by cos²u0.
+                let (u0, u) = (cosine_phase(offset, 0.0), cosine_phase(offset, tau));
+                (u + u0).sin() * (u - u0).sin() / (u0.cos() * u0.cos())
+            }
+            Schedule::RectifiedFlow => tau * (2.0 - tau),
+        }
+    }
+
+    /// `d a²/dτ`.
+    pub fn a2_rate(&self, tau: f64) -> f64 {
+        match self {
+            Schedule::RectifiedFlow => 2.0 * tau,
+            _ => -self.b2_rate(tau),
+        }
+    }
+
+    /// `d b²/dτ`.
+    pub fn b2_rate(&self, tau: f64) -> f64 {
+        match *self {
+            Schedule::OrnsteinUhlenbeck => -2.0 * (-2.0 * tau).exp(),
+            Schedule::VpLinear { beta_min, beta_max } => -vp_beta(beta_min, beta_max, tau) * self.b2(tau),
+            Schedule::Cosine { offset } => {
+                let (u0, u) = (cosine_phase(offset, 0.0), cosine_phase(offset, tau));
+                let du = FRAC_PI_2 / (1.0 + offset);
+                -2.0 * u.cos() * u.sin() * du / (u0.cos() * u0.cos())
+            }
+            Schedule::RectifiedFlow => -2.0 * (1.0 - tau),
+        }
+    }
+
+    /// The inverse of `τ ↦ a²_τ` on `[0, a²(horizon)]` (each `a²` here is increasing).
+    fn inverse_a2(&self, x: f64) -> f64 {
+        match *self {
+            Schedule::OrnsteinUhlenbeck => -0.5 * (-x).ln_1p(),
+            Schedule::VpLinear { beta_min, beta_max } => {
+                // Solve β_min τ + (β_max − β_min) τ²/2 = −log(1 − x) in the cancellation-free form.
+                let integral = -(-x).ln_1p();
+                2.0 * integral / (beta_min + (beta_min * beta_min + 2.0 * (beta_max - beta_min) * integral).sqrt())
+            }
+            Schedule::Cosine { offset } => {
+                let u = ((1.0 - x).sqrt() * cosine_phase(offset, 0.0).cos()).acos();
+                u * (1.0 + offset) / FRAC_PI_2 - offset
+            }
+            Schedule::RectifiedFlow => x.sqrt(),
+        }
+    }
+
+    /// The extended inverse `ā⁻²` of eq. (8) for final time `T`: `0` below `0`, `T` above `a²_T`
+    /// (including `+∞` and NaN from a zero denominator), `a⁻²` in between.
+    pub fn extended_inverse_a2(&self, x: f64, final_time: f64) -> f64 {
+        if x < 0.0 {
+            0.0
+        } else if x.is_nan() || x >= self.a2(final_time) {
+            final_time
+        } else {
+            self.inverse_a2(x).clamp(0.0, final_time)
+        }
+    }
+
+    /// `log(b²/a²)` at forward time `τ` (`+∞` at `τ = 0`, `−∞` where `b = 0`).
+    pub fn log_snr(&self, tau: f64) -> f64 {
+        self.b2(tau).ln() - self.a2(tau).ln()
+    }
+}
+
+fn integrated_beta(beta_min: f64, beta_max: f64, tau: f64) -> f64 {
+    beta_min * tau + 0.5 * (beta_max - beta_min) * tau * tau
+}
+
+fn vp_beta(beta_min: f64, beta_max: f64, tau: f64) -> f64 {
+    beta_min + tau * (beta_max - beta_min)
+}
+
+fn cosine_phase(offset: f64, tau: f64) -> f64 {
+    FRAC_PI_2 * (tau + offset) / (1.0 + offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Schedule; 4] = [
+        Schedule::OrnsteinUhlenbeck,
+        Schedule::VpLinear { beta_min: VP_BETA_MIN, beta_max: VP_BETA_MAX },
+        Schedule::Cosine { offset: COSINE_OFFSET },
+        Schedule::RectifiedFlow,
+    ];
+
+    #[test]
+    fn names_round_trip() {
+        for name in SCHEDULE_NAMES {
+            assert_eq!(Schedule::from_name(name).unwrap().name(), name);
+        }
+        assert!(Schedule::from_name("OU").is_none());
+    }
+
+    #[test]
+    fn variance_preserving_schedules_satisfy_a2_plus_b2_is_one() {
+        for s in ALL.iter().filter(|s| s.is_variance_preserving()) {
+            for i in 0..=100 {
+                let tau = i as f64 / 100.0;
+                assert!((s.a2(tau) + s.b2(tau) - 1.0).abs() < 1e-14, "{s:?} at {tau}");
+                assert!((s.one_minus_b2(tau) - (1.0 - s.b2(tau))).abs() < 1e-14);
+            }
+        }
+    }
+
+    #[test]
+    fn rates_match_central_differences() {
+        for s in ALL {
+            for i in 1..50 {
+                let tau = i as f64 / 50.0;
+                let h = 1e-6;
+                let fd_a2 = (s.a2(tau + h) - s.a2(tau - h)) / (2.0 * h);
+                let fd_b2 = (s.b2(tau + h) - s.b2(tau - h)) / (2.0 * h);
+                let scale = 1.0 + s.a2_rate(tau).abs();
+                assert!((fd_a2 - s.a2_rate(tau)).abs() < 1e-6 * scale, "{s:?} a2' at {tau}");
+                assert!((fd_b2 - s.b2_rate(tau)).abs() < 1e-6 * scale, "{s:?} b2' at {tau}");
+            }
+        }
+    }
+
+    #[test]
+    fn inverse_of_a2_inverts_a2() {
+        for s in ALL {
+            for i in 1..100 {
+                let tau = i as f64 / 100.0;
+                let back = s.extended_inverse_a2(s.a2(tau), 1.0);
+                assert!((back - tau).abs() < 1e-9, "{s:?}: {back} vs {tau}");
+            }
+        }
+    }
+
+    #[test]
+    fn extended_inverse_saturates_as_eq_8_says() {
+        let s = Schedule::OrnsteinUhlenbeck;
+        assert_eq!(s.extended_inverse_a2(-0.5, 2.0), 0.0);
+        assert_eq!(s.extended_inverse_a2(f64::INFINITY, 2.0), 2.0);
+        assert_eq!(s.extended_inverse_a2(0.999999, 2.0), 2.0);
+        assert!((s.extended_inverse_a2(0.5, 2.0) - 0.5 * 2f64.ln()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn log_snr_of_ou_is_closed_form() {
+        let s = Schedule::OrnsteinUhlenbeck;
+        let tau: f64 = 0.3;
+        let expected = (-2.0 * tau).exp().ln() - (1.0 - (-2.0 * tau).exp()).ln();
+        assert!((s.log_snr(tau) - expected).abs() < 1e-12);
+        assert_eq!(s.log_snr(0.0), f64::INFINITY);
+    }
+}
