@@ -3,11 +3,13 @@
 //! autoencoders. The modules are plain Rust with no browser dependency; `wasm` holds the thin
 //! `#[wasm_bindgen]` layer that the web page calls.
 
+pub mod api;
 pub mod capped;
 pub mod curves;
 pub mod estimate;
 pub mod input;
 pub mod ode;
+pub mod plot;
 pub mod roots;
 pub mod schedule;
 

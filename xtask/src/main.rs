@@ -1,1 +1,138 @@
-fn main(){}
+//! `cargo xtask build | serve [--port N] | test`: the project's build helper, in the style of
+//! wgpu's xtask. It installs what is missing, so that these commands work on a fresh machine.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+mod serve;
+mod settings;
+mod tools;
+
+use settings::WasmSettings;
+
+type Result<T> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  build            build the release wasm into www/pkg (settings: wasm-pack.toml)
+  serve [--port N] build, then serve www/ on http://127.0.0.1:N/ (default 8000)
+  test             run every test: native, wasm in headless Chromium, Node API, page end-to-end";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("build") => build().map(|_| ()),
+        Some("serve") => port_argument(&args[1..]).and_then(|port| {
+            build()?;
+            serve::serve_forever(&repo_root().join("www"), port)
+        }),
+        Some("test") => test(),
+        _ => Err(USAGE.to_string()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn port_argument(args: &[String]) -> Result<u16> {
+    match args {
+        [] => Ok(8000),
+        [flag, port] if flag == "--port" => port.parse().map_err(|_| format!("--port takes a number, got {port}")),
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+/// The repository root: the parent of this crate's manifest directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
+}
+
+/// Runs a command in the repository root, echoing it, and fails on a non-zero exit.
+pub fn run(command: &mut Command) -> Result<()> {
+    command.current_dir(command.get_current_dir().map(Path::to_path_buf).unwrap_or_else(repo_root));
+    eprintln!("xtask: $ {}", describe(command));
+    let status = command.status().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(format!("{} failed ({status})", describe(command))) }
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Builds the wasm module and its JS bindings into the configured output directory.
+fn build() -> Result<WasmSettings> {
+    let settings = WasmSettings::load(&repo_root().join("wasm-pack.toml"))?;
+    tools::ensure_wasm_toolchain(&settings)?;
+    let out_dir = repo_root().join(&settings.build.out_dir);
+    let mut wasm_pack = Command::new("wasm-pack");
+    wasm_pack
+        .args(["build", "--target", &settings.build.target, "--out-name", &settings.build.out_name])
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .args(["--no-pack", "--no-opt", &format!("--{}", settings.build.profile)])
+        .arg(repo_root());
+    if !settings.build.features.is_empty() {
+        wasm_pack.args(["--", "--features", &settings.build.features.join(",")]);
+    }
+    run(&mut wasm_pack)?;
+    let wasm = out_dir.join(format!("{}_bg.wasm", settings.build.out_name));
+    if settings.wasm_opt.enabled {
+        run(Command::new(tools::wasm_opt_path(&settings)).args(&settings.wasm_opt.flags).arg(&wasm).arg("-o").arg(&wasm))?;
+    }
+    let (raw, gzipped) = sizes(&wasm)?;
+    eprintln!("xtask: built {} ({:.0} KB, {:.0} KB gzipped)", wasm.display(), raw as f64 / 1e3, gzipped as f64 / 1e3);
+    Ok(settings)
+}
+
+/// Size of a file and of its gzip (level 9) compression, in bytes.
+fn sizes(path: &Path) -> Result<(usize, usize)> {
+    use std::io::Write;
+    let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&bytes).and_then(|_| encoder.finish()).map(|gz| (bytes.len(), gz.len())).map_err(|e| e.to_string())
+}
+
+/// Every test of the project, in order of cost.
+fn test() -> Result<()> {
+    run(Command::new("cargo").args(["test", "--workspace"]))?;
+    let settings = build()?;
+    tools::ensure_browser()?;
+    // The core's unit tests and tests/theory.rs again, as wasm in headless Chromium.
+    run(Command::new("cargo").args(["test", "-p", "ldm-explorer", "--target", "wasm32-unknown-unknown", "--lib", "--test", "theory"]))?;
+    tools::ensure_node_packages()?;
+    run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
+    // The page, served by the same server as `cargo xtask serve`, driven by Chromium.
+    let server = serve::spawn(&repo_root().join("www"), 0)?;
+    run(Command::new("node")
+        .arg("--test")
+        .args(test_files("tests/e2e")?)
+        .env("LDM_EXPLORER_URL", format!("http://127.0.0.1:{}/", server.port))
+        .env("LDM_EXPLORER_PKG", repo_root().join(&settings.build.out_dir)))?;
+    eprintln!("xtask: every test passed");
+    Ok(())
+}
+
+/// The `*.test.mjs` files of a folder, sorted.
+fn test_files(folder: &str) -> Result<Vec<PathBuf>> {
+    let dir = repo_root().join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("reading {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no *.test.mjs in {}", dir.display()));
+    }
+    Ok(files)
+}

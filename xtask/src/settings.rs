@@ -1,0 +1,84 @@
+//! `wasm-pack.toml`: the single source of the wasm build's settings.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WasmSettings {
+    pub build: BuildSettings,
+    #[serde(rename = "wasm-opt")]
+    pub wasm_opt: WasmOptSettings,
+    pub tools: ToolVersions,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuildSettings {
+    pub target: String,
+    pub out_dir: String,
+    pub out_name: String,
+    pub profile: String,
+    pub features: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WasmOptSettings {
+    pub enabled: bool,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolVersions {
+    #[serde(rename = "wasm-pack")]
+    pub wasm_pack: String,
+    pub binaryen: String,
+}
+
+impl WasmSettings {
+    pub fn load(path: &Path) -> Result<WasmSettings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let settings: WasmSettings = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !["release", "dev", "profiling"].contains(&settings.build.profile.as_str()) {
+            return Err(format!("{}: build.profile must be release, dev or profiling", path.display()));
+        }
+        Ok(settings)
+    }
+}
+
+/// The version of a package in Cargo.lock.
+pub fn locked_version(lockfile: &Path, package: &str) -> Result<String, String> {
+    #[derive(Deserialize)]
+    struct Lock {
+        package: Vec<Package>,
+    }
+    #[derive(Deserialize)]
+    struct Package {
+        name: String,
+        version: String,
+    }
+    let text = std::fs::read_to_string(lockfile).map_err(|e| format!("reading {}: {e}", lockfile.display()))?;
+    let lock: Lock = toml::from_str(&text).map_err(|e| format!("{}: {e}", lockfile.display()))?;
+    lock.package
+        .into_iter()
+        .find(|p| p.name == package)
+        .map(|p| p.version)
+        .ok_or_else(|| format!("{package} is not in {}", lockfile.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_repositorys_settings_parse() {
+        let settings = WasmSettings::load(&crate::repo_root().join("wasm-pack.toml")).unwrap();
+        assert_eq!(settings.build.target, "web");
+        assert!(settings.wasm_opt.flags.iter().any(|f| f.starts_with("-O")));
+        let version = locked_version(&crate::repo_root().join("Cargo.lock"), "wasm-bindgen").unwrap();
+        assert!(version.starts_with("0.2."), "{version}");
+    }
+}
