@@ -1,1 +1,52 @@
-fn main(){}
+//! `cargo bench`: the cost of the JS API's computations, natively. The browser's figures come from
+//! www/bench.html.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use ldm_explorer::api::{capped_answer, stopping_curves_answer, CappedRequest, CurvesRequest};
+use ldm_explorer::estimate::estimate_variances;
+
+/// A power-law spectrum σk² = k^(−1.5), the shape of real latent spectra.
+fn spectrum(dimension: usize) -> Vec<f64> {
+    (1..=dimension).map(|k| (k as f64).powf(-1.5)).collect()
+}
+
+fn curves(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stoppingCurves");
+    for &(dimension, points) in &[(100, 512), (1000, 1000)] {
+        let variances = spectrum(dimension);
+        let estimated = estimate_variances(&variances, 1000, 1).unwrap();
+        let request = |estimated: Option<Vec<f64>>| CurvesRequest {
+            variances: variances.clone(),
+            estimated_variances: estimated,
+            final_time: None,
+            points: Some(points),
+            schedule: None,
+        };
+        group.bench_function(BenchmarkId::new("exact", format!("D{dimension}xP{points}")), |b| {
+            b.iter(|| stopping_curves_answer(request(None)).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("plug-in n=1000", format!("D{dimension}xP{points}")), |b| {
+            b.iter(|| stopping_curves_answer(request(Some(estimated.clone()))).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn capped(c: &mut Criterion) {
+    let variances = spectrum(1000);
+    c.bench_function("cappedScore D1000xP512", |b| {
+        b.iter(|| {
+            capped_answer(CappedRequest {
+                variances: variances.clone(),
+                estimated_variances: None,
+                cap: 100.0,
+                final_time: None,
+                points: Some(512),
+            })
+            .unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, curves, capped);
+criterion_main!(benches);

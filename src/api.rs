@@ -2,7 +2,10 @@
 //! with plain data. `wasm` only converts these to and from JS objects, so everything here is
 //! tested natively.
 
-use serde::Deserialize;
+use std::cell::Cell;
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::{forward_to_deserialize_any, Deserialize};
 
 use crate::capped::{capped_curves, capped_outcome, capped_variances, CappedOutcome, CappedProblem};
 use crate::curves::{
@@ -64,8 +67,8 @@ pub struct CurvesAnswer {
     pub log_snr: Vec<f64>,
     /// With the request's score (plug-in when estimated variances are given).
     pub fd2: CurveTable,
-    /// With the exact score.
-    pub fd2_exact: CurveTable,
+    /// With the exact score; `None` when the request's score is the exact one (then it is `fd2`).
+    pub fd2_exact: Option<CurveTable>,
     pub switch_times: Vec<f64>,
     pub switch_times_estimated: Vec<f64>,
     pub monotone: Vec<bool>,
@@ -81,6 +84,36 @@ pub struct CappedAnswer {
     pub variance: Vec<f64>,
     pub fd2: CurveTable,
     pub outcome: CappedOutcome,
+}
+
+/// The field names a request type accepts, read from its derived `Deserialize` impl. The JS
+/// deserialiser only looks up the fields it knows, so the glue uses this to reject typos such as
+/// `varainces`, which would otherwise be ignored silently.
+pub fn request_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    /// A deserialiser that answers nothing and remembers the fields it was asked for.
+    struct FieldRecorder<'a>(&'a Cell<&'static [&'static str]>);
+    impl<'de> Deserializer<'de> for FieldRecorder<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("only structs have field names"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.set(fields);
+            Err(de::Error::custom("fields recorded"))
+        }
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let fields = Cell::new(&[][..]);
+    let _ = T::deserialize(FieldRecorder(&fields));
+    fields.get()
 }
 
 fn parse_schedule(name: Option<&str>) -> Result<Schedule, InputError> {
@@ -99,7 +132,7 @@ pub fn stopping_curves_answer(request: CurvesRequest) -> Result<CurvesAnswer, In
 
     let exact = problem.with_exact_score();
     let fd2 = stopping_curves(&problem, points);
-    let fd2_exact = if problem.uses_exact_score() { fd2.clone() } else { stopping_curves(&exact, points) };
+    let fd2_exact = (!problem.uses_exact_score()).then(|| stopping_curves(&exact, points));
     let verdicts = stopping_verdicts(&problem, &fd2);
     let t = backward_times(final_time, points);
     Ok(CurvesAnswer {
@@ -146,9 +179,15 @@ mod tests {
         let answer = stopping_curves_answer(request(vec![1.0, 0.5])).unwrap();
         assert_eq!(answer.t.len(), DEFAULT_POINTS);
         assert_eq!(*answer.t.last().unwrap(), 2.0);
-        assert_eq!(answer.fd2, answer.fd2_exact);
+        assert_eq!(answer.fd2_exact, None);
         assert_eq!(answer.switch_times, answer.switch_times_estimated);
         assert!(answer.monotone.iter().all(|&m| m));
+    }
+
+    #[test]
+    fn request_fields_come_from_the_serde_names() {
+        assert_eq!(request_fields::<CurvesRequest>(), &["variances", "estimatedVariances", "T", "points", "schedule"]);
+        assert_eq!(request_fields::<EstimateRequest>(), &["variances", "n", "seed"]);
     }
 
     #[test]

@@ -161,11 +161,9 @@ pub fn capped_variances(problem: &CappedProblem, points: usize) -> Vec<f64> {
 /// The curves `dF²(t, d)` of the capped sampler, from the variance table of [`capped_variances`].
 pub fn capped_curves(problem: &CappedProblem, variances_table: &[f64], points: usize) -> CurveTable {
     let variances = &problem.base.variances;
-    CurveTable::from_coordinate_errors(variances, points, |k, row| {
-        let (sigma2, table_row) = (variances[k], &variances_table[k * points..(k + 1) * points]);
-        for (error, &v) in row.iter_mut().zip(table_row) {
-            *error = squared_std_gap(v, v - sigma2, sigma2.sqrt());
-        }
+    CurveTable::from_coordinate_errors(variances, points, |k| {
+        let sigma2 = variances[k];
+        variances_table[k * points..(k + 1) * points].iter().map(move |&v| squared_std_gap(v, v - sigma2, sigma2.sqrt()))
     })
 }
 

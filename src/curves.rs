@@ -60,7 +60,9 @@ pub fn backward_times(final_time: f64, points: usize) -> Vec<f64> {
 /// Written as `(v − σ²)² / (sqrt(v) + σ)²` so that it stays accurate when `sqrt(v) ≈ σ`.
 pub fn squared_std_gap(v: f64, v_minus_sigma2: f64, sigma: f64) -> f64 {
     let denominator = v.sqrt() + sigma;
-    if denominator == 0.0 { 0.0 } else { (v_minus_sigma2 / denominator).powi(2) }
+    let gap = v_minus_sigma2 / denominator;
+    // A select, not a branch, so that loops over time points vectorise.
+    if denominator > 0.0 { gap * gap } else { 0.0 }
 }
 
 /// One coordinate's diffusion error `(sqrt(a² + b² σ̂²) − σ)²` at forward time `τ`.
@@ -105,28 +107,29 @@ impl CurveTable {
         self.values.len() / self.points
     }
 
-    /// Builds the table from the per-coordinate errors: `fill_errors(k, row)` writes coordinate
-    /// `k`'s (0-based) error `(std of the generated law − σk)²` at every time point into `row`.
-    pub fn from_coordinate_errors(
+    /// Builds the table from the per-coordinate errors: `coordinate_errors(k)` yields coordinate
+    /// `k`'s (0-based) error `(std of the generated law − σk)²` at each of the `points` times.
+    pub fn from_coordinate_errors<I: Iterator<Item = f64>>(
         variances: &[f64],
         points: usize,
-        mut fill_errors: impl FnMut(usize, &mut [f64]),
+        mut coordinate_errors: impl FnMut(usize) -> I,
     ) -> CurveTable {
         let reconstruction = reconstruction_errors(variances);
         let mut values = vec![0.0; variances.len() * points];
         let mut prefix = vec![0.0; points];
-        let mut errors = vec![0.0; points];
         let mut best_value = vec![f64::INFINITY; points];
         let mut best_dim = vec![1u32; points];
         for (k, out) in values.chunks_exact_mut(points).enumerate() {
-            fill_errors(k, &mut errors);
-            for i in 0..points {
-                prefix[i] += errors[i];
-                out[i] = reconstruction[k] + prefix[i];
-                if out[i] < best_value[i] {
-                    best_value[i] = out[i];
-                    best_dim[i] = k as u32 + 1;
-                }
+            let (tail, d) = (reconstruction[k], k as u32 + 1);
+            // One fused pass of zipped iterators: no bounds checks, no buffer, and it vectorises.
+            for ((((out, prefix), error), best_value), best_dim) in
+                out.iter_mut().zip(&mut prefix).zip(coordinate_errors(k)).zip(&mut best_value).zip(&mut best_dim)
+            {
+                *prefix += error;
+                *out = tail + *prefix;
+                let better = *out < *best_value;
+                *best_value = if better { *out } else { *best_value };
+                *best_dim = if better { d } else { *best_dim };
             }
         }
         CurveTable { points, values, best_dim }
@@ -143,11 +146,9 @@ pub fn stopping_curves(problem: &DiagonalProblem, points: usize) -> CurveTable {
     let taus = forward_times(problem.final_time, &backward_times(problem.final_time, points));
     let a2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.a2(tau)).collect();
     let one_minus_b2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.one_minus_b2(tau)).collect();
-    CurveTable::from_coordinate_errors(&problem.variances, points, |k, row| {
+    CurveTable::from_coordinate_errors(&problem.variances, points, |k| {
         let (sigma2, sigma_hat2) = (problem.variances[k], problem.estimated[k]);
-        for i in 0..points {
-            row[i] = latent_error_from(a2[i], one_minus_b2[i], sigma2, sigma_hat2);
-        }
+        a2.iter().zip(&one_minus_b2).map(move |(&a2, &one_minus_b2)| latent_error_from(a2, one_minus_b2, sigma2, sigma_hat2))
     })
 }
 
@@ -261,12 +262,17 @@ pub struct StoppingVerdict {
 /// monotonicity is read off the grid and the grid's global minimum is refined the same way.
 pub fn stopping_verdicts(problem: &DiagonalProblem, table: &CurveTable) -> Vec<StoppingVerdict> {
     let final_time = problem.final_time;
+    let schedule = &problem.schedule;
+    let last = table.points - 1;
     let times = backward_times(final_time, table.points);
     let sums = prop1_sums(problem);
+    let sigmas: Vec<f64> = problem.variances.iter().map(|v| v.sqrt()).collect();
+    // The root of d − 1 is the best start for d when it lies in d's bracket: one more term moves it little.
+    let mut previous_root = f64::NAN;
     (1..=problem.dimension())
         .map(|d| {
             let row = table.row(d);
-            let monotone = if problem.schedule.is_variance_preserving() {
+            let monotone = if schedule.is_variance_preserving() {
                 sums[d - 1] >= 0.0
             } else {
                 let scale = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -276,13 +282,97 @@ pub fn stopping_verdicts(problem: &DiagonalProblem, table: &CurveTable) -> Vec<S
                 return StoppingVerdict { monotone, optimal_stop: final_time };
             }
             let best = argmin(row);
-            // Forward-time bracket around the grid minimum.
-            let tau_low = final_time - times[(best + 1).min(table.points - 1)];
-            let tau_high = final_time - times[best.saturating_sub(1)];
-            let tau = refine_minimum(problem, d, tau_low, tau_high);
+            // The grid's neighbours of its minimum bracket the true one (the curve is unimodal).
+            let (newer, older) = ((best + 1).min(last), best.saturating_sub(1));
+            let tau = if schedule.is_variance_preserving() {
+                let x = |i: usize| schedule.a2(final_time - times[i]);
+                let upper = if best == 0 { schedule.a2(final_time) } else { x(older) };
+                let start = if previous_root > x(newer) && previous_root < upper {
+                    previous_root
+                } else {
+                    parabola_vertex([x(older), x(best), x(newer)], [row[older], row[best], row[newer]])
+                };
+                let known = (newer == last).then_some(sums[d - 1]);
+                let root = prop3_root(&sigmas[..d], &problem.estimated[..d], x(newer), upper, known, start);
+                previous_root = root;
+                schedule.extended_inverse_a2(root, final_time)
+            } else {
+                refine_minimum(problem, d, final_time - times[newer], final_time - times[older])
+            };
             StoppingVerdict { monotone, optimal_stop: final_time - tau }
         })
         .collect()
+}
+
+/// The abscissa of the vertex of the parabola through three points (the middle one if they are
+/// degenerate): a start for Newton's method that is already within `O(h³)` of the minimum.
+fn parabola_vertex(x: [f64; 3], y: [f64; 3]) -> f64 {
+    let (left, right) = (x[1] - x[0], x[1] - x[2]);
+    let numerator = left * left * (y[1] - y[2]) - right * right * (y[1] - y[0]);
+    let denominator = left * (y[1] - y[2]) - right * (y[1] - y[0]);
+    let vertex = x[1] - 0.5 * numerator / denominator;
+    if vertex.is_finite() { vertex } else { x[1] }
+}
+
+/// Prop 3's equation in `x = a²` for a variance-preserving schedule, its derivative, and the
+/// magnitude of its terms (for the round-off level): `Σ_k (1 − σk/sqrt(u))(1 − σ̂k²)` and
+/// `Σ_k (σk/2) u^{−3/2} (1 − σ̂k²)²`, `u = x + (1 − x)σ̂k²`. `x ↦ Σ_k (sqrt(u) − σk)²` is convex
+/// (Prop 1), so the first is increasing.
+fn prop3_slope(sigmas: &[f64], estimated: &[f64], x: f64) -> Slope {
+    let mut slope = Slope { value: 0.0, derivative: 0.0, magnitude: 0.0 };
+    for (&sigma, &sigma_hat2) in sigmas.iter().zip(estimated) {
+        let u = x + (1.0 - x) * sigma_hat2;
+        let weight = 1.0 - sigma_hat2;
+        let term = if u > 0.0 {
+            let r = 1.0 / u.sqrt();
+            slope.derivative += 0.5 * sigma * r * r * r * weight * weight;
+            (1.0 - sigma * r) * weight
+        } else if sigma == 0.0 {
+            // u = 0 only at x = 0 with σ̂k = 0: the limits of prop1_term.
+            weight
+        } else {
+            f64::NEG_INFINITY
+        };
+        slope.value += term;
+        slope.magnitude += term.abs();
+    }
+    slope
+}
+
+struct Slope {
+    value: f64,
+    derivative: f64,
+    magnitude: f64,
+}
+
+/// The root of Prop 3's equation in `[lower, upper]`, where its sign goes from negative to
+/// positive, by Newton's method kept inside a shrinking bracket. A step that would leave the
+/// bracket is replaced by the secant of the bracket's ends (when both slopes are known) or by
+/// bisection. `slope_at_lower` is the slope at `lower` when already known (Prop 1's sum at 0).
+fn prop3_root(sigmas: &[f64], estimated: &[f64], lower: f64, upper: f64, slope_at_lower: Option<f64>, start: f64) -> f64 {
+    let (mut lower, mut upper) = ((lower, slope_at_lower.filter(|s| s.is_finite())), (upper, None::<f64>));
+    let mut x = if start > lower.0 && start < upper.0 { start } else { 0.5 * (lower.0 + upper.0) };
+    for _ in 0..200 {
+        let slope = prop3_slope(sigmas, estimated, x);
+        // Converged: the slope is zero up to round-off, or the bracket is one float wide.
+        if slope.value.abs() <= 16.0 * f64::EPSILON * slope.magnitude || upper.0 - lower.0 <= 4.0 * f64::EPSILON * x {
+            return x;
+        }
+        if slope.value < 0.0 { lower = (x, Some(slope.value)) } else { upper = (x, Some(slope.value)) }
+        let inside = |p: f64| p > lower.0 && p < upper.0;
+        let newton = x - slope.value / slope.derivative;
+        x = if inside(newton) {
+            newton
+        } else {
+            match (lower.1, upper.1) {
+                (Some(fl), Some(fu)) if inside(lower.0 - fl * (upper.0 - lower.0) / (fu - fl)) => {
+                    lower.0 - fl * (upper.0 - lower.0) / (fu - fl)
+                }
+                _ => 0.5 * (lower.0 + upper.0),
+            }
+        };
+    }
+    x
 }
 
 /// The forward time of least latent error in `[low, high]` from the sign of the slope, or the

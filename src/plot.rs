@@ -123,6 +123,7 @@ pub fn draw_stopping_curves<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption(plot.title, text(16.0))
         .margin(font_px(10.0, scale))
+        .margin_top(font_px(24.0, scale))
         .x_label_area_size(font_px(40.0, scale))
         .y_label_area_size(font_px(58.0, scale))
         .build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
@@ -165,8 +166,11 @@ pub fn draw_stopping_curves<DB: DrawingBackend>(
         ))?
         .label("best d")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + (18.0 * scale) as i32, y)], theme.foreground.stroke_width(line_width)));
+    // Labels closer than this many pixels to the last one drawn are skipped, never overlapped.
+    let label_gap = (22.0 * scale) as i32;
+    let mut last_label_px = i32::MIN / 2;
     for (x, label) in plot.markers {
-        if !(x.is_finite() && *x > x_min && *x < x_max) {
+        if !(x.is_finite() && *x > x_min && *x <= x_max) {
             continue;
         }
         chart.draw_series(DashedLineSeries::new(
@@ -175,12 +179,17 @@ pub fn draw_stopping_curves<DB: DrawingBackend>(
             (3.0 * scale) as u32,
             theme.foreground.mix(0.45).stroke_width(1),
         ))?;
+        let px = chart.backend_coord(&(*x, y_max)).0;
+        if (px - last_label_px).abs() < label_gap {
+            continue;
+        }
+        last_label_px = px;
         chart.draw_series(std::iter::once(Text::new(
             label.clone(),
             (*x, y_max),
             text(11.0).pos(plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Top,
+                plotters::style::text_anchor::VPos::Bottom,
             )),
         )))?;
     }

@@ -20,8 +20,13 @@ fn error(e: InputError) -> JsError {
 
 /// Deserialises a request; a type error names its path (`variances[2]: invalid type: ...`).
 fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    if value.is_undefined() || value.is_null() {
+    if !value.is_object() || Array::is_array(&value) {
         return Err(JsError::new(&format!("{what}: expects an object argument")));
+    }
+    let known = api::request_fields::<T>();
+    let object: &Object = value.unchecked_ref();
+    if let Some(unknown) = Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
+        return Err(JsError::new(&format!("{what}: unknown field `{unknown}`, expected one of {}", known.join(", "))));
     }
     serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
         let path = e.path().to_string();
@@ -50,9 +55,13 @@ fn floats(values: &[f64]) -> Float64Array {
     Float64Array::from(values)
 }
 
-/// One `Float64Array` per row of a row-major table.
+/// One `Float64Array` per row of a row-major table. The rows are views of one buffer: a single
+/// copy out of wasm memory instead of one per row.
 fn rows(values: &[f64], width: usize) -> Array {
-    values.chunks_exact(width).map(|row| JsValue::from(floats(row))).collect()
+    let all = floats(values);
+    (0..values.len() / width)
+        .map(|r| JsValue::from(all.subarray((r * width) as u32, ((r + 1) * width) as u32)))
+        .collect()
 }
 
 fn table(t: &CurveTable) -> Array {
@@ -67,11 +76,13 @@ pub fn stopping_curves(request: JsValue) -> Result<JsValue, JsError> {
 }
 
 fn curves_object(a: &CurvesAnswer) -> Out {
+    let fd2 = table(&a.fd2);
+    let fd2_exact = a.fd2_exact.as_ref().map_or_else(|| fd2.clone(), table);
     Out::new()
         .set("t", floats(&a.t))
         .set("logSnr", floats(&a.log_snr))
-        .set("fd2", table(&a.fd2))
-        .set("fd2Exact", table(&a.fd2_exact))
+        .set("fd2", fd2)
+        .set("fd2Exact", fd2_exact)
         .set("switchTimes", floats(&a.switch_times))
         .set("switchTimesEstimated", floats(&a.switch_times_estimated))
         .set("bestDim", Uint32Array::from(&a.fd2.best_dim[..]))

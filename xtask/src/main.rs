@@ -81,6 +81,7 @@ fn build() -> Result<WasmSettings> {
         .arg(&out_dir)
         .args(["--no-pack", "--no-opt", &format!("--{}", settings.build.profile)])
         .arg(repo_root());
+    wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", settings.build.rustflags.join(" "));
     if !settings.build.features.is_empty() {
         wasm_pack.args(["--", "--features", &settings.build.features.join(",")]);
     }

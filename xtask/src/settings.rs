@@ -21,6 +21,7 @@ pub struct BuildSettings {
     pub out_name: String,
     pub profile: String,
     pub features: Vec<String>,
+    pub rustflags: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

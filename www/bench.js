@@ -1,0 +1,48 @@
+// Times the wasm API in the browser. Results go to the table and to window.benchmark (read by the
+// end-to-end test, which checks that every figure was produced, not how fast it is).
+import init, { stoppingCurves, cappedScore, estimateVariances } from './pkg/ldm_explorer.js';
+
+const WASM_URL = new URL('./pkg/ldm_explorer_bg.wasm', import.meta.url);
+
+/** Median wall time of `run` in milliseconds, after one warm-up call. */
+function median(run, repeats) {
+  run();
+  const times = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(repeats / 2)];
+}
+
+async function gzippedSize(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
+  return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+const spectrum = (dimension) => Array.from({ length: dimension }, (_, k) => (k + 1) ** -1.5);
+
+await init({ module_or_path: WASM_URL });
+const variances = spectrum(1000);
+const estimatedVariances = estimateVariances({ variances, n: 1000, seed: 1 });
+const bytes = await (await fetch(WASM_URL)).arrayBuffer();
+const results = {
+  'stoppingCurves exact, D = 1000, points = 1000 (ms)': median(() => stoppingCurves({ variances, points: 1000 }), 21),
+  'stoppingCurves plug-in n = 1000, D = 1000, points = 1000 (ms)': median(() => stoppingCurves({ variances, estimatedVariances, points: 1000 }), 21),
+  'cappedScore C = 100, D = 1000, points = 512 (ms)': median(() => cappedScore({ variances, C: 100, points: 512 }), 21),
+  'estimateVariances n = 1000, D = 1000 (ms)': median(() => estimateVariances({ variances, n: 1000, seed: 2 }), 5),
+  'wasm module (KB)': bytes.byteLength / 1000,
+  'wasm module gzipped (KB)': (await gzippedSize(bytes)) / 1000,
+};
+
+const table = document.getElementById('results');
+table.replaceChildren();
+for (const [name, value] of Object.entries(results)) {
+  const row = table.insertRow();
+  row.insertCell().textContent = name;
+  row.insertCell().textContent = value.toFixed(2);
+}
+window.benchmark = results;
+document.body.dataset.ready = 'true';
