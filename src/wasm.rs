@@ -68,9 +68,84 @@ fn table(t: &CurveTable) -> Array {
     rows(&t.values, t.points)
 }
 
-/// `stoppingCurves({variances, estimatedVariances?, T?, points?, schedule?})`.
-#[wasm_bindgen(js_name = stoppingCurves)]
-pub fn stopping_curves(request: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Variances of the data, and optionally those the score was fitted on (plug-in score). */
+export interface CurvesRequest {
+  /** σk², k = 1..D: finite, ≥ 0, 1 ≤ D ≤ limits().maxDimension. */
+  variances: ArrayLike<number>;
+  /** σ̂k² (same length); omitted: the exact score. */
+  estimatedVariances?: ArrayLike<number>;
+  /** Final time; default 2 for "ou", 1 (the largest allowed) for the others. */
+  T?: number;
+  /** Number of backward times from 0 to T, both included; default 512. */
+  points?: number;
+  schedule?: "ou" | "vp-linear" | "cosine" | "rectified-flow";
+}
+export interface StoppingCurves {
+  /** Backward times, t[0] = 0 (pure noise) … t[points-1] = T (end of sampling). */
+  t: Float64Array;
+  /** log(b²/a²) at forward time T − t (+Infinity at t = T). */
+  logSnr: Float64Array;
+  /** fd2[d-1][i] = dF²(t_i, d) with the request's score. Rows are views of one buffer. */
+  fd2: Float64Array[];
+  /** The same with the exact score (the very same array when estimatedVariances is omitted). */
+  fd2Exact: Float64Array[];
+  /** Prop 2's t_1 = 0, t_2 … t_D, t_{D+1} = T with the exact score, and with the plug-in one. */
+  switchTimes: Float64Array;
+  switchTimesEstimated: Float64Array;
+  /** The d (1-based) of least fd2 at each t_i. */
+  bestDim: Uint32Array;
+  /** Per d: whether dF² is non-increasing in t (Prop 1), Prop 1's sum, the best stopping time. */
+  monotone: boolean[];
+  prop1Sum: Float64Array;
+  optimalStop: Float64Array;
+}
+export interface CappedRequest {
+  variances: ArrayLike<number>;
+  estimatedVariances?: ArrayLike<number>;
+  /** The cap on the score's weights, C > 1. */
+  C: number;
+  T?: number;
+  points?: number;
+}
+export interface CappedScore {
+  t: Float64Array;
+  /** variance[k][i]: variance of latent coordinate k+1 at t_i, started from N(0, 1). */
+  variance: Float64Array[];
+  /** fd2[d-1][i]: dF² of the capped sampler stopped at t_i with d latent dimensions. */
+  fd2: Float64Array[];
+  /** V_T per coordinate, dF²(d) at t = T, its minimiser and Prop 5's bracket [d1, d2]. */
+  endVariances: Float64Array;
+  fd2ByDim: Float64Array;
+  dMin: number;
+  d1: number;
+  d2: number;
+}
+export interface EstimateRequest {
+  variances: ArrayLike<number>;
+  /** Number of samples, ≥ 1. */
+  n: number;
+  /** Any integer from 0 to 2^53 − 1. */
+  seed: number;
+}
+export interface PlotOptions {
+  theme?: "light" | "dark";
+  xAxis?: "t" | "logSnr";
+  /** Device pixels per CSS pixel (0.25 … 8); default 1. */
+  scale?: number;
+}
+export interface Limits {
+  maxDimension: number;
+  maxPoints: number;
+  maxCurveValues: number;
+  maxSampledValues: number;
+}
+"#;
+
+/// The stopping-time curves of the diagonal case and the paper's results about them.
+#[wasm_bindgen(js_name = stoppingCurves, unchecked_return_type = "StoppingCurves")]
+pub fn stopping_curves(#[wasm_bindgen(unchecked_param_type = "CurvesRequest")] request: JsValue) -> Result<JsValue, JsError> {
     let answer = api::stopping_curves_answer(parse(request, "stoppingCurves")?).map_err(error)?;
     Ok(curves_object(&answer).0.into())
 }
@@ -91,9 +166,9 @@ fn curves_object(a: &CurvesAnswer) -> Out {
         .set("optimalStop", floats(&a.optimal_stop))
 }
 
-/// `cappedScore({variances, estimatedVariances?, C, T?, points?})`.
-#[wasm_bindgen(js_name = cappedScore)]
-pub fn capped_score(request: JsValue) -> Result<JsValue, JsError> {
+/// Props 4–5: the norm-capped score's variances and Fréchet distances (OU schedule).
+#[wasm_bindgen(js_name = cappedScore, unchecked_return_type = "CappedScore")]
+pub fn capped_score(#[wasm_bindgen(unchecked_param_type = "CappedRequest")] request: JsValue) -> Result<JsValue, JsError> {
     let a = api::capped_answer(parse(request, "cappedScore")?).map_err(error)?;
     let points = a.t.len();
     Ok(Out::new()
@@ -109,15 +184,15 @@ pub fn capped_score(request: JsValue) -> Result<JsValue, JsError> {
         .into())
 }
 
-/// `estimateVariances({variances, n, seed})`: the seeded plug-in variances.
+/// The plug-in variances of `n` seeded samples of N(0, diag(variances)).
 #[wasm_bindgen(js_name = estimateVariances)]
-pub fn estimate_variances(request: JsValue) -> Result<Float64Array, JsError> {
+pub fn estimate_variances(#[wasm_bindgen(unchecked_param_type = "EstimateRequest")] request: JsValue) -> Result<Float64Array, JsError> {
     let variances = api::estimate_answer(parse(request, "estimateVariances")?).map_err(error)?;
     Ok(floats(&variances))
 }
 
 /// The documented input limits, for the page to show next to its controls.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Limits")]
 pub fn limits() -> JsValue {
     Out::new()
         .set("maxDimension", input::MAX_DIMENSION as u32)
@@ -176,7 +251,11 @@ fn draw_curves<DB: DrawingBackend>(
 
 /// Draws the stopping-time curves of a `stoppingCurves` request on a canvas.
 #[wasm_bindgen(js_name = plotStoppingCurves)]
-pub fn plot_stopping_curves(canvas: HtmlCanvasElement, request: JsValue, options: JsValue) -> Result<(), JsError> {
+pub fn plot_stopping_curves(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "CurvesRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
+) -> Result<(), JsError> {
     let style = style(options)?;
     let answer = api::stopping_curves_answer(parse(request, "plotStoppingCurves")?).map_err(error)?;
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
@@ -185,7 +264,12 @@ pub fn plot_stopping_curves(canvas: HtmlCanvasElement, request: JsValue, options
 
 /// The same drawing as SVG text, `width × height` pixels.
 #[wasm_bindgen(js_name = stoppingCurvesSvg)]
-pub fn stopping_curves_svg(request: JsValue, width: u32, height: u32, options: JsValue) -> Result<String, JsError> {
+pub fn stopping_curves_svg(
+    #[wasm_bindgen(unchecked_param_type = "CurvesRequest")] request: JsValue,
+    width: u32,
+    height: u32,
+    #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
+) -> Result<String, JsError> {
     let style = style(options)?;
     let answer = api::stopping_curves_answer(parse(request, "stoppingCurvesSvg")?).map_err(error)?;
     if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
