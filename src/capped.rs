@@ -4,8 +4,8 @@
 //! The variance of coordinate `k` solves `dV/dt = 2 (1 − 2 m̂k(T − t)) V + 2`, `V(0) = 1`.
 //! Its closed form holds at every `t`, not only at `T`:
 //! - while the cap does not bind, `Vs(t) = a² + b² σ̂²` (at `τ = T − t`) solves the equation, and
-//!   the homogeneous solution is `Vs(t)² e^{−2t}`, so `V = Vs + K Vs² e^{−2t}` with `K` from `V(0) = 1`
-//!   (at `t = T` this is THEORY.md's never-binding formula);
+//!   the homogeneous solution is `Vs(t)² e^{−2t}`, so `V(0) = 1` gives
+//!   `V = Vs + (1 − Vs(0)) (Vs/Vs(0))² e^{−2t}` (at `t = T` this is THEORY.md's never-binding formula);
 //! - once `m̂ = C` (from backward time `t'` on, when `σ̂² < 1/C`), the equation has constant
 //!   coefficients: `V = V* + (V(t') − V*) e^{−2(2C − 1)(t − t')}` with `V* = 1/(2C − 1)`.
 
@@ -45,8 +45,9 @@ pub struct CappedVariance {
     sigma_hat2: f64,
     cap: f64,
     final_time: f64,
-    /// `K` of the uncapped phase.
-    uncapped_constant: f64,
+    /// `Vs(0) = a²_T + b²_T σ̂²` and `1 − Vs(0) = (1 − σ̂²) b²_T`, without cancellation.
+    start_variance: f64,
+    start_excess: f64,
     /// Backward time `t'` from which the cap binds (`T` when it never does).
     pub cap_start: f64,
     variance_at_cap_start: f64,
@@ -56,7 +57,7 @@ impl CappedVariance {
     pub fn new(sigma_hat2: f64, cap: f64, final_time: f64) -> CappedVariance {
         let q = 1.0 - sigma_hat2;
         let start_variance = marginal_variance(sigma_hat2, final_time);
-        let uncapped_constant = q * (-2.0 * final_time).exp() / (start_variance * start_variance);
+        let start_excess = q * Schedule::OrnsteinUhlenbeck.b2(final_time);
         // 1/(a² + b²σ̂²) ≥ C ⟺ 1 − q e^{−2τ} ≤ 1/C ⟺ τ ≤ ½ log(q C / (C − 1)), possible iff σ̂² < 1/C.
         let cap_start = if sigma_hat2 < 1.0 / cap {
             (final_time - 0.5 * (q * cap / (cap - 1.0)).ln()).max(0.0)
@@ -67,7 +68,8 @@ impl CappedVariance {
             sigma_hat2,
             cap,
             final_time,
-            uncapped_constant,
+            start_variance,
+            start_excess,
             cap_start,
             variance_at_cap_start: 1.0,
         };
@@ -77,7 +79,9 @@ impl CappedVariance {
 
     fn uncapped(&self, t: f64) -> f64 {
         let stationary = marginal_variance(self.sigma_hat2, self.final_time - t);
-        stationary + self.uncapped_constant * stationary * stationary * (-2.0 * t).exp()
+        // Vs/Vs(0) ≤ max(1, σ̂²) whatever T: no overflow even when Vs(0) underflows towards 0.
+        let ratio = if self.start_variance > 0.0 { stationary / self.start_variance } else { 1.0 };
+        stationary + self.start_excess * ratio * ratio * (-2.0 * t).exp()
     }
 
     /// `V(t)` for backward time `t ∈ [0, T]`.
@@ -192,5 +196,15 @@ mod tests {
         assert_eq!(v.cap_start, final_time);
         assert!((v.at(final_time) - expected).abs() < 1e-15);
         assert!((v.at(0.0) - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn tiny_final_times_stay_finite() {
+        // Vs(0) ≈ 2T underflows its square: the closed form must not divide by it.
+        for &sigma_hat2 in &[0.0, 1e-3, 0.5, 2.0] {
+            let v = CappedVariance::new(sigma_hat2, 1.36, 1e-191);
+            assert!((v.at(0.0) - 1.0).abs() < 1e-15);
+            assert!(v.at(1e-191).is_finite() && (v.at(1e-191) - 1.0).abs() < 1e-12);
+        }
     }
 }

@@ -223,7 +223,17 @@ struct Style {
     scale: f64,
 }
 
+/// plotters measures text with a DOM element, so drawing needs a page's document (not Node, not a
+/// worker): say so instead of trapping.
+fn require_document() -> Result<(), JsError> {
+    match web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        Some(_) => Ok(()),
+        None => Err(JsError::new("drawing: needs a browser page with a document body (text is measured in the DOM)")),
+    }
+}
+
 fn style(options: JsValue) -> Result<Style, JsError> {
+    require_document()?;
     let options: PlotOptions =
         if options.is_undefined() || options.is_null() { PlotOptions { theme: None, x_axis: None, scale: None } } else { parse(options, "options")? };
     let theme_name = options.theme.as_deref().unwrap_or("light");

@@ -90,7 +90,8 @@ fn prop2_partition_matches_brute_force_for_the_exact_score() {
         let mut variances: Vec<f64> = (0..dimension).map(|_| rng.uniform().powi(3)).collect();
         variances.sort_by(|a, b| b.partial_cmp(a).unwrap());
         variances.dedup();
-        for schedule in [OU, Schedule::from_name("cosine").unwrap(), Schedule::from_name("vp-linear").unwrap()] {
+        for name in ["ou", "cosine", "vp-linear", "rectified-flow"] {
+            let schedule = Schedule::from_name(name).unwrap();
             let final_time = if schedule == OU { 2.0 } else { 1.0 };
             assert!(check_partition(&variances, &variances, schedule, final_time) > 1900);
         }

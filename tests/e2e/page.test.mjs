@@ -57,6 +57,17 @@ test('the first page draws Figure 4 (left) in both themes', { skip: !url && 'LDM
       // Prop 2's switch times for Figure 4 (left), as the page lists them.
       const cells = await page.$$eval('#switch-times tr:nth-child(2) td', (tds) => tds.map((td) => td.textContent));
       assert.deepEqual(cells, ['t_d', '0.000', '0.000', '1.124', '1.704', '1.854', '1.921', '2.000', '2.000']);
+      // The SVG export draws the same figure: well-formed, one polyline per curve and more.
+      const svg = await page.evaluate(async (theme) => {
+        const { stoppingCurvesSvg } = await import('./pkg/ldm_explorer.js');
+        const request = { variances: [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10], T: 2, points: 200 };
+        const text = stoppingCurvesSvg(request, 800, 500, { theme });
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return { error: doc.querySelector('parsererror')?.textContent ?? null, polylines: doc.querySelectorAll('polyline').length, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent.trim()) };
+      }, scheme);
+      assert.equal(svg.error, null, 'the SVG parses');
+      assert.ok(svg.polylines >= 9, `${svg.polylines} polylines`);
+      assert.ok(svg.texts.includes('d = 1') && svg.texts.includes('t₄'), 'legend and switch-time labels are text');
       await page.screenshot({ path: path.join(screenshots, `first-page-${scheme}.png`), fullPage: true });
       await page.close();
     }

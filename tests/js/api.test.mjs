@@ -129,6 +129,10 @@ test('bad input throws an Error that names the field', () => {
   }
 });
 
+test('drawing outside a browser page is an error, not a trap', () => {
+  assert.throws(() => api.stoppingCurvesSvg({ variances: [1, 0.5] }, 400, 300), (e) => /^drawing: needs a browser page/.test(e.message));
+});
+
 test('typed arrays are accepted as input', () => {
   const variances = new Float64Array([1, 0.5, 0.1]);
   assert.deepEqual(stoppingCurves({ variances, points: 8 }).fd2, stoppingCurves({ variances: [...variances], points: 8 }).fd2);
