@@ -49,6 +49,45 @@ pub struct CappedRequest {
     pub points: Option<usize>,
 }
 
+/// `new Explorer({variances, estimatedVariances?, T?, points?, schedule?, C})`: everything the
+/// explorer page shows, computed once per change of its data.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplorerRequest {
+    pub variances: Vec<f64>,
+    #[serde(rename = "estimatedVariances", default)]
+    pub estimated_variances: Option<Vec<f64>>,
+    #[serde(rename = "T", default)]
+    pub final_time: Option<f64>,
+    #[serde(default)]
+    pub points: Option<usize>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    #[serde(rename = "C")]
+    pub cap: f64,
+}
+
+impl ExplorerRequest {
+    /// The stopping-curve request and the capped-score one (OU, same `T`: Prop 5's setting).
+    pub fn split(self) -> (CurvesRequest, CappedRequest) {
+        let capped = CappedRequest {
+            variances: self.variances.clone(),
+            estimated_variances: self.estimated_variances.clone(),
+            cap: self.cap,
+            final_time: self.final_time,
+            points: self.points,
+        };
+        let curves = CurvesRequest {
+            variances: self.variances,
+            estimated_variances: self.estimated_variances,
+            final_time: self.final_time,
+            points: self.points,
+            schedule: self.schedule,
+        };
+        (curves, capped)
+    }
+}
+
 /// `estimateVariances({variances, n, seed})`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,8 +100,7 @@ pub struct EstimateRequest {
 /// The answer to `stoppingCurves`.
 #[derive(Clone, Debug)]
 pub struct CurvesAnswer {
-    pub schedule: Schedule,
-    pub final_time: f64,
+    pub problem: DiagonalProblem,
     pub t: Vec<f64>,
     pub log_snr: Vec<f64>,
     /// With the request's score (plug-in when estimated variances are given).
@@ -79,6 +117,7 @@ pub struct CurvesAnswer {
 /// The answer to `cappedScore`.
 #[derive(Clone, Debug)]
 pub struct CappedAnswer {
+    pub problem: CappedProblem,
     pub t: Vec<f64>,
     /// `variance[k * points + i]`: coordinate `k + 1` at `t_i`.
     pub variance: Vec<f64>,
@@ -116,6 +155,13 @@ pub fn request_fields<T: DeserializeOwned>() -> &'static [&'static str] {
     fields.get()
 }
 
+impl CurvesAnswer {
+    /// The curves with the exact score (the request's own when it asked for the exact score).
+    pub fn exact(&self) -> &CurveTable {
+        self.fd2_exact.as_ref().unwrap_or(&self.fd2)
+    }
+}
+
 fn parse_schedule(name: Option<&str>) -> Result<Schedule, InputError> {
     let name = name.unwrap_or("ou");
     Schedule::from_name(name).ok_or_else(|| {
@@ -136,8 +182,6 @@ pub fn stopping_curves_answer(request: CurvesRequest) -> Result<CurvesAnswer, In
     let verdicts = stopping_verdicts(&problem, &fd2);
     let t = backward_times(final_time, points);
     Ok(CurvesAnswer {
-        schedule,
-        final_time,
         log_snr: log_snr(&schedule, final_time, &t),
         t,
         switch_times: switch_times(&exact),
@@ -147,6 +191,7 @@ pub fn stopping_curves_answer(request: CurvesRequest) -> Result<CurvesAnswer, In
         prop1_sum: prop1_sums(&problem),
         fd2,
         fd2_exact,
+        problem,
     })
 }
 
@@ -157,7 +202,8 @@ pub fn capped_answer(request: CappedRequest) -> Result<CappedAnswer, InputError>
     input::check_points(points, problem.base.dimension())?;
     let variance = capped_variances(&problem, points);
     let fd2 = capped_curves(&problem, &variance, points);
-    Ok(CappedAnswer { t: backward_times(final_time, points), variance, fd2, outcome: capped_outcome(&problem) })
+    let outcome = capped_outcome(&problem);
+    Ok(CappedAnswer { t: backward_times(final_time, points), variance, fd2, outcome, problem })
 }
 
 pub fn estimate_answer(request: EstimateRequest) -> Result<Vec<f64>, InputError> {

@@ -171,6 +171,16 @@ pub fn capped_curves(problem: &CappedProblem, variances_table: &[f64], points: u
     })
 }
 
+/// The capped sampler's `dF²(t, d)` for every `d` at one backward time.
+pub fn capped_distances_at(problem: &CappedProblem, t: f64) -> Vec<f64> {
+    let variances = &problem.base.variances;
+    CurveTable::from_coordinate_errors(variances, 1, |k| {
+        let v = problem.coordinate(k).at(t);
+        std::iter::once(squared_std_gap(v, v - variances[k], variances[k].sqrt()))
+    })
+    .values
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

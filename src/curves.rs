@@ -161,9 +161,34 @@ pub fn stopping_distance(problem: &DiagonalProblem, t: f64, d: usize) -> f64 {
     latent + problem.variances[d..].iter().sum::<f64>()
 }
 
+/// `dF²(t, d)` for every `d` at one backward time, exactly (`O(D)`).
+pub fn distances_at(problem: &DiagonalProblem, t: f64) -> Vec<f64> {
+    let tau = (problem.final_time - t).max(0.0);
+    CurveTable::from_coordinate_errors(&problem.variances, 1, |k| {
+        std::iter::once(latent_error(&problem.schedule, tau, problem.variances[k], problem.estimated[k]))
+    })
+    .values
+}
+
 /// `LogSNR(t) = log(b²/a²)` at forward time `T − t` for each backward time.
 pub fn log_snr(schedule: &Schedule, final_time: f64, backward: &[f64]) -> Vec<f64> {
     forward_times(final_time, backward).iter().map(|&tau| schedule.log_snr(tau)).collect()
+}
+
+/// The backward time whose LogSNR is `log_snr` (LogSNR grows with `t`), clamped to `[0, T]`.
+pub fn time_of_log_snr(schedule: &Schedule, final_time: f64, log_snr: f64) -> f64 {
+    let (mut low, mut high) = (0.0, final_time);
+    if log_snr.is_nan() {
+        return low;
+    }
+    for _ in 0..200 {
+        let middle = 0.5 * (low + high);
+        if middle <= low || middle >= high {
+            break;
+        }
+        if schedule.log_snr(final_time - middle) < log_snr { low = middle } else { high = middle }
+    }
+    0.5 * (low + high)
 }
 
 /// Prop 1's term `(1 − σk/σ̂k)(1 − σ̂k²)`, with its limits at `σ̂k = 0`: the slope of the
@@ -426,6 +451,29 @@ mod tests {
             assert_eq!(*table.row(d).last().unwrap(), reconstruction_errors(&p.variances)[d - 1]);
         }
         assert_eq!(reconstruction_errors(&[3.0, 2.0, 1.0]), vec![3.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn distances_at_one_time_match_the_table() {
+        let p = problem(&[1.0, 0.5, 0.2, 0.0], Some(&[1.1, 0.4, 0.25, 0.01]));
+        let table = stopping_curves(&p, 9);
+        let at = distances_at(&p, 1.25);
+        for d in 1..=4 {
+            assert_eq!(at[d - 1], table.row(d)[5]);
+        }
+    }
+
+    #[test]
+    fn time_of_log_snr_inverts_log_snr() {
+        for name in crate::schedule::SCHEDULE_NAMES {
+            let schedule = Schedule::from_name(name).unwrap();
+            let final_time = schedule.default_final_time();
+            for t in [0.1, 0.5, 0.9] {
+                let t = t * final_time;
+                let back = time_of_log_snr(&schedule, final_time, schedule.log_snr(final_time - t));
+                assert!((back - t).abs() < 1e-12, "{name}: {back} vs {t}");
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod api;
 pub mod capped;
 pub mod curves;
 pub mod estimate;
+pub mod export;
 pub mod input;
 pub mod ode;
 pub mod plot;

@@ -1,11 +1,13 @@
 //! Drawing with plotters, generic over the backend: the same code draws on the page's canvas
 //! (plotters-canvas) and into SVG for export.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::api::CurvesAnswer;
-use crate::curves::CurveTable;
+use crate::api::{CappedAnswer, CurvesAnswer};
+use crate::curves::{stopping_distance, CurveTable};
 
 /// Colours of a plot; the page passes its light or dark theme.
 #[derive(Clone, Copy, Debug)]
@@ -59,21 +61,6 @@ pub fn dimension_color(d: usize, count: usize) -> RGBColor {
     }
 }
 
-/// What the stopping-time plot shows.
-pub struct StoppingPlot<'a> {
-    pub title: &'a str,
-    /// Backward times (or LogSNR values) of the curve table's columns.
-    pub x: &'a [f64],
-    pub x_label: &'a str,
-    pub curves: &'a CurveTable,
-    /// Vertical markers, each with its label (the switch times `t_d`).
-    pub markers: &'a [(f64, String)],
-}
-
-/// Font size in pixels, scaled for high-density canvases.
-fn font_px(base: f64, scale: f64) -> u32 {
-    (base * scale).round() as u32
-}
 
 /// Superscript exponent labels for the log axis: `10⁻³`.
 pub fn power_of_ten_label(value: f64) -> String {
@@ -93,7 +80,8 @@ pub fn power_of_ten_label(value: f64) -> String {
 }
 
 /// The y range of a log plot: from the smallest positive value (but at most twelve decades below
-/// the largest) to a little above the largest. Zeros (an exact fit at `t = T`) sit on the floor.
+/// the largest) to a little above the largest, in whole decades. Zeros (an exact fit at `t = T`)
+/// sit on the floor.
 pub fn log_range(values: &[f64]) -> (f64, f64) {
     let max = values.iter().cloned().filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-300);
     let min_positive = values.iter().cloned().filter(|&v| v > 0.0).fold(max, f64::min);
@@ -101,106 +89,73 @@ pub fn log_range(values: &[f64]) -> (f64, f64) {
     (decade(floor.log10().floor() as i32), decade((max * 1.05).log10().ceil() as i32))
 }
 
-/// `10^exponent`, correctly rounded on every target (`powf` differs between libms).
+/// `10^exponent`, the same on every target (`powf` differs between libms): exact powers of ten up
+/// to 10²², one correctly rounded division below 1.
 fn decade(exponent: i32) -> f64 {
-    format!("1e{exponent}").parse().expect("a decimal literal")
+    if exponent >= 0 { 10f64.powi(exponent) } else { 1.0 / 10f64.powi(-exponent) }
 }
 
-/// Draws `dF²(t, d)` of every `d` on a log axis, the lower envelope and the markers.
-pub fn draw_stopping_curves<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    plot: &StoppingPlot,
-    theme: &Theme,
-    scale: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    area.fill(&theme.background)?;
-    let dimension = plot.curves.dimension();
-    let (y_min, y_max) = log_range(&plot.curves.values);
-    let (x_min, x_max) = plot.x.iter().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-        (lo.min(v), hi.max(v))
-    });
-    let text = |size: f64| ("sans-serif", font_px(size, scale)).into_font().color(&theme.foreground);
-    let mut chart = ChartBuilder::on(area)
-        .caption(plot.title, text(16.0))
-        .margin(font_px(10.0, scale))
-        .margin_top(font_px(24.0, scale))
-        .x_label_area_size(font_px(40.0, scale))
-        .y_label_area_size(font_px(58.0, scale))
-        .build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
-    chart
-        .configure_mesh()
-        .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
-        .axis_style(theme.foreground)
-        .label_style(text(12.0))
-        .axis_desc_style(text(13.0))
-        .x_desc(plot.x_label)
-        .y_desc("Fréchet distance² dF²")
-        .y_label_formatter(&|v| power_of_ten_label(*v))
-        .draw()?;
+/// How every plot is drawn: colours and pixel density (text and lines scale with it).
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub theme: Theme,
+    /// Device pixels per CSS pixel.
+    pub scale: f64,
+}
 
-    let clamp = |v: f64| v.max(y_min);
-    let finite_points = |row: &'_ [f64]| -> Vec<(f64, f64)> {
-        plot.x.iter().zip(row).filter(|(x, _)| x.is_finite()).map(|(&x, &y)| (x, clamp(y))).collect()
-    };
-    let line_width = (1.6 * scale).max(1.0) as u32;
-    for d in 1..=dimension {
-        let color = dimension_color(d, dimension);
-        let series = chart.draw_series(LineSeries::new(finite_points(plot.curves.row(d)), color.stroke_width(line_width)))?;
-        if dimension <= 12 || d == 1 || d == dimension {
-            series.label(format!("d = {d}")).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + (18.0 * scale) as i32, y)], color.stroke_width(line_width + 1))
-            });
-        }
+/// Below this width (CSS pixels) a plot is compact: smaller text, a shorter legend.
+const COMPACT_WIDTH: f64 = 560.0;
+
+impl Style {
+    /// The style for a drawing area: text shrinks on narrow plots (a phone) so that it still fits.
+    fn fitted<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> (Style, bool) {
+        let compact = (area.dim_in_pixel().0 as f64) / self.scale < COMPACT_WIDTH;
+        (Style { theme: self.theme, scale: if compact { self.scale * 0.82 } else { self.scale } }, compact)
     }
-    // The lower envelope: the best latent dimension at each time.
-    let envelope: Vec<f64> = (0..plot.curves.points)
-        .map(|i| plot.curves.row(plot.curves.best_dim[i] as usize)[i])
-        .collect();
-    chart
-        .draw_series(DashedLineSeries::new(
-            finite_points(&envelope),
-            (6.0 * scale) as u32,
-            (4.0 * scale) as u32,
-            theme.foreground.stroke_width(line_width),
-        ))?
-        .label("best d")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + (18.0 * scale) as i32, y)], theme.foreground.stroke_width(line_width)));
-    // Labels closer than this many pixels to the last one drawn are skipped, never overlapped.
-    let label_gap = (22.0 * scale) as i32;
-    let mut last_label_px = i32::MIN / 2;
-    for (x, label) in plot.markers {
-        if !(x.is_finite() && *x > x_min && *x <= x_max) {
-            continue;
-        }
-        chart.draw_series(DashedLineSeries::new(
-            vec![(*x, y_min), (*x, y_max)],
-            (3.0 * scale) as u32,
-            (3.0 * scale) as u32,
-            theme.foreground.mix(0.45).stroke_width(1),
-        ))?;
-        let px = chart.backend_coord(&(*x, y_max)).0;
-        if (px - last_label_px).abs() < label_gap {
-            continue;
-        }
-        last_label_px = px;
-        chart.draw_series(std::iter::once(Text::new(
-            label.clone(),
-            (*x, y_max),
-            text(11.0).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Bottom,
-            )),
-        )))?;
+    fn px(&self, css_pixels: f64) -> u32 {
+        (css_pixels * self.scale).round().max(1.0) as u32
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .label_font(text(11.0))
-        .draw()?;
-    area.present()
+    fn font(&self, css_pixels: f64) -> TextStyle<'static> {
+        ("sans-serif", css_pixels * self.scale).into_font().color(&self.theme.foreground)
+    }
+    fn line(&self, color: RGBColor, css_width: f64) -> ShapeStyle {
+        color.stroke_width(self.px(css_width))
+    }
+    fn legend_swatch(&self, style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+        let length = self.px(18.0) as i32;
+        move |(x, y)| PathElement::new(vec![(x, y), (x + length, y)], style)
+    }
+}
+
+/// The x axis of the time plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XAxis {
+    /// Backward time `t` (Figure 4, left).
+    Time,
+    /// LogSNR at the stopping time (Figure 4, right).
+    LogSnr,
+}
+
+/// What the reader chose to look at: the axis, one emphasised `d`, the time cursor.
+#[derive(Clone, Copy, Debug)]
+pub struct View {
+    pub x_axis: XAxis,
+    /// 1-based latent dimension drawn on top, thicker.
+    pub emphasis: Option<usize>,
+    /// Backward time of the cursor.
+    pub cursor: Option<f64>,
+}
+
+/// Curves drawn at most: beyond, every k-th `d` (plus the first, the last and the emphasised one).
+pub const MAX_DRAWN_CURVES: usize = 40;
+
+/// The latent dimensions whose curves are drawn.
+pub fn drawn_dimensions(dimension: usize, emphasis: Option<usize>) -> Vec<usize> {
+    let step = dimension.div_ceil(MAX_DRAWN_CURVES).max(1);
+    let mut dims: Vec<usize> =
+        (1..=dimension).filter(|d| (d - 1) % step == 0 || *d == dimension || Some(*d) == emphasis).collect();
+    dims.dedup();
+    dims
 }
 
 /// `n` in subscript digits: `t₁₂`.
@@ -209,32 +164,426 @@ fn subscript(n: usize) -> String {
     n.to_string().chars().map(|c| DIGITS[c.to_digit(10).unwrap() as usize]).collect()
 }
 
-/// Draws a `stoppingCurves` answer: Figure 4, left (against `t`) or right (against LogSNR), with
-/// the exact switch times `t_2..t_D` as markers.
-pub fn draw_stopping_answer<DB: DrawingBackend>(
+/// Where a backward time lands on the chosen x axis.
+fn axis_position(answer: &CurvesAnswer, x_axis: XAxis, t: f64) -> f64 {
+    match x_axis {
+        XAxis::Time => t,
+        XAxis::LogSnr => answer.problem.schedule.log_snr(answer.problem.final_time - t),
+    }
+}
+
+fn x_values<'a>(answer: &'a CurvesAnswer, x_axis: XAxis) -> &'a [f64] {
+    match x_axis {
+        XAxis::Time => &answer.t,
+        XAxis::LogSnr => &answer.log_snr,
+    }
+}
+
+fn x_label(x_axis: XAxis) -> &'static str {
+    match x_axis {
+        XAxis::Time => "stopping time t (backward: 0 = noise, T = end of sampling)",
+        XAxis::LogSnr => "LogSNR at the stopping time",
+    }
+}
+
+/// The finite range of a set of values, widened when it is a single point.
+fn finite_range(values: &[f64]) -> (f64, f64) {
+    let (lo, hi) = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if lo < hi { (lo, hi) } else { (lo - 0.5, lo + 0.5) }
+}
+
+type Failure<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// Where a time plot's x axis lies on the drawing, for turning a pointer position into a time:
+/// pixel columns `left..right` show axis values `x_min..x_max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AxisFrame {
+    pub left: i32,
+    pub right: i32,
+    pub x_min: f64,
+    pub x_max: f64,
+}
+
+fn axis_frame<DB: DrawingBackend, Y: Ranged>(chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, Y>>) -> AxisFrame {
+    let (pixels, range) = (chart.plotting_area().get_pixel_range().0, chart.x_range());
+    AxisFrame { left: pixels.start, right: pixels.end, x_min: range.start, x_max: range.end }
+}
+
+/// A vertical line across the plot with a label above it, unless a label stood too close.
+struct Markers {
+    last_label_px: i32,
+}
+
+/// Shared frame of every chart: background, caption and margins.
+fn frame<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &'b str,
+    style: &Style,
+) -> Result<ChartBuilder<'a, 'b, DB>, Failure<DB>> {
+    area.fill(&style.theme.background)?;
+    // Titles shrink to fit the width (about 0.55 em per character).
+    let width_css = area.dim_in_pixel().0 as f64 / style.scale;
+    let title_size = (width_css / (0.55 * title.chars().count() as f64)).clamp(8.0, 15.0);
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, style.font(title_size))
+        .margin(style.px(10.0))
+        .margin_top(style.px(22.0))
+        .margin_right(style.px(18.0))
+        .x_label_area_size(style.px(42.0))
+        .y_label_area_size(style.px(60.0));
+    Ok(builder)
+}
+
+/// Grid, axes and their descriptions in the theme's colours.
+macro_rules! mesh {
+    ($chart:expr, $style:expr, $x_desc:expr, $y_desc:expr $(, $extra:ident ( $($arg:expr),* ))*) => {
+        $chart
+            .configure_mesh()
+            .bold_line_style($style.theme.grid)
+            .light_line_style($style.theme.background)
+            .axis_style($style.theme.foreground)
+            .label_style($style.font(12.0))
+            .axis_desc_style($style.font(12.5))
+            .x_desc($x_desc)
+            .y_desc($y_desc)
+            $(.$extra($($arg),*))*
+            .draw()?
+    };
+}
+
+/// The legend box, placed where the curves leave room.
+macro_rules! legend {
+    ($chart:expr, $style:expr, $position:expr) => {
+        $chart
+            .configure_series_labels()
+            .position($position)
+            .background_style($style.theme.background.mix(0.88))
+            .border_style($style.theme.grid)
+            .label_font($style.font(11.5))
+            .draw()?
+    };
+}
+
+/// Panel 1: `dF²(t, d)` on a log axis (Figure 4), the lower envelope, the switch times `t_d`
+/// (exact, dashed) and `t̂_d` (plug-in, dotted), each `d`'s optimal stopping time, the cursor.
+pub fn draw_curves_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     answer: &CurvesAnswer,
-    log_snr_axis: bool,
-    theme: &Theme,
-    scale: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let inner = &answer.switch_times[1..answer.switch_times.len() - 1];
-    let markers: Vec<(f64, String)> = inner
-        .iter()
-        .zip(2..)
-        .map(|(&t, d)| {
-            let x = if log_snr_axis { answer.schedule.log_snr(answer.final_time - t) } else { t };
-            (x, format!("t{}", subscript(d)))
-        })
-        .collect();
-    let plot = StoppingPlot {
-        title: "Fréchet distance to the data against the stopping time",
-        x: if log_snr_axis { &answer.log_snr } else { &answer.t },
-        x_label: if log_snr_axis { "LogSNR at the stopping time" } else { "stopping time t (backward; T ends sampling)" },
-        curves: &answer.fd2,
-        markers: &markers,
+    view: &View,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let title = if answer.fd2_exact.is_some() {
+        "Fréchet distance² to the data vs stopping time (plug-in score)"
+    } else {
+        "Fréchet distance² to the data vs stopping time (exact score)"
     };
-    draw_stopping_curves(area, &plot, theme, scale)
+    draw_time_curves(area, answer, &answer.fd2, title, true, view, style)
+}
+
+/// Panel 4c: the curves of the capped sampler over `t` (Props 4–5).
+pub fn draw_capped_curves_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    answer: &CurvesAnswer,
+    capped: &CappedAnswer,
+    view: &View,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let title = format!("Capped score, C = {}: dF² vs stopping time (OU, started from N(0, I))", capped.problem.cap);
+    draw_time_curves(area, answer, &capped.fd2, &title, false, view, style)
+}
+
+fn draw_time_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    answer: &CurvesAnswer,
+    table: &CurveTable,
+    title: &str,
+    with_theory_marks: bool,
+    view: &View,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let (fitted, compact) = style.fitted(area);
+    let style = &fitted;
+    let dimension = table.dimension();
+    let xs = x_values(answer, view.x_axis);
+    let (y_min, y_max) = log_range(&table.values);
+    let (x_min, x_max) = finite_range(xs);
+    let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
+    mesh!(chart, style, x_label(view.x_axis), "dF² (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)));
+
+    let points = |row: &[f64]| -> Vec<(f64, f64)> {
+        xs.iter().zip(row).filter(|(x, _)| x.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()
+    };
+    let dims = drawn_dimensions(dimension, view.emphasis);
+    let faded = view.emphasis.is_some();
+    let legend_each = dims.len() <= 10 && !compact;
+    for &d in &dims {
+        if Some(d) == view.emphasis {
+            continue;
+        }
+        let color = dimension_color(d, dimension);
+        let line = if faded { color.mix(0.35).stroke_width(style.px(1.2)) } else { style.line(color, 1.6) };
+        let series = chart.draw_series(LineSeries::new(points(table.row(d)), line))?;
+        if legend_each || d == 1 || d == dimension {
+            series.label(format!("d = {d}")).legend(style.legend_swatch(style.line(color, 2.5)));
+        }
+    }
+    let envelope: Vec<f64> = (0..table.points).map(|i| table.row(table.best_dim[i] as usize)[i]).collect();
+    chart
+        .draw_series(DashedLineSeries::new(points(&envelope), style.px(6.0), style.px(4.0), style.line(style.theme.foreground, 1.4)))?
+        .label("best d (envelope)")
+        .legend(style.legend_swatch(style.line(style.theme.foreground, 1.4)));
+    if let Some(d) = view.emphasis.filter(|&d| d <= dimension) {
+        let color = dimension_color(d, dimension);
+        chart
+            .draw_series(LineSeries::new(points(table.row(d)), style.line(color, 3.2)))?
+            .label(format!("d = {d} (selected)"))
+            .legend(style.legend_swatch(style.line(color, 3.2)));
+    }
+
+    if with_theory_marks {
+        let mut markers = Markers { last_label_px: i32::MIN / 2 };
+        // Switch times of the drawn dimensions only: a thousand verticals would hide the curves.
+        let inner = |times: &[f64]| -> Vec<(usize, f64)> { dims.iter().filter(|&&d| d >= 2).map(|&d| (d, times[d - 1])).collect() };
+        for (d, t) in inner(&answer.switch_times) {
+            let x = axis_position(answer, view.x_axis, t);
+            markers.vertical(&mut chart, x, (y_min, y_max), &format!("t{}", subscript(d)), false, style)?;
+        }
+        if answer.fd2_exact.is_some() {
+            for (_, t) in inner(&answer.switch_times_estimated) {
+                let x = axis_position(answer, view.x_axis, t);
+                markers.vertical(&mut chart, x, (y_min, y_max), "", true, style)?;
+            }
+        }
+        // Each drawn d's best stopping time, where it is not the end of sampling.
+        let stops: Vec<(f64, f64, RGBColor)> = dims
+            .iter()
+            .filter(|&&d| !answer.monotone[d - 1])
+            .map(|&d| {
+                let t = answer.optimal_stop[d - 1];
+                (axis_position(answer, view.x_axis, t), stopping_distance(&answer.problem, t, d).max(y_min), dimension_color(d, dimension))
+            })
+            .filter(|(x, _, _)| x.is_finite())
+            .collect();
+        if !stops.is_empty() {
+            let outline = style.theme.foreground;
+            chart
+                .draw_series(stops.iter().map(|&(x, y, color)| {
+                    EmptyElement::at((x, y))
+                        + Circle::new((0, 0), style.px(4.5), color.filled())
+                        + Circle::new((0, 0), style.px(4.5), outline.stroke_width(style.px(1.0)))
+                }))?
+                .label("optimal stop (Prop 3)")
+                .legend(move |(x, y)| Circle::new((x + 9, y), 4, outline.stroke_width(1)));
+        }
+    }
+    if let Some(t) = view.cursor {
+        let x = axis_position(answer, view.x_axis, t);
+        if x.is_finite() && x >= x_min && x <= x_max {
+            chart.draw_series(LineSeries::new(vec![(x, y_min), (x, y_max)], style.line(CURSOR, 1.5)))?;
+        }
+    }
+    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()?;
+    Ok(axis_frame(&chart))
+}
+
+/// The cursor's colour, distinct from the categorical palette on both themes.
+const CURSOR: RGBColor = RGBColor(214, 39, 140);
+
+impl Markers {
+    fn vertical<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &mut self,
+        chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, Y>>,
+        x: f64,
+        (y_min, y_max): (f64, f64),
+        label: &str,
+        dotted: bool,
+        style: &Style,
+    ) -> Result<(), Failure<DB>> {
+        let range = chart.x_range();
+        if !(x.is_finite() && x > range.start && x <= range.end) {
+            return Ok(());
+        }
+        let (dash, gap, color) = if dotted {
+            (style.px(1.5), style.px(3.0), RGBColor(230, 120, 30))
+        } else {
+            (style.px(3.0), style.px(3.0), style.theme.foreground)
+        };
+        chart.draw_series(DashedLineSeries::new(vec![(x, y_min), (x, y_max)], dash, gap, color.mix(0.55).stroke_width(style.px(1.0))))?;
+        let px = chart.backend_coord(&(x, y_max)).0;
+        if label.is_empty() || (px - self.last_label_px).abs() < style.px(22.0) as i32 {
+            return Ok(());
+        }
+        self.last_label_px = px;
+        chart.draw_series(std::iter::once(Text::new(
+            label.to_string(),
+            (x, y_max),
+            style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+        )))?;
+        Ok(())
+    }
+}
+
+/// Panel 2: the best latent dimension against time, exact and plug-in (Prop 2's partition).
+pub fn draw_best_dimension_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    answer: &CurvesAnswer,
+    view: &View,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let xs = x_values(answer, view.x_axis);
+    let (x_min, x_max) = finite_range(xs);
+    let dimension = answer.fd2.dimension();
+    let top = dimension as f64 + 0.5;
+    let mut chart = frame(area, "Best latent dimension at each stopping time (Prop 2)", style)?
+        .build_cartesian_2d(x_min..x_max, 0.5..top)?;
+    let integer_label = |v: &f64| if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { String::new() };
+    mesh!(chart, style, x_label(view.x_axis), "best d", y_label_formatter(&integer_label), y_labels(dimension.min(12) + 1));
+    let steps = |best: &[u32]| -> Vec<(f64, f64)> {
+        let mut path = Vec::with_capacity(2 * best.len());
+        for (i, (&x, &d)) in xs.iter().zip(best).enumerate() {
+            if !x.is_finite() {
+                continue;
+            }
+            if let Some(&(_, previous)) = path.last() {
+                if previous != d as f64 && i > 0 {
+                    path.push((x, previous));
+                }
+            }
+            path.push((x, d as f64));
+        }
+        path
+    };
+    let exact_color = CATEGORICAL[0];
+    chart
+        .draw_series(LineSeries::new(steps(&answer.exact().best_dim), style.line(exact_color, 2.6)))?
+        .label("exact score")
+        .legend(style.legend_swatch(style.line(exact_color, 2.6)));
+    if answer.fd2_exact.is_some() {
+        let plug_in = RGBColor(230, 120, 30);
+        chart
+            .draw_series(DashedLineSeries::new(steps(&answer.fd2.best_dim), style.px(6.0), style.px(3.0), style.line(plug_in, 2.0)))?
+            .label("plug-in score")
+            .legend(style.legend_swatch(style.line(plug_in, 2.0)));
+    }
+    if let Some(t) = view.cursor {
+        let x = axis_position(answer, view.x_axis, t);
+        if x.is_finite() {
+            chart.draw_series(LineSeries::new(vec![(x, 0.5), (x, top)], style.line(CURSOR, 1.5)))?;
+        }
+    }
+    legend!(chart, style, SeriesLabelPosition::UpperLeft);
+    area.present()?;
+    Ok(axis_frame(&chart))
+}
+
+/// Panel 4a: per coordinate, the data's `σk²`, the fitted `σ̂k²` and the capped sampler's `V_T`,
+/// with the two thresholds that bracket the best dimension (Prop 5).
+pub fn draw_capped_variances_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    capped: &CappedAnswer,
+    style: &Style,
+) -> Result<(), Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let base = &capped.problem.base;
+    let cap = capped.problem.cap;
+    let dimension = base.dimension();
+    let thresholds = [1.0 / cap, 1.0 / (4.0 * (2.0 * cap - 1.0))];
+    let all: Vec<f64> = base
+        .variances
+        .iter()
+        .chain(&base.estimated)
+        .chain(&capped.outcome.end_variances)
+        .chain(&thresholds)
+        .copied()
+        .collect();
+    let (y_min, y_max) = log_range(&all);
+    let mut chart = frame(area, "End variances V_T under the cap vs σ² and σ̂² (Prop 5)", style)?
+        .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
+    mesh!(chart, style, "latent coordinate k", "variance (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)), x_label_formatter(&|v| format!("{v:.0}")));
+    let series = |values: &[f64]| -> Vec<(f64, f64)> {
+        values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
+    };
+    let radius = style.px(if dimension > 60 { 2.0 } else { 3.5 });
+    let colors = [CATEGORICAL[0], RGBColor(230, 120, 30), CATEGORICAL[2]];
+    let names = ["σk² (data)", "σ̂k² (fitted)", "V_T (capped sampler)"];
+    let sets = [&base.variances, &base.estimated, &capped.outcome.end_variances];
+    for ((values, color), name) in sets.into_iter().zip(colors).zip(names) {
+        chart.draw_series(LineSeries::new(series(values), color.mix(0.5).stroke_width(style.px(1.0))))?;
+        chart
+            .draw_series(series(values).into_iter().map(|p| Circle::new(p, radius, color.filled())))?
+            .label(name)
+            .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+    }
+    let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
+    // The upper threshold's label sits above its line, the lower one's below: they never collide.
+    let anchors = [VPos::Bottom, VPos::Top];
+    for ((&level, label), anchor) in thresholds.iter().zip(labels).zip(anchors) {
+        if level < y_min {
+            continue;
+        }
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.5, level), (dimension as f64 + 0.5, level)],
+            style.px(5.0),
+            style.px(4.0),
+            style.theme.foreground.mix(0.6).stroke_width(style.px(1.0)),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            (dimension as f64 + 0.5, level),
+            style.font(11.0).pos(Pos::new(HPos::Right, anchor)),
+        )))?;
+    }
+    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()
+}
+
+/// Panel 4b: `dF²` at `t = T` under the cap as a function of `d`, its minimiser and Prop 5's
+/// bracket `[d1, d2]`.
+pub fn draw_capped_distance_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    capped: &CappedAnswer,
+    style: &Style,
+) -> Result<(), Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let outcome = &capped.outcome;
+    let dimension = outcome.fd2_by_dim.len();
+    let (y_min, y_max) = log_range(&outcome.fd2_by_dim);
+    let mut chart = frame(area, "dF² at t = T under the cap, by latent dimension (Prop 5)", style)?
+        .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
+    mesh!(chart, style, "latent dimension d", "dF² at t = T (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)), x_label_formatter(&|v| format!("{v:.0}")));
+    let band = RGBColor(118, 183, 178);
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(outcome.d1 as f64 - 0.5, y_min), (outcome.d2 as f64 + 0.5, y_max)],
+            band.mix(0.22).filled(),
+        )))?
+        .label(format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2))
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], band.mix(0.5).filled()));
+    let points: Vec<(f64, f64)> =
+        outcome.fd2_by_dim.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect();
+    let color = CATEGORICAL[0];
+    chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
+    chart
+        .draw_series(points.iter().map(|&p| Circle::new(p, style.px(if dimension > 60 { 2.0 } else { 3.5 }), color.filled())))?
+        .label("dF²(d) at t = T")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+    let best = points[outcome.d_min - 1];
+    let highlight = RGBColor(225, 87, 89);
+    chart
+        .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
+        .label(format!("d_min = {}", outcome.d_min))
+        .legend(move |(x, y)| Circle::new((x + 9, y), 5, highlight.stroke_width(2)));
+    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()
 }
 
 #[cfg(test)]

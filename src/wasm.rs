@@ -2,6 +2,7 @@
 //! fields out, every error a JS `Error` whose message starts with the offending field.
 
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::de::DeserializeOwned;
@@ -9,10 +10,13 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::api::{self, CurvesAnswer};
-use crate::curves::CurveTable;
+use crate::api::{self, CappedAnswer, CurvesAnswer};
+use crate::capped::capped_distances_at;
+use crate::curves::{argmin, distances_at, stopping_distance, CurveTable};
+use crate::export;
 use crate::input::{self, InputError};
-use crate::plot::{self, Theme};
+use crate::curves::time_of_log_snr;
+use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
 
 fn error(e: InputError) -> JsError {
     JsError::new(&e.to_string())
@@ -134,7 +138,50 @@ export interface PlotOptions {
   xAxis?: "t" | "logSnr";
   /** Device pixels per CSS pixel (0.25 … 8); default 1. */
   scale?: number;
+  /** Latent dimension drawn on top, thicker (1-based). */
+  emphasis?: number;
+  /** Backward time of the cursor line. */
+  cursor?: number;
 }
+export interface ExplorerRequest extends CurvesRequest {
+  /** The cap of Props 4–5, C > 1 (those panels use the OU schedule with the same T). */
+  C: number;
+}
+export interface ExplorerSummary {
+  dimension: number;
+  T: number;
+  schedule: string;
+  exactScore: boolean;
+  switchTimes: Float64Array;
+  switchTimesEstimated: Float64Array;
+  monotone: boolean[];
+  prop1Sum: Float64Array;
+  optimalStop: Float64Array;
+  /** dF²(T, d) and dF²(optimalStop[d-1], d) for each d. */
+  atEnd: Float64Array;
+  atOptimalStop: Float64Array;
+  C: number;
+  dMin: number;
+  d1: number;
+  d2: number;
+}
+export interface ExplorerReadout {
+  t: number;
+  logSnr: number;
+  bestDim: number;
+  bestDimExact: number;
+  /** dF²(t, d) for d = 1..D with the request's score, the exact one, and the capped one. */
+  fd2: Float64Array;
+  fd2Exact: Float64Array;
+  fd2Capped: Float64Array;
+}
+export interface AxisFrame {
+  left: number;
+  right: number;
+  xMin: number;
+  xMax: number;
+}
+export type Panel = "curves" | "best-dimension" | "capped-variances" | "capped-distance" | "capped-curves";
 export interface Limits {
   maxDimension: number;
   maxPoints: number;
@@ -203,10 +250,10 @@ pub fn limits() -> JsValue {
         .into()
 }
 
-/// How a plot is drawn: theme, x axis and pixel density.
-#[derive(Deserialize)]
+/// How a plot is drawn and what it highlights.
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PlotOptions {
+struct ViewOptions {
     #[serde(default)]
     theme: Option<String>,
     /// `"t"` (backward time, default) or `"logSnr"`.
@@ -215,12 +262,12 @@ struct PlotOptions {
     /// Device pixels per CSS pixel, so that text keeps its size on dense screens.
     #[serde(default)]
     scale: Option<f64>,
-}
-
-struct Style {
-    theme: Theme,
-    log_snr_axis: bool,
-    scale: f64,
+    /// The latent dimension drawn on top (1-based).
+    #[serde(default)]
+    emphasis: Option<usize>,
+    /// Backward time of the cursor line.
+    #[serde(default)]
+    cursor: Option<f64>,
 }
 
 /// plotters measures text with a DOM element, so drawing needs a page's document (not Node, not a
@@ -232,31 +279,41 @@ fn require_document() -> Result<(), JsError> {
     }
 }
 
-fn style(options: JsValue) -> Result<Style, JsError> {
+fn view(options: JsValue) -> Result<(Style, View), JsError> {
     require_document()?;
-    let options: PlotOptions =
-        if options.is_undefined() || options.is_null() { PlotOptions { theme: None, x_axis: None, scale: None } } else { parse(options, "options")? };
+    let options: ViewOptions =
+        if options.is_undefined() || options.is_null() { ViewOptions::default() } else { parse(options, "options")? };
     let theme_name = options.theme.as_deref().unwrap_or("light");
-    let theme = Theme::by_name(theme_name).ok_or_else(|| JsError::new(&format!("theme: unknown theme \"{theme_name}\"; use light or dark")))?;
-    let log_snr_axis = match options.x_axis.as_deref().unwrap_or("t") {
-        "t" => false,
-        "logSnr" => true,
+    let theme = Theme::by_name(theme_name)
+        .ok_or_else(|| JsError::new(&format!("theme: unknown theme \"{theme_name}\"; use light or dark")))?;
+    let x_axis = match options.x_axis.as_deref().unwrap_or("t") {
+        "t" => XAxis::Time,
+        "logSnr" => XAxis::LogSnr,
         other => return Err(JsError::new(&format!("xAxis: unknown axis \"{other}\"; use t or logSnr"))),
     };
     let scale = options.scale.unwrap_or(1.0);
     if !(scale.is_finite() && (0.25..=8.0).contains(&scale)) {
         return Err(JsError::new(&format!("scale: must be between 0.25 and 8, got {scale}")));
     }
-    Ok(Style { theme, log_snr_axis, scale })
+    if options.cursor.is_some_and(|t| !t.is_finite()) {
+        return Err(JsError::new("cursor: must be a finite time"));
+    }
+    Ok((Style { theme, scale }, View { x_axis, emphasis: options.emphasis, cursor: options.cursor }))
 }
 
-fn draw_curves<DB: DrawingBackend>(
-    area: &plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
-    answer: &CurvesAnswer,
-    style: &Style,
-) -> Result<(), JsError> {
-    plot::draw_stopping_answer(area, answer, style.log_snr_axis, &style.theme, style.scale)
-        .map_err(|e| JsError::new(&format!("drawing: {e}")))
+fn drawing_error<E: std::fmt::Display>(e: E) -> JsError {
+    JsError::new(&format!("drawing: {e}"))
+}
+
+fn canvas_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    Ok(CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?.into_drawing_area())
+}
+
+fn check_svg_size(width: u32, height: u32) -> Result<(), JsError> {
+    if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
+        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
+    }
+    Ok(())
 }
 
 /// Draws the stopping-time curves of a `stoppingCurves` request on a canvas.
@@ -266,10 +323,9 @@ pub fn plot_stopping_curves(
     #[wasm_bindgen(unchecked_param_type = "CurvesRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
 ) -> Result<(), JsError> {
-    let style = style(options)?;
+    let (style, view) = view(options)?;
     let answer = api::stopping_curves_answer(parse(request, "plotStoppingCurves")?).map_err(error)?;
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
-    draw_curves(&backend.into_drawing_area(), &answer, &style)
+    plot::draw_curves_panel(&canvas_area(canvas)?, &answer, &view, &style).map(|_| ()).map_err(drawing_error)
 }
 
 /// The same drawing as SVG text, `width × height` pixels.
@@ -280,15 +336,177 @@ pub fn stopping_curves_svg(
     height: u32,
     #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
 ) -> Result<String, JsError> {
-    let style = style(options)?;
+    let (style, view) = view(options)?;
     let answer = api::stopping_curves_answer(parse(request, "stoppingCurvesSvg")?).map_err(error)?;
-    if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
-        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
-    }
+    check_svg_size(width, height)?;
     let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_curves(&area, &answer, &style)?;
-    }
+    plot::draw_curves_panel(&SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area(), &answer, &view, &style)
+        .map_err(drawing_error)?;
     Ok(svg)
+}
+
+/// The explorer page's model: the curves and the capped-score results of one data set, computed
+/// once, then drawn, exported and read at the cursor as often as the reader likes.
+#[wasm_bindgen]
+pub struct Explorer {
+    curves: CurvesAnswer,
+    capped: CappedAnswer,
+}
+
+/// The panels an `Explorer` draws and exports.
+pub const PANELS: [&str; 5] = ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves"];
+
+impl Explorer {
+    /// Draws a panel; time panels tell where their x axis lies.
+    fn draw_on<DB: DrawingBackend>(
+        &self,
+        panel: &str,
+        area: &DrawingArea<DB, Shift>,
+        view: &View,
+        style: &Style,
+    ) -> Result<Option<AxisFrame>, JsError> {
+        match panel {
+            "curves" => plot::draw_curves_panel(area, &self.curves, view, style).map(Some),
+            "best-dimension" => plot::draw_best_dimension_panel(area, &self.curves, view, style).map(Some),
+            "capped-variances" => plot::draw_capped_variances_panel(area, &self.capped, style).map(|_| None),
+            "capped-distance" => plot::draw_capped_distance_panel(area, &self.capped, style).map(|_| None),
+            "capped-curves" => plot::draw_capped_curves_panel(area, &self.curves, &self.capped, view, style).map(Some),
+            other => return Err(unknown_panel(other)),
+        }
+        .map_err(drawing_error)
+    }
+}
+
+fn unknown_panel(panel: &str) -> JsError {
+    JsError::new(&format!("panel: unknown panel \"{panel}\"; use one of {}", PANELS.join(", ")))
+}
+
+#[wasm_bindgen]
+impl Explorer {
+    /// Computes everything for `{variances, estimatedVariances?, T?, points?, schedule?, C}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ExplorerRequest")] request: JsValue) -> Result<Explorer, JsError> {
+        let request: api::ExplorerRequest = parse(request, "Explorer")?;
+        let (curves, capped) = request.split();
+        let curves = api::stopping_curves_answer(curves).map_err(error)?;
+        let capped = api::capped_answer(capped).map_err(error)?;
+        Ok(Explorer { curves, capped })
+    }
+
+    /// A new cap `C` for the capped-score panels (the curves are kept).
+    #[wasm_bindgen(js_name = setCap)]
+    pub fn set_cap(&mut self, cap: f64) -> Result<(), JsError> {
+        let base = &self.capped.problem.base;
+        let request = api::CappedRequest {
+            variances: base.variances.clone(),
+            estimated_variances: Some(base.estimated.clone()),
+            cap,
+            final_time: Some(base.final_time),
+            points: Some(self.capped.t.len()),
+        };
+        self.capped = api::capped_answer(request).map_err(error)?;
+        Ok(())
+    }
+
+    /// What the page prints beside the plots: per-`d` verdicts, switch times, Prop 5's outcome.
+    #[wasm_bindgen(unchecked_return_type = "ExplorerSummary")]
+    pub fn summary(&self) -> JsValue {
+        let (a, outcome) = (&self.curves, &self.capped.outcome);
+        Out::new()
+            .set("dimension", a.problem.dimension() as u32)
+            .set("T", a.problem.final_time)
+            .set("schedule", a.problem.schedule.name())
+            .set("exactScore", a.fd2_exact.is_none())
+            .set("switchTimes", floats(&a.switch_times))
+            .set("switchTimesEstimated", floats(&a.switch_times_estimated))
+            .set("monotone", a.monotone.iter().map(|&m| JsValue::from_bool(m)).collect::<Array>())
+            .set("prop1Sum", floats(&a.prop1_sum))
+            .set("optimalStop", floats(&a.optimal_stop))
+            .set("atEnd", floats(&distances_at(&a.problem, a.problem.final_time)))
+            .set("atOptimalStop", floats(&(1..=a.problem.dimension()).map(|d| stopping_distance(&a.problem, a.optimal_stop[d - 1], d)).collect::<Vec<_>>()))
+            .set("C", self.capped.problem.cap)
+            .set("dMin", outcome.d_min as u32)
+            .set("d1", outcome.d1 as u32)
+            .set("d2", outcome.d2 as u32)
+            .0
+            .into()
+    }
+
+    /// Exact values at backward time `t`: `dF²` of every `d` (request's score, exact score, capped)
+    /// and the best `d`.
+    #[wasm_bindgen(unchecked_return_type = "ExplorerReadout")]
+    pub fn readout(&self, t: f64) -> Result<JsValue, JsError> {
+        let problem = &self.curves.problem;
+        if !(t.is_finite() && (0.0..=problem.final_time).contains(&t)) {
+            return Err(JsError::new(&format!("cursor: must be a time in [0, {}], got {t}", problem.final_time)));
+        }
+        let fd2 = distances_at(problem, t);
+        let exact = distances_at(&problem.with_exact_score(), t);
+        let capped = capped_distances_at(&self.capped.problem, t);
+        Ok(Out::new()
+            .set("t", t)
+            .set("logSnr", problem.schedule.log_snr(problem.final_time - t))
+            .set("bestDim", (argmin(&fd2) + 1) as u32)
+            .set("bestDimExact", (argmin(&exact) + 1) as u32)
+            .set("fd2", floats(&fd2))
+            .set("fd2Exact", floats(&exact))
+            .set("fd2Capped", floats(&capped))
+            .0
+            .into())
+    }
+
+    /// Draws a panel on a canvas. Time panels return `{left, right, xMin, xMax}`: canvas pixel
+    /// columns `left..right` show axis values `xMin..xMax` (for pointer input); others `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "AxisFrame | undefined")]
+    pub fn draw(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
+        canvas: HtmlCanvasElement,
+        #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let (style, view) = view(options)?;
+        Ok(match self.draw_on(panel, &canvas_area(canvas)?, &view, &style)? {
+            Some(f) => Out::new().set("left", f.left).set("right", f.right).set("xMin", f.x_min).set("xMax", f.x_max).0.into(),
+            None => JsValue::UNDEFINED,
+        })
+    }
+
+    /// The backward time shown at an x-axis value (`"t"`: itself; `"logSnr"`: the time whose
+    /// LogSNR it is), clamped to `[0, T]`.
+    #[wasm_bindgen(js_name = timeAt)]
+    pub fn time_at(&self, x: f64, axis: &str) -> Result<f64, JsError> {
+        let problem = &self.curves.problem;
+        match axis {
+            "t" => Ok(x.clamp(0.0, problem.final_time)),
+            "logSnr" => Ok(time_of_log_snr(&problem.schedule, problem.final_time, x)),
+            other => Err(JsError::new(&format!("xAxis: unknown axis \"{other}\"; use t or logSnr"))),
+        }
+    }
+
+    /// A panel as SVG text (the same drawing code, plotters' SVG backend).
+    pub fn svg(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
+        width: u32,
+        height: u32,
+        #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
+    ) -> Result<String, JsError> {
+        let (style, view) = view(options)?;
+        check_svg_size(width, height)?;
+        let mut svg = String::new();
+        self.draw_on(panel, &SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area(), &view, &style)?;
+        Ok(svg)
+    }
+
+    /// A panel's data as CSV.
+    pub fn csv(&self, #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str) -> Result<String, JsError> {
+        Ok(match panel {
+            "curves" => export::curves_csv(&self.curves),
+            "best-dimension" => export::best_dimension_csv(&self.curves),
+            "capped-variances" => export::capped_variances_csv(&self.capped),
+            "capped-distance" => export::capped_distance_csv(&self.capped),
+            "capped-curves" => export::capped_curves_csv(&self.curves, &self.capped),
+            other => return Err(unknown_panel(other)),
+        })
+    }
 }

@@ -1,48 +1,434 @@
-// The first page: Figure 4 (left) drawn by the wasm core.
-import init, { stoppingCurves, plotStoppingCurves } from './pkg/ldm_explorer.js';
+// The explorer page: controls → state (mirrored in the URL hash) → one wasm Explorer per data set →
+// panels drawn by the Rust core. Closed forms are instant, so every change recomputes and redraws
+// within one animation frame; a bad value shows a message beside its control and keeps the last
+// good plots.
+import init, { Explorer, estimateVariances, limits } from './pkg/ldm_explorer.js';
+import { DEFAULTS, parseHash, parseVarianceList, readField, toHash } from './state.js';
+import { FIGURE_4_LEFT, PRESET_PARAMETERS, PRESET_VIEWS, presetVariances } from './presets.js';
 
-export const FIGURE_4_LEFT = {
-  variances: [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10],
-  T: 2,
-  points: 600,
-  schedule: 'ou',
-};
+const POINTS = 400;
+const TIME_PANELS = ['curves', 'best-dimension', 'capped-curves'];
+const CAPPED_PANELS = ['capped-variances', 'capped-distance', 'capped-curves'];
+const ALL_PANELS = ['curves', 'best-dimension', ...CAPPED_PANELS];
+const EMBEDDABLE = ['curves', 'best-dimension', 'capped', 'verdicts'];
+const DATA_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T'];
+const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
 
-const status = document.getElementById('status');
-const canvas = document.getElementById('curves');
+const $ = (id) => document.getElementById(id);
+const started = performance.now();
 const dark = window.matchMedia('(prefers-color-scheme: dark)');
 
-function draw() {
-  // Draw at device resolution; the plot scales its text with the pixel ratio.
-  const scale = window.devicePixelRatio || 1;
-  canvas.width = Math.round(canvas.clientWidth * scale);
-  canvas.height = Math.round(canvas.clientHeight * scale);
-  plotStoppingCurves(canvas, FIGURE_4_LEFT, { theme: dark.matches ? 'dark' : 'light', scale });
+let state;
+let explorer = null; // the last model that computed without error
+let summary = null;
+let maxDimension = 0;
+const frames = {}; // where each time panel's x axis lies, for pointer input
+const timings = { firstCurveMs: null, lastDrawMs: {} };
+
+// ---------- messages ----------
+
+function setMessage(field, text) {
+  const element = $(`${field}-message`);
+  if (!element) return;
+  element.textContent = text;
+  element.closest('.field, fieldset, section')?.classList.toggle('invalid', Boolean(text));
+  const control = $(field);
+  if (control) control.setAttribute('aria-invalid', text ? 'true' : 'false');
 }
 
-function showSwitchTimes(result) {
-  const table = document.getElementById('switch-times');
-  const header = table.insertRow();
-  const values = table.insertRow();
-  header.insertCell().textContent = 'd';
-  values.insertCell().textContent = 't_d';
-  result.switchTimes.forEach((t, i) => {
-    if (i === 0 || i === result.switchTimes.length - 1) return;
-    header.insertCell().textContent = String(i + 1);
-    values.insertCell().textContent = t.toFixed(3);
+function clearMessages(fields) {
+  for (const field of fields) setMessage(field, '');
+}
+
+/** The control a core error belongs to: its message starts with the field it names. */
+function controlOf(message) {
+  const field = message.split(':')[0].replace(/\[.*$/, '').trim();
+  if (field === 'variances') {
+    if (state.preset === 'custom') return 'variances';
+    return PRESET_PARAMETERS[state.preset].includes('D') ? 'D' : 'preset';
+  }
+  return { estimatedVariances: 'n', T: 'T', C: 'C', n: 'n', seed: 'seed', schedule: 'schedule' }[field] ?? 'preset';
+}
+
+// ---------- model ----------
+
+/** Recomputes the model from the state; on failure explains beside the control and keeps the old one. */
+function compute() {
+  clearMessages(['preset', 'variances', 'score', 'schedule', 'C', ...DATA_FIELDS]);
+  if (PRESET_PARAMETERS[state.preset].includes('D') && state.D > maxDimension) {
+    setMessage('D', `at most ${maxDimension} dimensions are supported, got ${state.D}`);
+    return false;
+  }
+  const variances = presetVariances(state, parseVarianceList);
+  if (variances.error) {
+    setMessage(variances.field, variances.error);
+    return false;
+  }
+  try {
+    const estimatedVariances =
+      state.score === 'plug-in' ? estimateVariances({ variances: variances.values, n: state.n, seed: state.seed }) : undefined;
+    const next = new Explorer({
+      variances: variances.values,
+      estimatedVariances,
+      T: state.T,
+      points: POINTS,
+      schedule: state.schedule,
+      C: state.C,
+    });
+    explorer?.free();
+    explorer = next;
+  } catch (error) {
+    setMessage(controlOf(error.message), error.message);
+    return false;
+  }
+  summary = explorer.summary();
+  state.cursor = Math.min(Math.max(state.cursor, 0), summary.T);
+  $('cursor').max = String(summary.T);
+  renderSummaries();
+  return true;
+}
+
+/** A new cap only: the curves stay, the capped panels are recomputed. */
+function applyCap() {
+  clearMessages(['C']);
+  try {
+    explorer.setCap(state.C);
+  } catch (error) {
+    setMessage('C', error.message);
+    return false;
+  }
+  summary = explorer.summary();
+  renderSummaries();
+  return true;
+}
+
+// ---------- drawing ----------
+
+const pending = new Set();
+let frameRequested = false;
+
+function scheduleDraw(panels) {
+  for (const panel of panels) pending.add(panel);
+  if (!frameRequested) {
+    frameRequested = true;
+    requestAnimationFrame(drawPending);
+  }
+}
+
+function effectiveTheme() {
+  return state.theme === 'auto' ? (dark.matches ? 'dark' : 'light') : state.theme;
+}
+
+function viewOptions() {
+  return {
+    theme: effectiveTheme(),
+    xAxis: state.axis,
+    emphasis: state.d > 0 && summary && state.d <= summary.dimension ? state.d : undefined,
+    cursor: state.cursor,
+  };
+}
+
+function drawPending() {
+  frameRequested = false;
+  if (!explorer) return;
+  const options = viewOptions();
+  for (const panel of pending) {
+    const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+    if (!canvas || canvas.offsetParent === null) continue;
+    const scale = window.devicePixelRatio || 1;
+    const width = Math.round(canvas.clientWidth * scale);
+    const height = Math.round(canvas.clientHeight * scale);
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    const start = performance.now();
+    try {
+      frames[panel] = explorer.draw(panel, canvas, { ...options, scale });
+    } catch (error) {
+      $('curves-message').textContent = error.message;
+    }
+    timings.lastDrawMs[panel] = performance.now() - start;
+    if (panel === 'curves' && timings.firstCurveMs === null) {
+      timings.firstCurveMs = performance.now() - started;
+      performance.mark('first-curve');
+    }
+  }
+  pending.clear();
+  renderReadout();
+}
+
+// ---------- text beside the plots (also their text alternative) ----------
+
+const format = (v) => (v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+
+function renderReadout() {
+  if (!explorer) return;
+  const r = explorer.readout(state.cursor);
+  $('cursor').value = String(state.cursor);
+  $('cursor-value').textContent = `t = ${state.cursor.toFixed(3)}`;
+  const shown = summary.dimension <= 12
+    ? Array.from(r.fd2, (v, k) => `d=${k + 1}: ${format(v)}`)
+    : [`d=${r.bestDim}: ${format(r.fd2[r.bestDim - 1])}`];
+  if (state.d > 0 && state.d <= summary.dimension && summary.dimension > 12) shown.push(`d=${state.d}: ${format(r.fd2[state.d - 1])}`);
+  $('readout').textContent =
+    `At t = ${r.t.toFixed(3)} (LogSNR ${Number.isFinite(r.logSnr) ? r.logSnr.toFixed(2) : '+∞'}): best latent dimension ` +
+    `${r.bestDim}${summary.exactScore ? '' : ` (exact score: ${r.bestDimExact})`}. dF² — ${shown.join('; ')}.` +
+    ` Under the cap: best d ${1 + r.fd2Capped.indexOf(Math.min(...r.fd2Capped))}.`;
+}
+
+function renderSummaries() {
+  const s = summary;
+  $('data-summary').textContent =
+    `D = ${s.dimension}, ${s.exactScore ? 'exact score' : `plug-in score from n = ${state.n} samples (seed ${state.seed}; simulated)`}, ` +
+    `${s.schedule} schedule, T = ${s.T}.`;
+  $('capped-summary').textContent =
+    `C = ${format(s.C)}: the best latent dimension at t = T is d_min = ${s.dMin}; Prop 5's bracket is [d₁, d₂] = [${s.d1}, ${s.d2}].`;
+  const list = $('verdicts');
+  list.replaceChildren();
+  for (let d = 1; d <= s.dimension; d++) {
+    const item = document.createElement('li');
+    if (s.monotone[d - 1]) {
+      item.textContent = `d = ${d}: the distance falls until the end — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
+    } else {
+      const gain = (1 - s.atOptimalStop[d - 1] / s.atEnd[d - 1]) * 100;
+      item.textContent = `d = ${d}: stop early at t = ${s.optimalStop[d - 1].toFixed(3)}: dF² ${format(s.atOptimalStop[d - 1])} ` +
+        `instead of ${format(s.atEnd[d - 1])} at T, ${gain.toFixed(1)}% lower.`;
+      item.classList.add('early');
+    }
+    list.append(item);
+  }
+}
+
+// ---------- state ↔ controls ↔ URL ----------
+
+function writeUrl() {
+  history.replaceState(null, '', `${location.pathname}${location.search}${toHash(state)}`);
+  const full = new URL(location.href);
+  full.searchParams.delete('embed');
+  $('full-explorer').href = full.href;
+}
+
+function syncControls() {
+  for (const field of [...DATA_FIELDS, 'C', 'd']) $(field).value = String(state[field]);
+  $('preset').value = state.preset;
+  $('variances').value = state.variances;
+  $('schedule').value = state.schedule;
+  $('axis').value = state.axis;
+  $('theme').value = state.theme;
+  for (const radio of document.querySelectorAll('input[name="score"]')) radio.checked = radio.value === state.score;
+  $('C-slider').value = String(Math.log10(state.C));
+  for (const field of PARAMETER_FIELDS) {
+    const wrapper = document.querySelector(`.field[data-for="${field}"]`);
+    if (wrapper) wrapper.hidden = !PRESET_PARAMETERS[state.preset].includes(field);
+  }
+  const plugIn = state.score === 'plug-in';
+  $('n').disabled = !plugIn;
+  $('seed').disabled = !plugIn;
+  document.documentElement.dataset.theme = effectiveTheme();
+}
+
+function afterDataChange() {
+  if (compute()) {
+    writeUrl();
+    scheduleDraw(ALL_PANELS);
+  }
+}
+
+function afterViewChange(panels = TIME_PANELS) {
+  writeUrl();
+  scheduleDraw(panels);
+}
+
+/** A typed value: valid ones enter the state, invalid ones are explained and left out. */
+function onFieldInput(field, then) {
+  const { value, error } = readField(field, $(field).value);
+  if (error) {
+    setMessage(field, `${field} ${error}`);
+    return;
+  }
+  setMessage(field, '');
+  state[field] = value;
+  then();
+}
+
+function bindControls() {
+  for (const field of DATA_FIELDS) $(field).addEventListener('input', () => onFieldInput(field, afterDataChange));
+  $('variances').addEventListener('input', () => {
+    state.variances = $('variances').value;
+    afterDataChange();
   });
+  $('preset').addEventListener('change', () => {
+    state.preset = $('preset').value;
+    if (state.preset === 'custom' && !state.variances.trim()) {
+      state.variances = FIGURE_4_LEFT.join(', ');
+    }
+    Object.assign(state, PRESET_VIEWS[state.preset] ?? {});
+    syncControls();
+    afterDataChange();
+  });
+  for (const radio of document.querySelectorAll('input[name="score"]')) {
+    radio.addEventListener('change', () => {
+      state.score = radio.value;
+      syncControls();
+      afterDataChange();
+    });
+  }
+  $('schedule').addEventListener('change', () => {
+    state.schedule = $('schedule').value;
+    // The schedules other than OU live on [0, 1].
+    if (state.schedule !== 'ou' && state.T > 1) {
+      state.T = 1;
+      $('T').value = '1';
+    }
+    afterDataChange();
+  });
+  $('C').addEventListener('input', () => onFieldInput('C', () => {
+    $('C-slider').value = String(Math.log10(state.C));
+    if (explorer && applyCap()) afterViewChange(CAPPED_PANELS);
+  }));
+  $('C-slider').addEventListener('input', () => {
+    state.C = Number((10 ** Number($('C-slider').value)).toPrecision(4));
+    $('C').value = String(state.C);
+    setMessage('C', '');
+    if (explorer && applyCap()) afterViewChange(CAPPED_PANELS);
+  });
+  $('axis').addEventListener('change', () => {
+    state.axis = $('axis').value;
+    afterViewChange();
+  });
+  $('d').addEventListener('input', () => onFieldInput('d', () => afterViewChange(['curves'])));
+  $('cursor').addEventListener('input', () => {
+    state.cursor = Number($('cursor').value);
+    afterViewChange();
+  });
+  $('theme').addEventListener('change', () => {
+    state.theme = $('theme').value;
+    syncControls();
+    afterViewChange(ALL_PANELS);
+  });
+  dark.addEventListener('change', () => {
+    syncControls();
+    scheduleDraw(ALL_PANELS);
+  });
+  $('copy-link').addEventListener('click', copyLink);
+  for (const canvas of document.querySelectorAll('canvas.time-plot')) bindCursorDrag(canvas);
+  new ResizeObserver(() => scheduleDraw(ALL_PANELS)).observe(document.body);
 }
 
-try {
-  await init();
-  showSwitchTimes(stoppingCurves(FIGURE_4_LEFT));
-  draw();
-  status.textContent = 'Exact closed form (THEORY.md §2), drawn by the Rust core compiled to WebAssembly.';
-  window.addEventListener('resize', draw);
-  dark.addEventListener('change', draw);
-  document.body.dataset.ready = 'true';
-} catch (error) {
-  status.textContent = `Could not draw: ${error.message}`;
-  status.classList.add('error');
-  throw error;
+/** Dragging on a time plot moves the cursor: canvas pixel → axis value → backward time. */
+function bindCursorDrag(canvas) {
+  const move = (event) => {
+    const frame = frames[canvas.dataset.panel];
+    if (!frame || !explorer) return;
+    const rect = canvas.getBoundingClientRect();
+    const px = ((event.clientX - rect.left) / rect.width) * canvas.width;
+    const fraction = Math.min(Math.max((px - frame.left) / (frame.right - frame.left), 0), 1);
+    state.cursor = explorer.timeAt(frame.xMin + fraction * (frame.xMax - frame.xMin), state.axis);
+    afterViewChange();
+  };
+  canvas.addEventListener('pointerdown', (event) => {
+    canvas.setPointerCapture(event.pointerId);
+    move(event);
+  });
+  canvas.addEventListener('pointermove', (event) => event.buttons && move(event));
 }
+
+async function copyLink() {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    $('copy-status').textContent = 'Link copied.';
+  } catch {
+    $('copy-status').textContent = `Copy this link: ${location.href}`;
+  }
+}
+
+// ---------- exports ----------
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const anchor = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function exportPanel(panel, kind) {
+  if (!explorer) return;
+  const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+  const name = `ldm-explorer-${panel}.${kind}`;
+  if (kind === 'png') {
+    canvas.toBlob((blob) => download(blob, name), 'image/png');
+  } else if (kind === 'svg') {
+    const width = Math.max(64, Math.round(canvas.clientWidth));
+    const height = Math.max(64, Math.round(canvas.clientHeight));
+    download(new Blob([explorer.svg(panel, width, height, viewOptions())], { type: 'image/svg+xml' }), name);
+  } else {
+    download(new Blob([explorer.csv(panel)], { type: 'text/csv' }), name);
+  }
+}
+
+function addExportButtons() {
+  for (const holder of document.querySelectorAll('.exports')) {
+    const panel = holder.dataset.panel;
+    for (const kind of ['png', 'svg', 'csv']) {
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: kind.toUpperCase() });
+      button.dataset.export = kind;
+      button.setAttribute('aria-label', `Download the ${panel} plot as ${kind.toUpperCase()}`);
+      button.addEventListener('click', () => exportPanel(panel, kind));
+      holder.append(button);
+    }
+  }
+}
+
+// ---------- start ----------
+
+function applyEmbedMode() {
+  const embed = new URLSearchParams(location.search).get('embed');
+  if (embed === null) return;
+  document.body.classList.add('embed');
+  const panel = EMBEDDABLE.includes(embed) ? embed : 'curves';
+  document.querySelector(`section[data-panel="${panel}"]`).classList.add('embedded');
+  if (!EMBEDDABLE.includes(embed)) {
+    $('url-problems').hidden = false;
+    $('url-problems').textContent = `embed: unknown panel "${embed}"; use one of ${EMBEDDABLE.join(', ')}. Showing the curves.`;
+  }
+}
+
+async function start() {
+  await init();
+  maxDimension = limits().maxDimension;
+  const parsed = parseHash(location.hash);
+  state = parsed.state;
+  if (parsed.problems.length) {
+    $('url-problems').hidden = false;
+    $('url-problems').textContent = `This link had problems: ${parsed.problems.join('; ')}.`;
+  }
+  applyEmbedMode();
+  addExportButtons();
+  syncControls();
+  bindControls();
+  if (!compute()) {
+    // A link whose data cannot be computed: draw the defaults meanwhile, then compute the link's
+    // state again so that its messages stand beside the controls (a failure keeps the model).
+    const kept = state;
+    state = { ...DEFAULTS, theme: kept.theme };
+    compute();
+    state = kept;
+    syncControls();
+    compute();
+  } else {
+    writeUrl();
+  }
+  scheduleDraw(ALL_PANELS);
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  document.body.dataset.ready = 'true';
+}
+
+// A small handle for tests and the benchmark page: read-only views of the state and timings.
+window.ldmExplorer = { timings, state: () => ({ ...state }), summary: () => summary };
+
+start().catch((error) => {
+  $('fatal').hidden = false;
+  $('fatal').textContent = `The explorer could not start: ${error.message}`;
+  throw error;
+});

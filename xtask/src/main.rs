@@ -79,7 +79,8 @@ fn build() -> Result<WasmSettings> {
         .args(["build", "--target", &settings.build.target, "--out-name", &settings.build.out_name])
         .arg("--out-dir")
         .arg(&out_dir)
-        .args(["--no-pack", "--no-opt", &format!("--{}", settings.build.profile)])
+        .args(["--no-pack", "--no-opt"])
+        .args(settings.profile_arguments())
         .arg(repo_root());
     wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", settings.build.rustflags.join(" "));
     if !settings.build.features.is_empty() {

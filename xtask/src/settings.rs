@@ -43,10 +43,18 @@ impl WasmSettings {
     pub fn load(path: &Path) -> Result<WasmSettings, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
         let settings: WasmSettings = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        if !["release", "dev", "profiling"].contains(&settings.build.profile.as_str()) {
-            return Err(format!("{}: build.profile must be release, dev or profiling", path.display()));
+        if settings.build.profile.is_empty() {
+            return Err(format!("{}: build.profile names a Cargo profile", path.display()));
         }
         Ok(settings)
+    }
+
+    /// wasm-pack's flags for the profile: its own for release and dev, `--profile` for the others.
+    pub fn profile_arguments(&self) -> Vec<String> {
+        match self.build.profile.as_str() {
+            "release" | "dev" | "profiling" => vec![format!("--{}", self.build.profile)],
+            custom => vec!["--profile".into(), custom.into()],
+        }
     }
 }
 

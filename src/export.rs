@@ -1,0 +1,124 @@
+//! CSV of every plot's data: the numbers behind the pictures, at full precision.
+
+use std::fmt::Write;
+
+use crate::api::{CappedAnswer, CurvesAnswer};
+use crate::curves::CurveTable;
+
+/// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
+pub fn number(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".into()
+    } else if value.is_infinite() {
+        if value > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        format!("{value}")
+    }
+}
+
+fn dimension_headers(prefix: &str, dimension: usize) -> String {
+    (1..=dimension).map(|d| format!(",{prefix}d={d}")).collect()
+}
+
+/// One row per time point: `t, logSnr` then each table's `dF²` for every `d`.
+fn time_table_csv(answer: &CurvesAnswer, tables: &[(&str, &CurveTable)]) -> String {
+    let mut out = String::from("t,logSnr");
+    for (prefix, table) in tables {
+        out.push_str(&dimension_headers(prefix, table.dimension()));
+    }
+    out.push('\n');
+    for (i, (&t, &log_snr)) in answer.t.iter().zip(&answer.log_snr).enumerate() {
+        let _ = write!(out, "{},{}", number(t), number(log_snr));
+        for (_, table) in tables {
+            for d in 1..=table.dimension() {
+                let _ = write!(out, ",{}", number(table.row(d)[i]));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Panel "curves": `dF²(t, d)` with the request's score, and with the exact one when it differs.
+pub fn curves_csv(answer: &CurvesAnswer) -> String {
+    match &answer.fd2_exact {
+        None => time_table_csv(answer, &[("", &answer.fd2)]),
+        Some(exact) => time_table_csv(answer, &[("plugin ", &answer.fd2), ("exact ", exact)]),
+    }
+}
+
+/// Panel "best-dimension": the best `d` at each time, exact and with the request's score.
+pub fn best_dimension_csv(answer: &CurvesAnswer) -> String {
+    let mut out = String::from("t,logSnr,bestDimExact,bestDim\n");
+    for (i, (&t, &log_snr)) in answer.t.iter().zip(&answer.log_snr).enumerate() {
+        let _ = writeln!(out, "{},{},{},{}", number(t), number(log_snr), answer.exact().best_dim[i], answer.fd2.best_dim[i]);
+    }
+    out
+}
+
+/// Panel "capped-variances": per coordinate, `σk²`, `σ̂k²` and `V_T`.
+pub fn capped_variances_csv(capped: &CappedAnswer) -> String {
+    let base = &capped.problem.base;
+    let mut out = String::from("k,variance,estimatedVariance,endVariance\n");
+    for k in 0..base.dimension() {
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            k + 1,
+            number(base.variances[k]),
+            number(base.estimated[k]),
+            number(capped.outcome.end_variances[k])
+        );
+    }
+    out
+}
+
+/// Panel "capped-distance": `dF²(d)` at `t = T` under the cap.
+pub fn capped_distance_csv(capped: &CappedAnswer) -> String {
+    let mut out = String::from("d,fd2AtT\n");
+    for (k, &v) in capped.outcome.fd2_by_dim.iter().enumerate() {
+        let _ = writeln!(out, "{},{}", k + 1, number(v));
+    }
+    out
+}
+
+/// Panel "capped-curves": the capped sampler's `dF²(t, d)`.
+pub fn capped_curves_csv(answer: &CurvesAnswer, capped: &CappedAnswer) -> String {
+    time_table_csv(answer, &[("", &capped.fd2)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{stopping_curves_answer, CurvesRequest};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn numbers_round_trip_and_read_in_javascript() {
+        for v in [0.1, 1.0 / 3.0, 1e-300, 2.5e17, 0.0] {
+            assert_eq!(number(v).parse::<f64>().unwrap(), v);
+        }
+        assert_eq!(number(f64::INFINITY), "Infinity");
+    }
+
+    #[test]
+    fn curves_csv_has_a_row_per_time_and_a_column_per_dimension() {
+        let request = CurvesRequest {
+            variances: vec![1.0, 0.5, 0.1],
+            estimated_variances: Some(vec![0.9, 0.6, 0.05]),
+            final_time: None,
+            points: Some(5),
+            schedule: None,
+        };
+        let answer = stopping_curves_answer(request).unwrap();
+        let csv = curves_csv(&answer);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 6);
+        assert_eq!(lines[0], "t,logSnr,plugin d=1,plugin d=2,plugin d=3,exact d=1,exact d=2,exact d=3");
+        let last: Vec<f64> = lines[5].split(',').map(|f| f.parse().unwrap()).collect();
+        assert_eq!(last[0], 2.0);
+        assert_eq!(last[4], answer.fd2.row(3)[4]);
+        assert_eq!(last[7], answer.exact().row(3)[4]);
+    }
+}

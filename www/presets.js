@@ -1,0 +1,47 @@
+// Data sets of the explorer: the paper's two Figure 4 spectra and three families.
+
+/** Figure 4 (left): Σ = diag(1, 0.6, …, 0.6⁶, 1e−10, 1e−10). */
+export const FIGURE_4_LEFT = [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10];
+/** Figure 4 (right): Σ = diag(10, 0.2, 0.2, 0.2, 0, 0) (d0 = 4, D = 6), Σ̂ from 1000 samples. */
+export const FIGURE_4_RIGHT = [10, 0.2, 0.2, 0.2, 0, 0];
+
+/** What choosing a preset also sets, so that it shows what the paper shows. */
+export const PRESET_VIEWS = {
+  'fig4-left': { score: 'exact', T: 2, schedule: 'ou', axis: 't' },
+  'fig4-right': { score: 'plug-in', n: 1000, T: 2, schedule: 'ou', axis: 'logSnr' },
+};
+
+/** Which state fields each preset reads (the page shows only those controls). */
+export const PRESET_PARAMETERS = {
+  'fig4-left': [],
+  'fig4-right': [],
+  exponential: ['lambda', 'D'],
+  power: ['alpha', 'D'],
+  'low-rank': ['sigma2', 'd0', 'D'],
+  custom: ['variances'],
+};
+
+/**
+ * The variances a state describes: `{values}` or `{field, error}`. Dimensions are not capped here:
+ * the core rejects a D over its limit with a message that names it.
+ */
+export function presetVariances(state, parseVarianceList) {
+  const range = (D, f) => Array.from({ length: D }, (_, i) => f(i + 1));
+  switch (state.preset) {
+    case 'fig4-left':
+      return { values: FIGURE_4_LEFT };
+    case 'fig4-right':
+      return { values: FIGURE_4_RIGHT };
+    case 'exponential':
+      return { values: range(state.D, (k) => state.lambda ** -k) };
+    case 'power':
+      return { values: range(state.D, (k) => k ** -state.alpha) };
+    case 'low-rank':
+      if (state.d0 > state.D) return { field: 'd0', error: `d0 (${state.d0}) cannot exceed D (${state.D})` };
+      return { values: range(state.D, (k) => (k <= state.d0 ? state.sigma2 : 0)) };
+    default: {
+      const { values, error } = parseVarianceList(state.variances);
+      return error ? { field: 'variances', error } : { values };
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// The explorer's whole state, and its round trip through the URL hash. Parsing never throws: a bad
+// field keeps its default and is reported, so one typo in a shared link loses nothing else.
+
+export const PRESETS = ['fig4-left', 'fig4-right', 'exponential', 'power', 'low-rank', 'custom'];
+export const SCHEDULES = ['ou', 'vp-linear', 'cosine', 'rectified-flow'];
+
+export const DEFAULTS = Object.freeze({
+  preset: 'fig4-left',
+  lambda: 2, // exponential spectrum σk² = λ^(−k)
+  alpha: 1.5, // power law σk² = k^(−α)
+  sigma2: 1, // low-rank: σ² on d0 of D coordinates
+  d0: 4,
+  D: 9,
+  variances: '', // custom list, comma separated
+  score: 'exact', // or 'plug-in'
+  n: 1000,
+  seed: 1,
+  T: 2,
+  schedule: 'ou',
+  C: 100,
+  cursor: 1.5,
+  axis: 't', // or 'logSnr'
+  theme: 'auto', // or 'light', 'dark'
+  d: 0, // emphasised latent dimension, 0 for none
+});
+
+const isInteger = (v) => Number.isInteger(v);
+const positive = (v) => Number.isFinite(v) && v > 0;
+
+// How each field is read from text, and what makes it valid; the message says what is expected.
+const FIELDS = {
+  preset: { parse: String, valid: (v) => PRESETS.includes(v), expected: `one of ${PRESETS.join(', ')}` },
+  lambda: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
+  alpha: { parse: Number, valid: positive, expected: 'a number above 0' },
+  sigma2: { parse: Number, valid: positive, expected: 'a variance above 0' },
+  d0: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+  D: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+  variances: { parse: String, valid: () => true, expected: 'a list of variances' },
+  score: { parse: String, valid: (v) => v === 'exact' || v === 'plug-in', expected: 'exact or plug-in' },
+  n: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+  seed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
+  T: { parse: Number, valid: positive, expected: 'a time above 0' },
+  schedule: { parse: String, valid: (v) => SCHEDULES.includes(v), expected: `one of ${SCHEDULES.join(', ')}` },
+  C: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
+  cursor: { parse: Number, valid: (v) => Number.isFinite(v) && v >= 0, expected: 'a time ≥ 0' },
+  axis: { parse: String, valid: (v) => v === 't' || v === 'logSnr', expected: 't or logSnr' },
+  theme: { parse: String, valid: (v) => ['auto', 'light', 'dark'].includes(v), expected: 'auto, light or dark' },
+  d: { parse: Number, valid: (v) => isInteger(v) && v >= 0, expected: 'a whole number ≥ 0' },
+};
+
+/** Reads one field from text: `{value}` or `{error}` (a sentence naming what was expected). */
+export function readField(name, text) {
+  const field = FIELDS[name];
+  const trimmed = String(text).trim();
+  const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed)) : trimmed;
+  if (!field.valid(value)) return { error: `expects ${field.expected}, got "${trimmed}"` };
+  return { value };
+}
+
+/** The state a hash describes, and a message for each field it could not use. */
+export function parseHash(hash) {
+  const state = { ...DEFAULTS };
+  const problems = [];
+  let params;
+  try {
+    params = new URLSearchParams(hash.replace(/^#/, ''));
+  } catch {
+    return { state, problems: ['the link could not be read; showing the defaults'] };
+  }
+  for (const [name, text] of params) {
+    if (!(name in FIELDS)) {
+      problems.push(`unknown setting "${name}" ignored`);
+      continue;
+    }
+    const { value, error } = readField(name, text);
+    if (error) problems.push(`${name} ${error}; kept ${DEFAULTS[name]}`);
+    else state[name] = value;
+  }
+  return { state, problems };
+}
+
+/** The hash of a state: only the fields that differ from the defaults, in a stable order. */
+export function toHash(state) {
+  const params = new URLSearchParams();
+  for (const name of Object.keys(FIELDS)) {
+    if (state[name] !== DEFAULTS[name]) params.set(name, String(state[name]));
+  }
+  const text = params.toString();
+  return text ? `#${text}` : '';
+}
+
+/**
+ * Parses a list of variances typed by a reader: numbers separated by commas, spaces or new lines.
+ * Returns `{values}` or `{error}` naming the first bad entry.
+ */
+export function parseVarianceList(text) {
+  const entries = String(text).split(/[\s,;]+/).filter((e) => e !== '');
+  if (entries.length === 0) return { error: 'enter at least one variance' };
+  const values = [];
+  for (const [i, entry] of entries.entries()) {
+    const value = Number(entry);
+    if (!Number.isFinite(value)) return { error: `entry ${i + 1} ("${entry}") is not a number` };
+    if (value < 0) return { error: `entry ${i + 1} (${entry}) is negative; variances are ≥ 0` };
+    values.push(value);
+  }
+  return { values };
+}
