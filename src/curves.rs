@@ -88,16 +88,30 @@ pub fn reconstruction_errors(variances: &[f64]) -> Vec<f64> {
 
 /// `dF²` for every latent dimension `d` (rows) at every time point (columns), and the best `d`
 /// at each time point.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct CurveTable {
     pub points: usize,
     /// Row-major: `values[(d − 1) * points + i]`.
     pub values: Vec<f64>,
     /// `best_dim[i]`: the `d` (1-based) of least `dF²` at time point `i`; the smallest on ties.
     pub best_dim: Vec<u32>,
+    /// The log axis range of the values, computed once: every redraw needs it.
+    log_range: std::sync::OnceLock<(f64, f64)>,
+}
+
+/// Tables are equal when their numbers are; the cached axis range is not part of them.
+impl PartialEq for CurveTable {
+    fn eq(&self, other: &Self) -> bool {
+        (self.points, &self.values, &self.best_dim) == (other.points, &other.values, &other.best_dim)
+    }
 }
 
 impl CurveTable {
+    /// The y range of a log plot of the table ([`crate::plot::log_range`] of its values).
+    pub fn log_range(&self) -> (f64, f64) {
+        *self.log_range.get_or_init(|| crate::plot::log_range(&self.values))
+    }
+
     /// The curve of latent dimension `d` (1-based).
     pub fn row(&self, d: usize) -> &[f64] {
         &self.values[(d - 1) * self.points..d * self.points]
@@ -132,7 +146,7 @@ impl CurveTable {
                 *best_dim = if better { d } else { *best_dim };
             }
         }
-        CurveTable { points, values, best_dim }
+        CurveTable { points, values, best_dim, log_range: std::sync::OnceLock::new() }
     }
 }
 

@@ -197,19 +197,21 @@ fn finite_range(values: &[f64]) -> (f64, f64) {
 
 type Failure<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
 
-/// Where a time plot's x axis lies on the drawing, for turning a pointer position into a time:
-/// pixel columns `left..right` show axis values `x_min..x_max`.
+/// Where a time plot's axes lie on the drawing, for pointer input and the page's cursor layer:
+/// pixel columns `left..right` show axis values `x_min..x_max`, rows `top..bottom` the plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AxisFrame {
     pub left: i32,
     pub right: i32,
+    pub top: i32,
+    pub bottom: i32,
     pub x_min: f64,
     pub x_max: f64,
 }
 
 fn axis_frame<DB: DrawingBackend, Y: Ranged>(chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, Y>>) -> AxisFrame {
-    let (pixels, range) = (chart.plotting_area().get_pixel_range().0, chart.x_range());
-    AxisFrame { left: pixels.start, right: pixels.end, x_min: range.start, x_max: range.end }
+    let ((columns, rows), range) = (chart.plotting_area().get_pixel_range(), chart.x_range());
+    AxisFrame { left: columns.start, right: columns.end, top: rows.start, bottom: rows.end, x_min: range.start, x_max: range.end }
 }
 
 /// A vertical line across the plot with a label above it, unless a label stood too close.
@@ -309,7 +311,7 @@ fn draw_time_curves<DB: DrawingBackend>(
     let style = &fitted;
     let dimension = table.dimension();
     let xs = x_values(answer, view.x_axis);
-    let (y_min, y_max) = log_range(&table.values);
+    let (y_min, y_max) = table.log_range();
     let (x_min, x_max) = finite_range(xs);
     let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
     mesh!(chart, style, x_label(view.x_axis), "dF² (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)));
@@ -317,6 +319,14 @@ fn draw_time_curves<DB: DrawingBackend>(
     let points = |row: &[f64]| -> Vec<(f64, f64)> {
         xs.iter().zip(row).filter(|(x, _)| x.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()
     };
+    // The lower envelope (the best d at each time) as a wide translucent band under the curves:
+    // one path, where a dashed line would be hundreds of strokes.
+    let envelope: Vec<f64> = (0..table.points).map(|i| table.row(table.best_dim[i] as usize)[i]).collect();
+    let band = style.theme.foreground.mix(0.22).stroke_width(style.px(7.0));
+    chart
+        .draw_series(LineSeries::new(points(&envelope), band))?
+        .label("best d (envelope)")
+        .legend(style.legend_swatch(band));
     let dims = drawn_dimensions(dimension, view.emphasis);
     let faded = view.emphasis.is_some();
     let legend_each = dims.len() <= 10 && !compact;
@@ -331,11 +341,6 @@ fn draw_time_curves<DB: DrawingBackend>(
             series.label(format!("d = {d}")).legend(style.legend_swatch(style.line(color, 2.5)));
         }
     }
-    let envelope: Vec<f64> = (0..table.points).map(|i| table.row(table.best_dim[i] as usize)[i]).collect();
-    chart
-        .draw_series(DashedLineSeries::new(points(&envelope), style.px(6.0), style.px(4.0), style.line(style.theme.foreground, 1.4)))?
-        .label("best d (envelope)")
-        .legend(style.legend_swatch(style.line(style.theme.foreground, 1.4)));
     if let Some(d) = view.emphasis.filter(|&d| d <= dimension) {
         let color = dimension_color(d, dimension);
         chart

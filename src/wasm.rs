@@ -178,6 +178,8 @@ export interface ExplorerReadout {
 export interface AxisFrame {
   left: number;
   right: number;
+  top: number;
+  bottom: number;
   xMin: number;
   xMax: number;
 }
@@ -455,8 +457,9 @@ impl Explorer {
             .into())
     }
 
-    /// Draws a panel on a canvas. Time panels return `{left, right, xMin, xMax}`: canvas pixel
-    /// columns `left..right` show axis values `xMin..xMax` (for pointer input); others `undefined`.
+    /// Draws a panel on a canvas. Time panels return `{left, right, top, bottom, xMin, xMax}`:
+    /// canvas pixel columns `left..right` show axis values `xMin..xMax` and rows `top..bottom` the
+    /// plot (for pointer input and a cursor drawn on a layer above); others `undefined`.
     #[wasm_bindgen(unchecked_return_type = "AxisFrame | undefined")]
     pub fn draw(
         &self,
@@ -466,7 +469,15 @@ impl Explorer {
     ) -> Result<JsValue, JsError> {
         let (style, view) = view(options)?;
         Ok(match self.draw_on(panel, &canvas_area(canvas)?, &view, &style)? {
-            Some(f) => Out::new().set("left", f.left).set("right", f.right).set("xMin", f.x_min).set("xMax", f.x_max).0.into(),
+            Some(f) => Out::new()
+                .set("left", f.left)
+                .set("right", f.right)
+                .set("top", f.top)
+                .set("bottom", f.bottom)
+                .set("xMin", f.x_min)
+                .set("xMax", f.x_max)
+                .0
+                .into(),
             None => JsValue::UNDEFINED,
         })
     }

@@ -23,7 +23,7 @@ let explorer = null; // the last model that computed without error
 let summary = null;
 let maxDimension = 0;
 const frames = {}; // where each time panel's x axis lies, for pointer input
-const timings = { firstCurveMs: null, lastDrawMs: {} };
+const timings = { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null };
 
 // ---------- messages ----------
 
@@ -119,12 +119,13 @@ function effectiveTheme() {
   return state.theme === 'auto' ? (dark.matches ? 'dark' : 'light') : state.theme;
 }
 
-function viewOptions() {
+/** How the plots are drawn; the cursor only for exports (on the page it has its own layer). */
+function viewOptions({ withCursor = false } = {}) {
   return {
     theme: effectiveTheme(),
     xAxis: state.axis,
     emphasis: state.d > 0 && summary && state.d <= summary.dimension ? state.d : undefined,
-    cursor: state.cursor,
+    cursor: withCursor ? state.cursor : undefined,
   };
 }
 
@@ -153,7 +154,33 @@ function drawPending() {
     }
   }
   pending.clear();
+  const start = performance.now();
   renderReadout();
+  timings.lastCursorMs = performance.now() - start;
+}
+
+const CURSOR_COLOUR = '#d6278c';
+
+/** The cursor line on the layer above each time plot: moving it redraws no plot. */
+function drawCursors(readout) {
+  const scale = window.devicePixelRatio || 1;
+  const x = state.axis === 't' ? readout.t : readout.logSnr;
+  for (const layer of document.querySelectorAll('canvas.cursor-layer')) {
+    const plot = document.querySelector(`canvas[data-panel="${layer.dataset.cursorFor}"]`);
+    const frame = frames[layer.dataset.cursorFor];
+    if (layer.width !== plot.width) layer.width = plot.width;
+    if (layer.height !== plot.height) layer.height = plot.height;
+    const context = layer.getContext('2d');
+    context.clearRect(0, 0, layer.width, layer.height);
+    if (!frame || !Number.isFinite(x)) continue;
+    const px = Math.round(frame.left + ((x - frame.xMin) / (frame.xMax - frame.xMin)) * (frame.right - frame.left)) + 0.5;
+    context.strokeStyle = CURSOR_COLOUR;
+    context.lineWidth = Math.max(1, 1.5 * scale);
+    context.beginPath();
+    context.moveTo(px, frame.top);
+    context.lineTo(px, frame.bottom);
+    context.stroke();
+  }
 }
 
 // ---------- text beside the plots (also their text alternative) ----------
@@ -163,6 +190,7 @@ const format = (v) => (v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 
 function renderReadout() {
   if (!explorer) return;
   const r = explorer.readout(state.cursor);
+  drawCursors(r);
   $('cursor').value = String(state.cursor);
   $('cursor-value').textContent = `t = ${state.cursor.toFixed(3)}`;
   const shown = summary.dimension <= 12
@@ -238,6 +266,12 @@ function afterViewChange(panels = TIME_PANELS) {
   scheduleDraw(panels);
 }
 
+/** The cursor moved: only its layer and the readout change (in the next frame). */
+function afterCursorChange() {
+  writeUrl();
+  scheduleDraw([]);
+}
+
 /** A typed value: valid ones enter the state, invalid ones are explained and left out. */
 function onFieldInput(field, then) {
   const { value, error } = readField(field, $(field).value);
@@ -298,7 +332,7 @@ function bindControls() {
   $('d').addEventListener('input', () => onFieldInput('d', () => afterViewChange(['curves'])));
   $('cursor').addEventListener('input', () => {
     state.cursor = Number($('cursor').value);
-    afterViewChange();
+    afterCursorChange();
   });
   $('theme').addEventListener('change', () => {
     state.theme = $('theme').value;
@@ -323,7 +357,7 @@ function bindCursorDrag(canvas) {
     const px = ((event.clientX - rect.left) / rect.width) * canvas.width;
     const fraction = Math.min(Math.max((px - frame.left) / (frame.right - frame.left), 0), 1);
     state.cursor = explorer.timeAt(frame.xMin + fraction * (frame.xMax - frame.xMin), state.axis);
-    afterViewChange();
+    afterCursorChange();
   };
   canvas.addEventListener('pointerdown', (event) => {
     canvas.setPointerCapture(event.pointerId);
@@ -357,11 +391,18 @@ function exportPanel(panel, kind) {
   const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
   const name = `ldm-explorer-${panel}.${kind}`;
   if (kind === 'png') {
-    canvas.toBlob((blob) => download(blob, name), 'image/png');
+    // The plot with its cursor layer, as the reader sees it.
+    const image = Object.assign(document.createElement('canvas'), { width: canvas.width, height: canvas.height });
+    const context = image.getContext('2d');
+    context.drawImage(canvas, 0, 0);
+    const layer = document.querySelector(`canvas[data-cursor-for="${panel}"]`);
+    if (layer) context.drawImage(layer, 0, 0);
+    image.toBlob((blob) => download(blob, name), 'image/png');
   } else if (kind === 'svg') {
     const width = Math.max(64, Math.round(canvas.clientWidth));
     const height = Math.max(64, Math.round(canvas.clientHeight));
-    download(new Blob([explorer.svg(panel, width, height, viewOptions())], { type: 'image/svg+xml' }), name);
+    const options = viewOptions({ withCursor: TIME_PANELS.includes(panel) });
+    download(new Blob([explorer.svg(panel, width, height, options)], { type: 'image/svg+xml' }), name);
   } else {
     download(new Blob([explorer.csv(panel)], { type: 'text/csv' }), name);
   }
