@@ -56,8 +56,9 @@ pub struct CappedVariance {
 impl CappedVariance {
     pub fn new(sigma_hat2: f64, cap: f64, final_time: f64) -> CappedVariance {
         let q = 1.0 - sigma_hat2;
-        let start_variance = marginal_variance(sigma_hat2, final_time);
-        let start_excess = q * Schedule::OrnsteinUhlenbeck.b2(final_time);
+        let start = TimePoint::new(final_time, 0.0);
+        let start_variance = start.a2 + start.b2 * sigma_hat2;
+        let start_excess = q * start.b2;
         // 1/(a² + b²σ̂²) ≥ C ⟺ 1 − q e^{−2τ} ≤ 1/C ⟺ τ ≤ ½ log(q C / (C − 1)), possible iff σ̂² < 1/C.
         let cap_start = if sigma_hat2 < 1.0 / cap {
             (final_time - 0.5 * (q * cap / (cap - 1.0)).ln()).max(0.0)
@@ -78,16 +79,26 @@ impl CappedVariance {
     }
 
     fn uncapped(&self, t: f64) -> f64 {
-        let stationary = marginal_variance(self.sigma_hat2, self.final_time - t);
+        self.uncapped_at(&TimePoint::new(self.final_time, t))
+    }
+
+    fn uncapped_at(&self, time: &TimePoint) -> f64 {
+        let stationary = time.a2 + time.b2 * self.sigma_hat2;
         // Vs/Vs(0) ≤ max(1, σ̂²) whatever T: no overflow even when Vs(0) underflows towards 0.
         let ratio = if self.start_variance > 0.0 { stationary / self.start_variance } else { 1.0 };
-        stationary + self.start_excess * ratio * ratio * (-2.0 * t).exp()
+        stationary + self.start_excess * ratio * ratio * time.decay
     }
 
     /// `V(t)` for backward time `t ∈ [0, T]`.
     pub fn at(&self, t: f64) -> f64 {
+        self.at_time(&TimePoint::new(self.final_time, t))
+    }
+
+    /// `V(t)` with the time's schedule values computed once for all coordinates.
+    fn at_time(&self, time: &TimePoint) -> f64 {
+        let t = time.t;
         if t <= self.cap_start {
-            self.uncapped(t)
+            self.uncapped_at(time)
         } else {
             let rate = 2.0 * self.cap - 1.0;
             let fixed_point = 1.0 / rate;
@@ -108,11 +119,22 @@ impl CappedVariance {
     }
 }
 
-/// `a² + b² σ̂²` of OU at forward time `τ`, without cancellation for small `τ`.
-fn marginal_variance(sigma_hat2: f64, tau: f64) -> f64 {
-    let ou = Schedule::OrnsteinUhlenbeck;
-    ou.a2(tau) + ou.b2(tau) * sigma_hat2
+/// What the closed form needs of one backward time, shared by every coordinate: OU's `a²`, `b²` at
+/// `τ = T − t` (no cancellation for small `τ`) and `e^{−2t}`.
+struct TimePoint {
+    t: f64,
+    a2: f64,
+    b2: f64,
+    decay: f64,
 }
+
+impl TimePoint {
+    fn new(final_time: f64, t: f64) -> TimePoint {
+        let (ou, tau) = (Schedule::OrnsteinUhlenbeck, final_time - t);
+        TimePoint { t, a2: ou.a2(tau), b2: ou.b2(tau), decay: (-2.0 * t).exp() }
+    }
+}
+
 
 /// Prop 5's results for a capped problem.
 #[derive(Clone, Debug)]
@@ -153,11 +175,12 @@ pub fn capped_outcome(problem: &CappedProblem) -> CappedOutcome {
 
 /// `V_k(t_i)` for every coordinate (rows) and backward time (columns), row-major.
 pub fn capped_variances(problem: &CappedProblem, points: usize) -> Vec<f64> {
-    let times = backward_times(problem.base.final_time, points);
+    let final_time = problem.base.final_time;
+    let times: Vec<TimePoint> = backward_times(final_time, points).into_iter().map(|t| TimePoint::new(final_time, t)).collect();
     (0..problem.base.dimension())
         .flat_map(|k| {
             let coordinate = problem.coordinate(k);
-            times.iter().map(move |&t| coordinate.at(t))
+            times.iter().map(move |time| coordinate.at_time(time))
         })
         .collect()
 }

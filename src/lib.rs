@@ -11,6 +11,7 @@ pub mod export;
 pub mod input;
 pub mod ode;
 pub mod plot;
+pub mod recording;
 pub mod roots;
 pub mod schedule;
 

@@ -172,7 +172,7 @@ fn axis_position(answer: &CurvesAnswer, x_axis: XAxis, t: f64) -> f64 {
     }
 }
 
-fn x_values<'a>(answer: &'a CurvesAnswer, x_axis: XAxis) -> &'a [f64] {
+fn x_values(answer: &CurvesAnswer, x_axis: XAxis) -> &[f64] {
     match x_axis {
         XAxis::Time => &answer.t,
         XAxis::LogSnr => &answer.log_snr,
@@ -451,15 +451,11 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     let integer_label = |v: &f64| if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { String::new() };
     mesh!(chart, style, x_label(view.x_axis), "best d", y_label_formatter(&integer_label), y_labels(dimension.min(12) + 1));
     let steps = |best: &[u32]| -> Vec<(f64, f64)> {
-        let mut path = Vec::with_capacity(2 * best.len());
-        for (i, (&x, &d)) in xs.iter().zip(best).enumerate() {
-            if !x.is_finite() {
-                continue;
-            }
-            if let Some(&(_, previous)) = path.last() {
-                if previous != d as f64 && i > 0 {
-                    path.push((x, previous));
-                }
+        // A step chart: each change of d is a vertical at the time it happens.
+        let mut path: Vec<(f64, f64)> = Vec::with_capacity(2 * best.len());
+        for (&x, &d) in xs.iter().zip(best).filter(|(x, _)| x.is_finite()) {
+            if let Some(&(_, previous)) = path.last().filter(|&&(_, previous)| previous != d as f64) {
+                path.push((x, previous));
             }
             path.push((x, d as f64));
         }
@@ -516,17 +512,24 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     let series = |values: &[f64]| -> Vec<(f64, f64)> {
         values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
     };
-    let radius = style.px(if dimension > 60 { 2.0 } else { 3.5 });
-    let colors = [CATEGORICAL[0], RGBColor(230, 120, 30), CATEGORICAL[2]];
-    let names = ["σk² (data)", "σ̂k² (fitted)", "V_T (capped sampler)"];
-    let sets = [&base.variances, &base.estimated, &capped.outcome.end_variances];
-    for ((values, color), name) in sets.into_iter().zip(colors).zip(names) {
-        chart.draw_series(LineSeries::new(series(values), color.mix(0.5).stroke_width(style.px(1.0))))?;
-        chart
-            .draw_series(series(values).into_iter().map(|p| Circle::new(p, radius, color.filled())))?
-            .label(name)
-            .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
-    }
+    let radius = style.px(if dimension > 60 { 2.0 } else { 3.5 }) as i32;
+    let (data, fitted, end) = (CATEGORICAL[0], RGBColor(230, 120, 30), CATEGORICAL[2]);
+    // Distinct marks, so that coinciding values (an exact fit) stay visible: ring, dot, triangle.
+    let ring = data.stroke_width(style.px(1.5));
+    chart.draw_series(LineSeries::new(series(&base.variances), data.mix(0.5).stroke_width(style.px(1.0))))?;
+    chart
+        .draw_series(series(&base.variances).into_iter().map(|p| Circle::new(p, radius + 3, ring)))?
+        .label("σk² (data)")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 5, ring));
+    chart
+        .draw_series(series(&base.estimated).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
+        .label("σ̂k² (fitted)")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 3, fitted.filled()));
+    chart.draw_series(LineSeries::new(series(&capped.outcome.end_variances), end.mix(0.6).stroke_width(style.px(1.0))))?;
+    chart
+        .draw_series(series(&capped.outcome.end_variances).into_iter().map(|p| TriangleMarker::new(p, radius + 1, end.filled())))?
+        .label("V_T (capped sampler)")
+        .legend(move |(x, y)| TriangleMarker::new((x + 9, y), 5, end.filled()));
     let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
     // The upper threshold's label sits above its line, the lower one's below: they never collide.
     let anchors = [VPos::Bottom, VPos::Top];

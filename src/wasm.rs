@@ -2,7 +2,6 @@
 //! fields out, every error a JS `Error` whose message starts with the offending field.
 
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::de::DeserializeOwned;
@@ -17,6 +16,7 @@ use crate::export;
 use crate::input::{self, InputError};
 use crate::curves::time_of_log_snr;
 use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
+use crate::recording::Recording;
 
 fn error(e: InputError) -> JsError {
     JsError::new(&e.to_string())
@@ -307,10 +307,6 @@ fn drawing_error<E: std::fmt::Display>(e: E) -> JsError {
     JsError::new(&format!("drawing: {e}"))
 }
 
-fn canvas_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
-    Ok(CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?.into_drawing_area())
-}
-
 fn check_svg_size(width: u32, height: u32) -> Result<(), JsError> {
     if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
         return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
@@ -327,7 +323,15 @@ pub fn plot_stopping_curves(
 ) -> Result<(), JsError> {
     let (style, view) = view(options)?;
     let answer = api::stopping_curves_answer(parse(request, "plotStoppingCurves")?).map_err(error)?;
-    plot::draw_curves_panel(&canvas_area(canvas)?, &answer, &view, &style).map(|_| ()).map_err(drawing_error)
+    let mut backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
+    curves_recording(&answer, backend.get_size(), &view, &style)?.replay(&mut backend).map_err(drawing_error)
+}
+
+/// The curves panel of a bare `stoppingCurves` answer, recorded.
+fn curves_recording(answer: &CurvesAnswer, size: (u32, u32), view: &View, style: &Style) -> Result<Recording, JsError> {
+    let recording = Recording::new(size);
+    plot::draw_curves_panel(&recording.clone().into_drawing_area(), answer, view, style).map_err(drawing_error)?;
+    Ok(recording)
 }
 
 /// The same drawing as SVG text, `width × height` pixels.
@@ -342,8 +346,7 @@ pub fn stopping_curves_svg(
     let answer = api::stopping_curves_answer(parse(request, "stoppingCurvesSvg")?).map_err(error)?;
     check_svg_size(width, height)?;
     let mut svg = String::new();
-    plot::draw_curves_panel(&SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area(), &answer, &view, &style)
-        .map_err(drawing_error)?;
+    curves_recording(&answer, (width, height), &view, &style)?.replay(&mut SVGBackend::with_string(&mut svg, (width, height))).map_err(drawing_error)?;
     Ok(svg)
 }
 
@@ -359,23 +362,22 @@ pub struct Explorer {
 pub const PANELS: [&str; 5] = ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves"];
 
 impl Explorer {
-    /// Draws a panel; time panels tell where their x axis lies.
-    fn draw_on<DB: DrawingBackend>(
-        &self,
-        panel: &str,
-        area: &DrawingArea<DB, Shift>,
-        view: &View,
-        style: &Style,
-    ) -> Result<Option<AxisFrame>, JsError> {
-        match panel {
-            "curves" => plot::draw_curves_panel(area, &self.curves, view, style).map(Some),
-            "best-dimension" => plot::draw_best_dimension_panel(area, &self.curves, view, style).map(Some),
-            "capped-variances" => plot::draw_capped_variances_panel(area, &self.capped, style).map(|_| None),
-            "capped-distance" => plot::draw_capped_distance_panel(area, &self.capped, style).map(|_| None),
-            "capped-curves" => plot::draw_capped_curves_panel(area, &self.curves, &self.capped, view, style).map(Some),
-            other => return Err(unknown_panel(other)),
-        }
-        .map_err(drawing_error)
+    /// Records a panel's drawing at a size; time panels tell where their x axis lies.
+    fn record(&self, panel: &str, size: (u32, u32), view: &View, style: &Style) -> Result<(Recording, Option<AxisFrame>), JsError> {
+        let recording = Recording::new(size);
+        let frame = {
+            let area = recording.clone().into_drawing_area();
+            match panel {
+                "curves" => plot::draw_curves_panel(&area, &self.curves, view, style).map(Some),
+                "best-dimension" => plot::draw_best_dimension_panel(&area, &self.curves, view, style).map(Some),
+                "capped-variances" => plot::draw_capped_variances_panel(&area, &self.capped, style).map(|_| None),
+                "capped-distance" => plot::draw_capped_distance_panel(&area, &self.capped, style).map(|_| None),
+                "capped-curves" => plot::draw_capped_curves_panel(&area, &self.curves, &self.capped, view, style).map(Some),
+                other => return Err(unknown_panel(other)),
+            }
+            .map_err(drawing_error)?
+        };
+        Ok((recording, frame))
     }
 }
 
@@ -468,7 +470,10 @@ impl Explorer {
         #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let (style, view) = view(options)?;
-        Ok(match self.draw_on(panel, &canvas_area(canvas)?, &view, &style)? {
+        let mut backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
+        let (recording, frame) = self.record(panel, backend.get_size(), &view, &style)?;
+        recording.replay(&mut backend).map_err(drawing_error)?;
+        Ok(match frame {
             Some(f) => Out::new()
                 .set("left", f.left)
                 .set("right", f.right)
@@ -504,8 +509,9 @@ impl Explorer {
     ) -> Result<String, JsError> {
         let (style, view) = view(options)?;
         check_svg_size(width, height)?;
+        let (recording, _) = self.record(panel, (width, height), &view, &style)?;
         let mut svg = String::new();
-        self.draw_on(panel, &SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area(), &view, &style)?;
+        recording.replay(&mut SVGBackend::with_string(&mut svg, (width, height))).map_err(drawing_error)?;
         Ok(svg)
     }
 

@@ -92,7 +92,7 @@ fn build() -> Result<WasmSettings> {
         run(Command::new(tools::wasm_opt_path(&settings)).args(&settings.wasm_opt.flags).arg(&wasm).arg("-o").arg(&wasm))?;
     }
     let (raw, gzipped) = sizes(&wasm)?;
-    eprintln!("xtask: built {} ({:.0} KB, {:.0} KB gzipped)", wasm.display(), raw as f64 / 1e3, gzipped as f64 / 1e3);
+    eprintln!("xtask: built {} ({:.1} KB, {:.1} KB gzipped)", wasm.display(), raw as f64 / 1e3, gzipped as f64 / 1e3);
     Ok(settings)
 }
 

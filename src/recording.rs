@@ -1,0 +1,192 @@
+//! A plotters backend that records what is drawn, to replay it on another backend.
+//!
+//! Every chart is drawn once, onto a recording, and the recording is replayed onto the page's canvas
+//! or into SVG. The chart code is then compiled for one backend instead of two, which keeps the wasm
+//! module about a third smaller, and the canvas and the SVG export are the same drawing by
+//! construction.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, TextStyle};
+use plotters_backend::text_anchor::Pos;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
+
+/// A stroke or fill: what plotters' shape styles reduce to at the backend.
+#[derive(Clone, Copy)]
+struct Paint {
+    color: BackendColor,
+    width: u32,
+}
+
+impl BackendStyle for Paint {
+    fn color(&self) -> BackendColor {
+        self.color
+    }
+    fn stroke_width(&self) -> u32 {
+        self.width
+    }
+}
+
+impl Paint {
+    fn of<S: BackendStyle>(style: &S) -> Paint {
+        Paint { color: style.color(), width: style.stroke_width() }
+    }
+}
+
+/// A text's font and placement, owned.
+#[derive(Clone)]
+struct Font {
+    family: String,
+    size: f64,
+    style: FontStyle,
+    transform: FontTransform,
+    color: BackendColor,
+    anchor: Pos,
+}
+
+#[derive(Clone)]
+enum Operation {
+    Pixel(BackendCoord, BackendColor),
+    Line(BackendCoord, BackendCoord, Paint),
+    Rectangle(BackendCoord, BackendCoord, Paint, bool),
+    Path(Vec<BackendCoord>, Paint),
+    Circle(BackendCoord, u32, Paint, bool),
+    Polygon(Vec<BackendCoord>, Paint),
+    Text(String, Font, BackendCoord),
+}
+
+/// The drawing of one chart at one size. Clones share the operations: hand one to plotters
+/// (`recording.clone().into_drawing_area()`), keep the other to replay.
+#[derive(Clone)]
+pub struct Recording {
+    size: (u32, u32),
+    operations: Rc<RefCell<Vec<Operation>>>,
+}
+
+impl Recording {
+    pub fn new(size: (u32, u32)) -> Recording {
+        Recording { size, operations: Rc::default() }
+    }
+
+    fn push(&self, operation: Operation) -> Result<(), DrawingErrorKind<std::convert::Infallible>> {
+        self.operations.borrow_mut().push(operation);
+        Ok(())
+    }
+
+    /// Draws everything recorded onto `backend`, in order.
+    pub fn replay<DB: DrawingBackend>(&self, backend: &mut DB) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        backend.ensure_prepared()?;
+        for operation in self.operations.borrow().iter() {
+            match operation {
+                Operation::Pixel(point, color) => backend.draw_pixel(*point, *color)?,
+                Operation::Line(from, to, paint) => backend.draw_line(*from, *to, paint)?,
+                Operation::Rectangle(corner, opposite, paint, fill) => backend.draw_rect(*corner, *opposite, paint, *fill)?,
+                Operation::Path(points, paint) => backend.draw_path(points.iter().copied(), paint)?,
+                Operation::Circle(center, radius, paint, fill) => backend.draw_circle(*center, *radius, paint, *fill)?,
+                Operation::Polygon(points, paint) => backend.fill_polygon(points.iter().copied(), paint)?,
+                Operation::Text(text, font, position) => {
+                    let style = TextStyle {
+                        font: FontDesc::new(FontFamily::Name(&font.family), font.size, font.style).transform(font.transform.clone()),
+                        color: font.color,
+                        pos: font.anchor,
+                    };
+                    backend.draw_text(text, &style, *position)?
+                }
+            }
+        }
+        backend.present()
+    }
+}
+
+impl DrawingBackend for Recording {
+    type ErrorType = std::convert::Infallible;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.push(Operation::Pixel(point, color))
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.push(Operation::Line(from, to, Paint::of(style)))
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.push(Operation::Rectangle(upper_left, bottom_right, Paint::of(style), fill))
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.push(Operation::Path(path.into_iter().collect(), Paint::of(style)))
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.push(Operation::Circle(center, radius, Paint::of(style), fill))
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vertices: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.push(Operation::Polygon(vertices.into_iter().collect(), Paint::of(style)))
+    }
+    fn draw_text<TStyle: BackendTextStyle>(&mut self, text: &str, style: &TStyle, position: BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let font = Font {
+            family: style.family().as_str().to_string(),
+            size: style.size(),
+            style: style.style(),
+            transform: style.transform(),
+            color: style.color(),
+            anchor: style.anchor(),
+        };
+        self.push(Operation::Text(text.to_string(), font, position))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{stopping_curves_answer, CurvesRequest};
+    use crate::plot::{draw_curves_panel, Style, View, XAxis, LIGHT};
+    use plotters::prelude::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_replayed_recording_draws_the_chart_into_svg() {
+        let request = CurvesRequest {
+            variances: vec![1.0, 0.36, 0.05],
+            estimated_variances: Some(vec![0.9, 0.4, 0.02]),
+            final_time: None,
+            points: Some(50),
+            schedule: None,
+        };
+        let answer = stopping_curves_answer(request).unwrap();
+        let recording = Recording::new((640, 400));
+        let view = View { x_axis: XAxis::Time, emphasis: Some(2), cursor: Some(1.0) };
+        let frame = draw_curves_panel(&recording.clone().into_drawing_area(), &answer, &view, &Style { theme: LIGHT, scale: 1.0 })
+            .unwrap();
+        assert!(frame.left < frame.right && frame.top < frame.bottom && frame.x_max == 2.0);
+        let mut svg = String::new();
+        recording.replay(&mut SVGBackend::with_string(&mut svg, (640, 400))).unwrap();
+        assert!(svg.starts_with("<svg"));
+        // Three curves, the envelope, the cursor; the title and the legend as text.
+        assert!(svg.matches("<polyline").count() >= 5, "{} polylines", svg.matches("<polyline").count());
+        assert!(svg.contains("plug-in score") && svg.contains("d = 2 (selected)"));
+        // Replaying twice gives the same drawing.
+        let mut again = String::new();
+        recording.replay(&mut SVGBackend::with_string(&mut again, (640, 400))).unwrap();
+        assert_eq!(svg, again);
+    }
+}
