@@ -391,7 +391,12 @@ fn draw_time_curves<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(vec![(x, y_min), (x, y_max)], style.line(CURSOR, 1.5)))?;
         }
     }
-    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    // A legend taller than half the plot would hide the curves it names (a short embedded plot).
+    let entries = if legend_each { dims.len() } else { 2 } + 3;
+    let (_, plot_height) = chart.plotting_area().dim_in_pixel();
+    if (entries as f64) * 15.0 * style.scale <= 0.5 * plot_height as f64 {
+        legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    }
     area.present()?;
     Ok(axis_frame(&chart))
 }

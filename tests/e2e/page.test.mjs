@@ -230,8 +230,9 @@ test('embed mode shows one panel sized to its frame, with a link back', { skip }
     const link = await page.$eval('#full-explorer', (a) => ({ href: a.href, shown: a.offsetParent !== null }));
     assert.ok(link.shown);
     assert.ok(!link.href.includes('embed=') && link.href.includes('#preset=fig4-right'), link.href);
-    const width = await page.$eval('section.embedded canvas.plot', (c) => c.getBoundingClientRect().width);
-    assert.ok(width > 560, `the plot fills the frame (${width}px)`);
+    const box = await page.$eval('section.embedded canvas.plot', (c) => c.getBoundingClientRect().toJSON());
+    assert.ok(box.width > 560, `the plot fills the frame's width (${box.width}px)`);
+    if (panel === 'curves') assert.ok(box.bottom <= 420 && box.height > 140, `and fits its height (${box.top}–${box.bottom}px)`);
     await page.screenshot({ path: path.join(screenshots, `embed-${panel}.png`) });
     assert.deepEqual(problems, []);
     await page.close();
