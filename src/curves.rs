@@ -65,13 +65,9 @@ pub fn squared_std_gap(v: f64, v_minus_sigma2: f64, sigma: f64) -> f64 {
     if denominator > 0.0 { gap * gap } else { 0.0 }
 }
 
-/// One coordinate's diffusion error `(sqrt(a² + b² σ̂²) − σ)²` at forward time `τ`.
-pub fn latent_error(schedule: &Schedule, tau: f64, sigma2: f64, sigma_hat2: f64) -> f64 {
-    let (a2, one_minus_b2) = (schedule.a2(tau), schedule.one_minus_b2(tau));
-    latent_error_from(a2, one_minus_b2, sigma2, sigma_hat2)
-}
-
-fn latent_error_from(a2: f64, one_minus_b2: f64, sigma2: f64, sigma_hat2: f64) -> f64 {
+/// One coordinate's diffusion error `(sqrt(a² + b² σ̂²) − σ)²`, given `a²` and `1 − b²` at the
+/// forward time (computed once for all coordinates).
+pub fn latent_error(a2: f64, one_minus_b2: f64, sigma2: f64, sigma_hat2: f64) -> f64 {
     // v − σ² = a² − (1 − b²) σ̂² + (σ̂² − σ²): no cancellation between b²σ̂² and σ² near τ = 0.
     let v = a2 + (1.0 - one_minus_b2) * sigma_hat2;
     squared_std_gap(v, a2 - one_minus_b2 * sigma_hat2 + (sigma_hat2 - sigma2), sigma2.sqrt())
@@ -162,24 +158,28 @@ pub fn stopping_curves(problem: &DiagonalProblem, points: usize) -> CurveTable {
     let one_minus_b2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.one_minus_b2(tau)).collect();
     CurveTable::from_coordinate_errors(&problem.variances, points, |k| {
         let (sigma2, sigma_hat2) = (problem.variances[k], problem.estimated[k]);
-        a2.iter().zip(&one_minus_b2).map(move |(&a2, &one_minus_b2)| latent_error_from(a2, one_minus_b2, sigma2, sigma_hat2))
+        a2.iter().zip(&one_minus_b2).map(move |(&a2, &one_minus_b2)| latent_error(a2, one_minus_b2, sigma2, sigma_hat2))
     })
 }
 
 /// `dF²(t, d)` at one backward time, straight from the definition (`O(D)`).
 pub fn stopping_distance(problem: &DiagonalProblem, t: f64, d: usize) -> f64 {
-    let tau = (problem.final_time - t).max(0.0);
-    let latent: f64 = (0..d)
-        .map(|k| latent_error(&problem.schedule, tau, problem.variances[k], problem.estimated[k]))
-        .sum();
+    let (a2, one_minus_b2) = schedule_at(problem, t);
+    let latent: f64 = (0..d).map(|k| latent_error(a2, one_minus_b2, problem.variances[k], problem.estimated[k])).sum();
     latent + problem.variances[d..].iter().sum::<f64>()
+}
+
+/// `a²` and `1 − b²` at the forward time of backward time `t`.
+fn schedule_at(problem: &DiagonalProblem, t: f64) -> (f64, f64) {
+    let tau = (problem.final_time - t).max(0.0);
+    (problem.schedule.a2(tau), problem.schedule.one_minus_b2(tau))
 }
 
 /// `dF²(t, d)` for every `d` at one backward time, exactly (`O(D)`).
 pub fn distances_at(problem: &DiagonalProblem, t: f64) -> Vec<f64> {
-    let tau = (problem.final_time - t).max(0.0);
+    let (a2, one_minus_b2) = schedule_at(problem, t);
     CurveTable::from_coordinate_errors(&problem.variances, 1, |k| {
-        std::iter::once(latent_error(&problem.schedule, tau, problem.variances[k], problem.estimated[k]))
+        std::iter::once(latent_error(a2, one_minus_b2, problem.variances[k], problem.estimated[k]))
     })
     .values
 }

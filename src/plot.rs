@@ -489,6 +489,16 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     Ok(axis_frame(&chart))
 }
 
+/// Markers drawn at most per series: beyond, every k-th point (the line still joins them all).
+const MAX_MARKERS: usize = 60;
+
+/// The points of a series that carry a marker.
+fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let step = points.len().div_ceil(MAX_MARKERS).max(1);
+    let last = points.len().saturating_sub(1);
+    points.into_iter().enumerate().filter(|(i, _)| i % step == 0 || *i == last).map(|(_, p)| p).collect()
+}
+
 /// Panel 4a: per coordinate, the data's `σk²`, the fitted `σ̂k²` and the capped sampler's `V_T`,
 /// with the two thresholds that bracket the best dimension (Prop 5).
 pub fn draw_capped_variances_panel<DB: DrawingBackend>(
@@ -523,16 +533,16 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     let ring = data.stroke_width(style.px(1.5));
     chart.draw_series(LineSeries::new(series(&base.variances), data.mix(0.5).stroke_width(style.px(1.0))))?;
     chart
-        .draw_series(series(&base.variances).into_iter().map(|p| Circle::new(p, radius + 3, ring)))?
+        .draw_series(thinned(series(&base.variances)).into_iter().map(|p| Circle::new(p, radius + 3, ring)))?
         .label("σk² (data)")
         .legend(move |(x, y)| Circle::new((x + 9, y), 5, ring));
     chart
-        .draw_series(series(&base.estimated).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
+        .draw_series(thinned(series(&base.estimated)).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
         .label("σ̂k² (fitted)")
         .legend(move |(x, y)| Circle::new((x + 9, y), 3, fitted.filled()));
     chart.draw_series(LineSeries::new(series(&capped.outcome.end_variances), end.mix(0.6).stroke_width(style.px(1.0))))?;
     chart
-        .draw_series(series(&capped.outcome.end_variances).into_iter().map(|p| TriangleMarker::new(p, radius + 1, end.filled())))?
+        .draw_series(thinned(series(&capped.outcome.end_variances)).into_iter().map(|p| TriangleMarker::new(p, radius + 1, end.filled())))?
         .label("V_T (capped sampler)")
         .legend(move |(x, y)| TriangleMarker::new((x + 9, y), 5, end.filled()));
     let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
@@ -586,7 +596,7 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
     let color = CATEGORICAL[0];
     chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
     chart
-        .draw_series(points.iter().map(|&p| Circle::new(p, style.px(if dimension > 60 { 2.0 } else { 3.5 }), color.filled())))?
+        .draw_series(thinned(points.clone()).into_iter().map(|p| Circle::new(p, style.px(if dimension > 60 { 2.0 } else { 3.5 }), color.filled())))?
         .label("dF²(d) at t = T")
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
     let best = points[outcome.d_min - 1];
@@ -604,6 +614,15 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn thinning_keeps_at_most_the_budget_and_both_ends() {
+        let points: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64, 0.0)).collect();
+        let kept = thinned(points);
+        assert!(kept.len() <= MAX_MARKERS + 1);
+        assert_eq!((kept[0].0, kept.last().unwrap().0), (0.0, 999.0));
+        assert_eq!(thinned(vec![(1.0, 1.0), (2.0, 2.0)]).len(), 2);
+    }
 
     #[test]
     fn power_of_ten_labels_use_superscripts() {

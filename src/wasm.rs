@@ -416,6 +416,11 @@ impl Explorer {
     #[wasm_bindgen(unchecked_return_type = "ExplorerSummary")]
     pub fn summary(&self) -> JsValue {
         let (a, outcome) = (&self.curves, &self.capped.outcome);
+        let at_end = distances_at(&a.problem, a.problem.final_time);
+        // Only the early stops need a distance of their own: a monotone d stops at T.
+        let at_optimal_stop: Vec<f64> = (1..=a.problem.dimension())
+            .map(|d| if a.monotone[d - 1] { at_end[d - 1] } else { stopping_distance(&a.problem, a.optimal_stop[d - 1], d) })
+            .collect();
         Out::new()
             .set("dimension", a.problem.dimension() as u32)
             .set("T", a.problem.final_time)
@@ -426,8 +431,8 @@ impl Explorer {
             .set("monotone", a.monotone.iter().map(|&m| JsValue::from_bool(m)).collect::<Array>())
             .set("prop1Sum", floats(&a.prop1_sum))
             .set("optimalStop", floats(&a.optimal_stop))
-            .set("atEnd", floats(&distances_at(&a.problem, a.problem.final_time)))
-            .set("atOptimalStop", floats(&(1..=a.problem.dimension()).map(|d| stopping_distance(&a.problem, a.optimal_stop[d - 1], d)).collect::<Vec<_>>()))
+            .set("atEnd", floats(&at_end))
+            .set("atOptimalStop", floats(&at_optimal_stop))
             .set("C", self.capped.problem.cap)
             .set("dMin", outcome.d_min as u32)
             .set("d1", outcome.d1 as u32)

@@ -23,7 +23,7 @@ let explorer = null; // the last model that computed without error
 let summary = null;
 let maxDimension = 0;
 const frames = {}; // where each time panel's x axis lies, for pointer input
-const timings = { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null };
+const timings = { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null, lastCapMs: null };
 
 // ---------- messages ----------
 
@@ -91,6 +91,7 @@ function compute() {
 /** A new cap only: the curves stay, the capped panels are recomputed. */
 function applyCap() {
   clearMessages(['C']);
+  const start = performance.now();
   try {
     explorer.setCap(state.C);
   } catch (error) {
@@ -99,6 +100,7 @@ function applyCap() {
   }
   summary = explorer.summary();
   renderSummaries();
+  timings.lastCapMs = performance.now() - start;
   return true;
 }
 
