@@ -1,8 +1,8 @@
 //! `cargo bench`: the cost of the JS API's computations, natively. The browser's figures come from
 //! www/bench.html.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use ldm_explorer::api::{capped_answer, stopping_curves_answer, CappedRequest, CurvesRequest};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ldm_explorer::api::{CappedRequest, CurvesRequest, capped_answer, stopping_curves_answer};
 use ldm_explorer::estimate::estimate_variances;
 
 /// A power-law spectrum σk² = k^(−1.5), the shape of real latent spectra.

@@ -5,16 +5,15 @@
 use std::cell::Cell;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
-use serde::{forward_to_deserialize_any, Deserialize};
+use serde::{Deserialize, forward_to_deserialize_any};
 
-use crate::capped::{capped_curves, capped_outcome, capped_variances, CappedOutcome, CappedProblem};
+use crate::capped::{CappedOutcome, CappedProblem, capped_curves, capped_outcome, capped_variances};
 use crate::curves::{
-    backward_times, log_snr, prop1_sums, stopping_curves, stopping_verdicts, switch_times, CurveTable,
-    DiagonalProblem,
+    CurveTable, DiagonalProblem, backward_times, log_snr, prop1_sums, stopping_curves, stopping_verdicts, switch_times,
 };
 use crate::estimate::estimate_variances;
 use crate::input::{self, InputError};
-use crate::schedule::{Schedule, SCHEDULE_NAMES};
+use crate::schedule::{SCHEDULE_NAMES, Schedule};
 
 /// Time points of a curve when the request gives none.
 pub const DEFAULT_POINTS: usize = 512;
@@ -247,7 +246,8 @@ mod tests {
         let mut r = request(vec![1.0]);
         r.final_time = Some(-1.0);
         assert_eq!(stopping_curves_answer(r).unwrap_err().field, "T");
-        let capped = CappedRequest { variances: vec![1.0], estimated_variances: None, cap: 0.5, final_time: None, points: None };
+        let capped =
+            CappedRequest { variances: vec![1.0], estimated_variances: None, cap: 0.5, final_time: None, points: None };
         assert_eq!(capped_answer(capped).unwrap_err().field, "C");
     }
 }

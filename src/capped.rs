@@ -9,7 +9,7 @@
 //! - once `m̂ = C` (from backward time `t'` on, when `σ̂² < 1/C`), the equation has constant
 //!   coefficients: `V = V* + (V(t') − V*) e^{−2(2C − 1)(t − t')}` with `V* = 1/(2C − 1)`.
 
-use crate::curves::{argmin, backward_times, reconstruction_errors, squared_std_gap, CurveTable, DiagonalProblem};
+use crate::curves::{CurveTable, DiagonalProblem, argmin, backward_times, reconstruction_errors, squared_std_gap};
 use crate::input::{self, InputError};
 use crate::ode::dormand_prince;
 use crate::schedule::Schedule;
@@ -22,7 +22,12 @@ pub struct CappedProblem {
 }
 
 impl CappedProblem {
-    pub fn new(variances: Vec<f64>, estimated: Option<Vec<f64>>, cap: f64, final_time: f64) -> Result<Self, InputError> {
+    pub fn new(
+        variances: Vec<f64>,
+        estimated: Option<Vec<f64>>,
+        cap: f64,
+        final_time: f64,
+    ) -> Result<Self, InputError> {
         let base = DiagonalProblem::new(variances, estimated, Schedule::OrnsteinUhlenbeck, final_time)?;
         input::check_cap(cap)?;
         Ok(CappedProblem { base, cap })
@@ -135,7 +140,6 @@ impl TimePoint {
     }
 }
 
-
 /// Prop 5's results for a capped problem.
 #[derive(Clone, Debug)]
 pub struct CappedOutcome {
@@ -153,8 +157,7 @@ pub struct CappedOutcome {
 pub fn capped_outcome(problem: &CappedProblem) -> CappedOutcome {
     let base = &problem.base;
     let dimension = base.dimension();
-    let end_variances: Vec<f64> =
-        (0..dimension).map(|k| problem.coordinate(k).at(base.final_time)).collect();
+    let end_variances: Vec<f64> = (0..dimension).map(|k| problem.coordinate(k).at(base.final_time)).collect();
     let reconstruction = reconstruction_errors(&base.variances);
     let mut latent = 0.0;
     let fd2_by_dim: Vec<f64> = (0..dimension)
@@ -167,16 +170,15 @@ pub fn capped_outcome(problem: &CappedProblem) -> CappedOutcome {
     let d_min = argmin(&fd2_by_dim) + 1;
     let cap = problem.cap;
     let d1 = (1..=dimension).filter(|&k| 1.0 / cap <= base.estimated[k - 1]).max().unwrap_or(1);
-    let d2 = (1..=dimension)
-        .find(|&k| 1.0 / (2.0 * cap - 1.0) >= 4.0 * base.variances[k - 1])
-        .unwrap_or(dimension);
+    let d2 = (1..=dimension).find(|&k| 1.0 / (2.0 * cap - 1.0) >= 4.0 * base.variances[k - 1]).unwrap_or(dimension);
     CappedOutcome { end_variances, fd2_by_dim, d_min, d1, d2 }
 }
 
 /// `V_k(t_i)` for every coordinate (rows) and backward time (columns), row-major.
 pub fn capped_variances(problem: &CappedProblem, points: usize) -> Vec<f64> {
     let final_time = problem.base.final_time;
-    let times: Vec<TimePoint> = backward_times(final_time, points).into_iter().map(|t| TimePoint::new(final_time, t)).collect();
+    let times: Vec<TimePoint> =
+        backward_times(final_time, points).into_iter().map(|t| TimePoint::new(final_time, t)).collect();
     (0..problem.base.dimension())
         .flat_map(|k| {
             let coordinate = problem.coordinate(k);
@@ -190,7 +192,9 @@ pub fn capped_curves(problem: &CappedProblem, variances_table: &[f64], points: u
     let variances = &problem.base.variances;
     CurveTable::from_coordinate_errors(variances, points, |k| {
         let sigma2 = variances[k];
-        variances_table[k * points..(k + 1) * points].iter().map(move |&v| squared_std_gap(v, v - sigma2, sigma2.sqrt()))
+        variances_table[k * points..(k + 1) * points]
+            .iter()
+            .map(move |&v| squared_std_gap(v, v - sigma2, sigma2.sqrt()))
     })
 }
 

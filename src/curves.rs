@@ -258,7 +258,12 @@ pub fn switch_times(problem: &DiagonalProblem) -> Vec<f64> {
     let mut times = Vec::with_capacity(dimension + 1);
     times.push(0.0);
     for d in 2..=dimension {
-        times.push(switch_time(&problem.schedule, problem.final_time, problem.variances[d - 1], problem.estimated[d - 1]));
+        times.push(switch_time(
+            &problem.schedule,
+            problem.final_time,
+            problem.variances[d - 1],
+            problem.estimated[d - 1],
+        ));
     }
     times.push(problem.final_time);
     times
@@ -274,11 +279,8 @@ pub fn latent_error_slope(problem: &DiagonalProblem, d: usize, tau: f64) -> f64 
         .map(|k| {
             let (sigma2, sigma_hat2) = (problem.variances[k], problem.estimated[k]);
             let h = (a2 + b2 * sigma_hat2).sqrt();
-            let pull = if h == 0.0 {
-                if sigma2 == 0.0 { 1.0 } else { f64::NEG_INFINITY }
-            } else {
-                1.0 - sigma2.sqrt() / h
-            };
+            let pull =
+                if h == 0.0 { if sigma2 == 0.0 { 1.0 } else { f64::NEG_INFINITY } } else { 1.0 - sigma2.sqrt() / h };
             pull * (a2_rate + b2_rate * sigma_hat2)
         })
         .sum()
@@ -388,7 +390,14 @@ struct Slope {
 /// positive, by Newton's method kept inside a shrinking bracket. A step that would leave the
 /// bracket is replaced by the secant of the bracket's ends (when both slopes are known) or by
 /// bisection. `slope_at_lower` is the slope at `lower` when already known (Prop 1's sum at 0).
-fn prop3_root(sigmas: &[f64], estimated: &[f64], lower: f64, upper: f64, slope_at_lower: Option<f64>, start: f64) -> f64 {
+fn prop3_root(
+    sigmas: &[f64],
+    estimated: &[f64],
+    lower: f64,
+    upper: f64,
+    slope_at_lower: Option<f64>,
+    start: f64,
+) -> f64 {
     let (mut lower, mut upper) = ((lower, slope_at_lower.filter(|s| s.is_finite())), (upper, None::<f64>));
     let mut x = if start > lower.0 && start < upper.0 { start } else { 0.5 * (lower.0 + upper.0) };
     for _ in 0..200 {
@@ -397,7 +406,11 @@ fn prop3_root(sigmas: &[f64], estimated: &[f64], lower: f64, upper: f64, slope_a
         if slope.value.abs() <= 16.0 * f64::EPSILON * slope.magnitude || upper.0 - lower.0 <= 4.0 * f64::EPSILON * x {
             return x;
         }
-        if slope.value < 0.0 { lower = (x, Some(slope.value)) } else { upper = (x, Some(slope.value)) }
+        if slope.value < 0.0 {
+            lower = (x, Some(slope.value))
+        } else {
+            upper = (x, Some(slope.value))
+        }
         let inside = |p: f64| p > lower.0 && p < upper.0;
         let newton = x - slope.value / slope.derivative;
         x = if inside(newton) {

@@ -51,7 +51,14 @@ pub fn curves_csv(answer: &CurvesAnswer) -> String {
 pub fn best_dimension_csv(answer: &CurvesAnswer) -> String {
     let mut out = String::from("t,logSnr,bestDimExact,bestDim\n");
     for (i, (&t, &log_snr)) in answer.t.iter().zip(&answer.log_snr).enumerate() {
-        let _ = writeln!(out, "{},{},{},{}", number(t), number(log_snr), answer.exact().best_dim[i], answer.fd2.best_dim[i]);
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            number(t),
+            number(log_snr),
+            answer.exact().best_dim[i],
+            answer.fd2.best_dim[i]
+        );
     }
     out
 }
@@ -90,7 +97,7 @@ pub fn capped_curves_csv(answer: &CurvesAnswer, capped: &CappedAnswer) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{stopping_curves_answer, CurvesRequest};
+    use crate::api::{CurvesRequest, stopping_curves_answer};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

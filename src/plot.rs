@@ -1,13 +1,13 @@
 //! Drawing with plotters, generic over the backend: the same code draws on the page's canvas
 //! (plotters-canvas) and into SVG for export.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::api::{CappedAnswer, CurvesAnswer};
-use crate::curves::{stopping_distance, CurveTable};
+use crate::curves::{CurveTable, stopping_distance};
 
 /// Colours of a plot; the page passes its light or dark theme.
 #[derive(Clone, Copy, Debug)]
@@ -60,7 +60,6 @@ pub fn dimension_color(d: usize, count: usize) -> RGBColor {
         RGBColor(lerp(60.0, 40.0, 245.0) as u8, lerp(80.0, 170.0, 140.0) as u8, lerp(200.0, 150.0, 40.0) as u8)
     }
 }
-
 
 /// Superscript exponent labels for the log axis: `10⁻³`.
 pub fn power_of_ten_label(value: f64) -> String {
@@ -211,7 +210,14 @@ pub struct AxisFrame {
 
 fn axis_frame<DB: DrawingBackend, Y: Ranged>(chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, Y>>) -> AxisFrame {
     let ((columns, rows), range) = (chart.plotting_area().get_pixel_range(), chart.x_range());
-    AxisFrame { left: columns.start, right: columns.end, top: rows.start, bottom: rows.end, x_min: range.start, x_max: range.end }
+    AxisFrame {
+        left: columns.start,
+        right: columns.end,
+        top: rows.start,
+        bottom: rows.end,
+        x_min: range.start,
+        x_max: range.end,
+    }
 }
 
 /// A vertical line across the plot with a label above it, unless a label stood too close.
@@ -352,7 +358,9 @@ fn draw_time_curves<DB: DrawingBackend>(
     if with_theory_marks {
         let mut markers = Markers { last_label_px: i32::MIN / 2 };
         // Switch times of the drawn dimensions only: a thousand verticals would hide the curves.
-        let inner = |times: &[f64]| -> Vec<(usize, f64)> { dims.iter().filter(|&&d| d >= 2).map(|&d| (d, times[d - 1])).collect() };
+        let inner = |times: &[f64]| -> Vec<(usize, f64)> {
+            dims.iter().filter(|&&d| d >= 2).map(|&d| (d, times[d - 1])).collect()
+        };
         for (d, t) in inner(&answer.switch_times) {
             let x = axis_position(answer, view.x_axis, t);
             markers.vertical(&mut chart, x, (y_min, y_max), &format!("t{}", subscript(d)), false, style)?;
@@ -369,7 +377,11 @@ fn draw_time_curves<DB: DrawingBackend>(
             .filter(|&&d| !answer.monotone[d - 1])
             .map(|&d| {
                 let t = answer.optimal_stop[d - 1];
-                (axis_position(answer, view.x_axis, t), stopping_distance(&answer.problem, t, d).max(y_min), dimension_color(d, dimension))
+                (
+                    axis_position(answer, view.x_axis, t),
+                    stopping_distance(&answer.problem, t, d).max(y_min),
+                    dimension_color(d, dimension),
+                )
             })
             .filter(|(x, _, _)| x.is_finite())
             .collect();
@@ -423,7 +435,12 @@ impl Markers {
         } else {
             (style.px(3.0), style.px(3.0), style.theme.foreground)
         };
-        chart.draw_series(DashedLineSeries::new(vec![(x, y_min), (x, y_max)], dash, gap, color.mix(0.55).stroke_width(style.px(1.0))))?;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x, y_min), (x, y_max)],
+            dash,
+            gap,
+            color.mix(0.55).stroke_width(style.px(1.0)),
+        ))?;
         let px = chart.backend_coord(&(x, y_max)).0;
         if label.is_empty() || (px - self.last_label_px).abs() < style.px(22.0) as i32 {
             return Ok(());
@@ -454,7 +471,14 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     let mut chart = frame(area, "Best latent dimension at each stopping time (Prop 2)", style)?
         .build_cartesian_2d(x_min..x_max, 0.5..top)?;
     let integer_label = |v: &f64| if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { String::new() };
-    mesh!(chart, style, x_label(view.x_axis), "best d", y_label_formatter(&integer_label), y_labels(dimension.min(12) + 1));
+    mesh!(
+        chart,
+        style,
+        x_label(view.x_axis),
+        "best d",
+        y_label_formatter(&integer_label),
+        y_labels(dimension.min(12) + 1)
+    );
     let steps = |best: &[u32]| -> Vec<(f64, f64)> {
         // A step chart: each change of d is a vertical at the time it happens.
         let mut path: Vec<(f64, f64)> = Vec::with_capacity(2 * best.len());
@@ -474,7 +498,12 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     if answer.fd2_exact.is_some() {
         let plug_in = RGBColor(230, 120, 30);
         chart
-            .draw_series(DashedLineSeries::new(steps(&answer.fd2.best_dim), style.px(6.0), style.px(3.0), style.line(plug_in, 2.0)))?
+            .draw_series(DashedLineSeries::new(
+                steps(&answer.fd2.best_dim),
+                style.px(6.0),
+                style.px(3.0),
+                style.line(plug_in, 2.0),
+            ))?
             .label("plug-in score")
             .legend(style.legend_swatch(style.line(plug_in, 2.0)));
     }
@@ -523,7 +552,14 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     let (y_min, y_max) = log_range(&all);
     let mut chart = frame(area, "End variances V_T under the cap vs σ² and σ̂² (Prop 5)", style)?
         .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
-    mesh!(chart, style, "latent coordinate k", "variance (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)), x_label_formatter(&|v| format!("{v:.0}")));
+    mesh!(
+        chart,
+        style,
+        "latent coordinate k",
+        "variance (log scale)",
+        y_label_formatter(&|v| power_of_ten_label(*v)),
+        x_label_formatter(&|v| format!("{v:.0}"))
+    );
     let series = |values: &[f64]| -> Vec<(f64, f64)> {
         values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
     };
@@ -540,9 +576,16 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         .draw_series(thinned(series(&base.estimated)).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
         .label("σ̂k² (fitted)")
         .legend(move |(x, y)| Circle::new((x + 9, y), 3, fitted.filled()));
-    chart.draw_series(LineSeries::new(series(&capped.outcome.end_variances), end.mix(0.6).stroke_width(style.px(1.0))))?;
+    chart.draw_series(LineSeries::new(
+        series(&capped.outcome.end_variances),
+        end.mix(0.6).stroke_width(style.px(1.0)),
+    ))?;
     chart
-        .draw_series(thinned(series(&capped.outcome.end_variances)).into_iter().map(|p| TriangleMarker::new(p, radius + 1, end.filled())))?
+        .draw_series(
+            thinned(series(&capped.outcome.end_variances))
+                .into_iter()
+                .map(|p| TriangleMarker::new(p, radius + 1, end.filled())),
+        )?
         .label("V_T (capped sampler)")
         .legend(move |(x, y)| TriangleMarker::new((x + 9, y), 5, end.filled()));
     let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
@@ -582,7 +625,14 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
     let (y_min, y_max) = log_range(&outcome.fd2_by_dim);
     let mut chart = frame(area, "dF² at t = T under the cap, by latent dimension (Prop 5)", style)?
         .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
-    mesh!(chart, style, "latent dimension d", "dF² at t = T (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)), x_label_formatter(&|v| format!("{v:.0}")));
+    mesh!(
+        chart,
+        style,
+        "latent dimension d",
+        "dF² at t = T (log scale)",
+        y_label_formatter(&|v| power_of_ten_label(*v)),
+        x_label_formatter(&|v| format!("{v:.0}"))
+    );
     let band = RGBColor(118, 183, 178);
     chart
         .draw_series(std::iter::once(Rectangle::new(
@@ -596,7 +646,11 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
     let color = CATEGORICAL[0];
     chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
     chart
-        .draw_series(thinned(points.clone()).into_iter().map(|p| Circle::new(p, style.px(if dimension > 60 { 2.0 } else { 3.5 }), color.filled())))?
+        .draw_series(
+            thinned(points.clone())
+                .into_iter()
+                .map(|p| Circle::new(p, style.px(if dimension > 60 { 2.0 } else { 3.5 }), color.filled())),
+        )?
         .label("dF²(d) at t = T")
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
     let best = points[outcome.d_min - 1];

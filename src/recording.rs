@@ -81,13 +81,18 @@ impl Recording {
             match operation {
                 Operation::Pixel(point, color) => backend.draw_pixel(*point, *color)?,
                 Operation::Line(from, to, paint) => backend.draw_line(*from, *to, paint)?,
-                Operation::Rectangle(corner, opposite, paint, fill) => backend.draw_rect(*corner, *opposite, paint, *fill)?,
+                Operation::Rectangle(corner, opposite, paint, fill) => {
+                    backend.draw_rect(*corner, *opposite, paint, *fill)?
+                }
                 Operation::Path(points, paint) => backend.draw_path(points.iter().copied(), paint)?,
-                Operation::Circle(center, radius, paint, fill) => backend.draw_circle(*center, *radius, paint, *fill)?,
+                Operation::Circle(center, radius, paint, fill) => {
+                    backend.draw_circle(*center, *radius, paint, *fill)?
+                }
                 Operation::Polygon(points, paint) => backend.fill_polygon(points.iter().copied(), paint)?,
                 Operation::Text(text, font, position) => {
                     let style = TextStyle {
-                        font: FontDesc::new(FontFamily::Name(&font.family), font.size, font.style).transform(font.transform.clone()),
+                        font: FontDesc::new(FontFamily::Name(&font.family), font.size, font.style)
+                            .transform(font.transform.clone()),
                         color: font.color,
                         pos: font.anchor,
                     };
@@ -111,10 +116,19 @@ impl DrawingBackend for Recording {
     fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         Ok(())
     }
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.push(Operation::Pixel(point, color))
     }
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.push(Operation::Line(from, to, Paint::of(style)))
     }
     fn draw_rect<S: BackendStyle>(
@@ -126,7 +140,11 @@ impl DrawingBackend for Recording {
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.push(Operation::Rectangle(upper_left, bottom_right, Paint::of(style), fill))
     }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.push(Operation::Path(path.into_iter().collect(), Paint::of(style)))
     }
     fn draw_circle<S: BackendStyle>(
@@ -138,10 +156,19 @@ impl DrawingBackend for Recording {
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.push(Operation::Circle(center, radius, Paint::of(style), fill))
     }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vertices: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vertices: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.push(Operation::Polygon(vertices.into_iter().collect(), Paint::of(style)))
     }
-    fn draw_text<TStyle: BackendTextStyle>(&mut self, text: &str, style: &TStyle, position: BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        position: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let font = Font {
             family: style.family().as_str().to_string(),
             size: style.size(),
@@ -157,8 +184,8 @@ impl DrawingBackend for Recording {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{stopping_curves_answer, CurvesRequest};
-    use crate::plot::{draw_curves_panel, Style, View, XAxis, LIGHT};
+    use crate::api::{CurvesRequest, stopping_curves_answer};
+    use crate::plot::{LIGHT, Style, View, XAxis, draw_curves_panel};
     use plotters::prelude::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -175,8 +202,13 @@ mod tests {
         let answer = stopping_curves_answer(request).unwrap();
         let recording = Recording::new((640, 400));
         let view = View { x_axis: XAxis::Time, emphasis: Some(2), cursor: Some(1.0) };
-        let frame = draw_curves_panel(&recording.clone().into_drawing_area(), &answer, &view, &Style { theme: LIGHT, scale: 1.0 })
-            .unwrap();
+        let frame = draw_curves_panel(
+            &recording.clone().into_drawing_area(),
+            &answer,
+            &view,
+            &Style { theme: LIGHT, scale: 1.0 },
+        )
+        .unwrap();
         assert!(frame.left < frame.right && frame.top < frame.bottom && frame.x_max == 2.0);
         let mut svg = String::new();
         recording.replay(&mut SVGBackend::with_string(&mut svg, (640, 400))).unwrap();

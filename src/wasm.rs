@@ -4,17 +4,16 @@
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::api::{self, CappedAnswer, CurvesAnswer};
 use crate::capped::capped_distances_at;
-use crate::curves::{argmin, distances_at, stopping_distance, CurveTable};
+use crate::curves::{CurveTable, argmin, distances_at, stopping_distance, time_of_log_snr};
 use crate::export;
 use crate::input::{self, InputError};
-use crate::curves::time_of_log_snr;
 use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
 use crate::recording::Recording;
 
@@ -29,7 +28,9 @@ fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> 
     }
     let known = api::request_fields::<T>();
     let object: &Object = value.unchecked_ref();
-    if let Some(unknown) = Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
+    if let Some(unknown) =
+        Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str()))
+    {
         return Err(JsError::new(&format!("{what}: unknown field `{unknown}`, expected one of {}", known.join(", "))));
     }
     serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
@@ -194,7 +195,9 @@ export interface Limits {
 
 /// The stopping-time curves of the diagonal case and the paper's results about them.
 #[wasm_bindgen(js_name = stoppingCurves, unchecked_return_type = "StoppingCurves")]
-pub fn stopping_curves(#[wasm_bindgen(unchecked_param_type = "CurvesRequest")] request: JsValue) -> Result<JsValue, JsError> {
+pub fn stopping_curves(
+    #[wasm_bindgen(unchecked_param_type = "CurvesRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
     let answer = api::stopping_curves_answer(parse(request, "stoppingCurves")?).map_err(error)?;
     Ok(curves_object(&answer).0.into())
 }
@@ -217,7 +220,9 @@ fn curves_object(a: &CurvesAnswer) -> Out {
 
 /// Props 4–5: the norm-capped score's variances and Fréchet distances (OU schedule).
 #[wasm_bindgen(js_name = cappedScore, unchecked_return_type = "CappedScore")]
-pub fn capped_score(#[wasm_bindgen(unchecked_param_type = "CappedRequest")] request: JsValue) -> Result<JsValue, JsError> {
+pub fn capped_score(
+    #[wasm_bindgen(unchecked_param_type = "CappedRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
     let a = api::capped_answer(parse(request, "cappedScore")?).map_err(error)?;
     let points = a.t.len();
     Ok(Out::new()
@@ -235,7 +240,9 @@ pub fn capped_score(#[wasm_bindgen(unchecked_param_type = "CappedRequest")] requ
 
 /// The plug-in variances of `n` seeded samples of N(0, diag(variances)).
 #[wasm_bindgen(js_name = estimateVariances)]
-pub fn estimate_variances(#[wasm_bindgen(unchecked_param_type = "EstimateRequest")] request: JsValue) -> Result<Float64Array, JsError> {
+pub fn estimate_variances(
+    #[wasm_bindgen(unchecked_param_type = "EstimateRequest")] request: JsValue,
+) -> Result<Float64Array, JsError> {
     let variances = api::estimate_answer(parse(request, "estimateVariances")?).map_err(error)?;
     Ok(floats(&variances))
 }
@@ -346,7 +353,9 @@ pub fn stopping_curves_svg(
     let answer = api::stopping_curves_answer(parse(request, "stoppingCurvesSvg")?).map_err(error)?;
     check_svg_size(width, height)?;
     let mut svg = String::new();
-    curves_recording(&answer, (width, height), &view, &style)?.replay(&mut SVGBackend::with_string(&mut svg, (width, height))).map_err(drawing_error)?;
+    curves_recording(&answer, (width, height), &view, &style)?
+        .replay(&mut SVGBackend::with_string(&mut svg, (width, height)))
+        .map_err(drawing_error)?;
     Ok(svg)
 }
 
@@ -363,7 +372,13 @@ pub const PANELS: [&str; 5] = ["curves", "best-dimension", "capped-variances", "
 
 impl Explorer {
     /// Records a panel's drawing at a size; time panels tell where their x axis lies.
-    fn record(&self, panel: &str, size: (u32, u32), view: &View, style: &Style) -> Result<(Recording, Option<AxisFrame>), JsError> {
+    fn record(
+        &self,
+        panel: &str,
+        size: (u32, u32),
+        view: &View,
+        style: &Style,
+    ) -> Result<(Recording, Option<AxisFrame>), JsError> {
         let recording = Recording::new(size);
         let frame = {
             let area = recording.clone().into_drawing_area();
@@ -372,7 +387,9 @@ impl Explorer {
                 "best-dimension" => plot::draw_best_dimension_panel(&area, &self.curves, view, style).map(Some),
                 "capped-variances" => plot::draw_capped_variances_panel(&area, &self.capped, style).map(|_| None),
                 "capped-distance" => plot::draw_capped_distance_panel(&area, &self.capped, style).map(|_| None),
-                "capped-curves" => plot::draw_capped_curves_panel(&area, &self.curves, &self.capped, view, style).map(Some),
+                "capped-curves" => {
+                    plot::draw_capped_curves_panel(&area, &self.curves, &self.capped, view, style).map(Some)
+                }
                 other => return Err(unknown_panel(other)),
             }
             .map_err(drawing_error)?
@@ -389,7 +406,9 @@ fn unknown_panel(panel: &str) -> JsError {
 impl Explorer {
     /// Computes everything for `{variances, estimatedVariances?, T?, points?, schedule?, C}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ExplorerRequest")] request: JsValue) -> Result<Explorer, JsError> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ExplorerRequest")] request: JsValue,
+    ) -> Result<Explorer, JsError> {
         let request: api::ExplorerRequest = parse(request, "Explorer")?;
         let (curves, capped) = request.split();
         let curves = api::stopping_curves_answer(curves).map_err(error)?;
@@ -419,7 +438,9 @@ impl Explorer {
         let at_end = distances_at(&a.problem, a.problem.final_time);
         // Only the early stops need a distance of their own: a monotone d stops at T.
         let at_optimal_stop: Vec<f64> = (1..=a.problem.dimension())
-            .map(|d| if a.monotone[d - 1] { at_end[d - 1] } else { stopping_distance(&a.problem, a.optimal_stop[d - 1], d) })
+            .map(|d| {
+                if a.monotone[d - 1] { at_end[d - 1] } else { stopping_distance(&a.problem, a.optimal_stop[d - 1], d) }
+            })
             .collect();
         Out::new()
             .set("dimension", a.problem.dimension() as u32)
@@ -475,7 +496,8 @@ impl Explorer {
         #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let (style, view) = view(options)?;
-        let mut backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
+        let mut backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
         let (recording, frame) = self.record(panel, backend.get_size(), &view, &style)?;
         recording.replay(&mut backend).map_err(drawing_error)?;
         Ok(match frame {

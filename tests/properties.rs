@@ -2,11 +2,9 @@
 //! theory hold. Native only (proptest).
 #![cfg(not(target_arch = "wasm32"))]
 
-use ldm_explorer::capped::{capped_curves, capped_outcome, capped_variances, CappedProblem};
-use ldm_explorer::curves::{
-    reconstruction_errors, stopping_curves, stopping_verdicts, switch_times, DiagonalProblem,
-};
-use ldm_explorer::schedule::{Schedule, SCHEDULE_NAMES};
+use ldm_explorer::capped::{CappedProblem, capped_curves, capped_outcome, capped_variances};
+use ldm_explorer::curves::{DiagonalProblem, reconstruction_errors, stopping_curves, stopping_verdicts, switch_times};
+use ldm_explorer::schedule::{SCHEDULE_NAMES, Schedule};
 use proptest::prelude::*;
 
 fn spectrum() -> impl Strategy<Value = Vec<f64>> {

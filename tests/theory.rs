@@ -1,9 +1,9 @@
 //! The paper's results checked against independent computations. Runs natively (`cargo test`) and
 //! as wasm in headless Chromium (`cargo test --target wasm32-unknown-unknown`).
 
-use ldm_explorer::capped::{capped_outcome, CappedProblem, CappedVariance};
+use ldm_explorer::capped::{CappedProblem, CappedVariance, capped_outcome};
 use ldm_explorer::curves::{
-    backward_times, prop1_sums, stopping_curves, stopping_verdicts, switch_times, DiagonalProblem,
+    DiagonalProblem, backward_times, prop1_sums, stopping_curves, stopping_verdicts, switch_times,
 };
 use ldm_explorer::estimate::estimate_variances;
 use ldm_explorer::schedule::Schedule;

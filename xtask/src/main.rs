@@ -89,7 +89,11 @@ fn build() -> Result<WasmSettings> {
     run(&mut wasm_pack)?;
     let wasm = out_dir.join(format!("{}_bg.wasm", settings.build.out_name));
     if settings.wasm_opt.enabled {
-        run(Command::new(tools::wasm_opt_path(&settings)).args(&settings.wasm_opt.flags).arg(&wasm).arg("-o").arg(&wasm))?;
+        run(Command::new(tools::wasm_opt_path(&settings))
+            .args(&settings.wasm_opt.flags)
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm))?;
     }
     let (raw, gzipped) = sizes(&wasm)?;
     eprintln!("xtask: built {} ({:.1} KB, {:.1} KB gzipped)", wasm.display(), raw as f64 / 1e3, gzipped as f64 / 1e3);
@@ -101,7 +105,11 @@ fn sizes(path: &Path) -> Result<(usize, usize)> {
     use std::io::Write;
     let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(&bytes).and_then(|_| encoder.finish()).map(|gz| (bytes.len(), gz.len())).map_err(|e| e.to_string())
+    encoder
+        .write_all(&bytes)
+        .and_then(|_| encoder.finish())
+        .map(|gz| (bytes.len(), gz.len()))
+        .map_err(|e| e.to_string())
 }
 
 /// Every test of the project, in order of cost.
@@ -110,7 +118,16 @@ fn test() -> Result<()> {
     let settings = build()?;
     tools::ensure_browser()?;
     // The core's unit tests and tests/theory.rs again, as wasm in headless Chromium.
-    run(Command::new("cargo").args(["test", "-p", "ldm-explorer", "--target", "wasm32-unknown-unknown", "--lib", "--test", "theory"]))?;
+    run(Command::new("cargo").args([
+        "test",
+        "-p",
+        "ldm-explorer",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "--test",
+        "theory",
+    ]))?;
     tools::ensure_node_packages()?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
     // The page, served by the same server as `cargo xtask serve`, driven by Chromium.

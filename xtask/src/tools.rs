@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::settings::{locked_version, WasmSettings};
-use crate::{repo_root, run, Result};
+use crate::settings::{WasmSettings, locked_version};
+use crate::{Result, repo_root, run};
 
 /// What `program --version` prints, or None when it is not on PATH.
 fn version_output(program: &str) -> Option<String> {
@@ -19,7 +19,8 @@ fn on_path(program: &str) -> bool {
 
 /// The wasm target, wasm-bindgen-cli at the Cargo.lock version, wasm-pack and wasm-opt.
 pub fn ensure_wasm_toolchain(settings: &WasmSettings) -> Result<()> {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
+    let installed =
+        Command::new("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
     if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -34,7 +35,10 @@ pub fn ensure_wasm_toolchain(settings: &WasmSettings) -> Result<()> {
     }
     if settings.wasm_opt.enabled && !wasm_opt_path(settings).exists() {
         let prefix = binaryen_prefix(settings);
-        run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(format!("binaryen@{}", settings.tools.binaryen)))?;
+        run(Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("binaryen@{}", settings.tools.binaryen)))?;
     }
     Ok(())
 }
@@ -53,12 +57,18 @@ pub fn ensure_browser() -> Result<()> {
     if on_path("chromium") && on_path("chromedriver") {
         return Ok(());
     }
-    let is_root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
     if !is_root {
         return Err("the browser tests need Chromium and chromedriver: run `sudo apt-get install -y chromium chromium-driver` (Debian) and try again".into());
     }
     run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get").args(["install", "-y", "-q", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// The end-to-end tests' npm packages, exactly as package-lock.json pins them.
