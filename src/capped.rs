@@ -59,11 +59,24 @@ pub struct CappedVariance {
 }
 
 impl CappedVariance {
+    /// Started from `N(0, 1)`, Prop 5's setting.
     pub fn new(sigma_hat2: f64, cap: f64, final_time: f64) -> CappedVariance {
+        // 1 − Vs(0) = (1 − σ̂²) b²_T.
+        let start_excess = (1.0 - sigma_hat2) * TimePoint::new(final_time, 0.0).b2;
+        Self::starting_above_stationary(sigma_hat2, cap, final_time, start_excess)
+    }
+
+    /// Started from the stationary law `N(0, a²_T + b²_T σ̂²)`: the variance stays `Vs` until the
+    /// cap binds.
+    pub fn stationary(sigma_hat2: f64, cap: f64, final_time: f64) -> CappedVariance {
+        Self::starting_above_stationary(sigma_hat2, cap, final_time, 0.0)
+    }
+
+    /// `start_excess`: the start variance minus `Vs(0)`.
+    fn starting_above_stationary(sigma_hat2: f64, cap: f64, final_time: f64, start_excess: f64) -> CappedVariance {
         let q = 1.0 - sigma_hat2;
         let start = TimePoint::new(final_time, 0.0);
         let start_variance = start.a2 + start.b2 * sigma_hat2;
-        let start_excess = q * start.b2;
         // 1/(a² + b²σ̂²) ≥ C ⟺ 1 − q e^{−2τ} ≤ 1/C ⟺ τ ≤ ½ log(q C / (C − 1)), possible iff σ̂² < 1/C.
         let cap_start = if sigma_hat2 < 1.0 / cap {
             (final_time - 0.5 * (q * cap / (cap - 1.0)).ln()).max(0.0)
@@ -114,12 +127,13 @@ impl CappedVariance {
     /// `V(t)` by integrating the variance ODE numerically (split at the cap's kink), independent of
     /// the closed form.
     pub fn integrate(&self, t: f64, tolerance: f64) -> f64 {
+        let start = self.start_variance + self.start_excess;
         let rhs = |s: f64, v: f64| {
             let m = capped_coefficient(self.cap, self.final_time - s, self.sigma_hat2);
             2.0 * (1.0 - 2.0 * m) * v + 2.0
         };
         let kink = self.cap_start.min(t);
-        let at_kink = if kink > 0.0 { dormand_prince(rhs, 0.0, 1.0, kink, tolerance) } else { 1.0 };
+        let at_kink = if kink > 0.0 { dormand_prince(rhs, 0.0, start, kink, tolerance) } else { start };
         if t > kink { dormand_prince(rhs, kink, at_kink, t, tolerance) } else { at_kink }
     }
 }
@@ -233,6 +247,20 @@ mod tests {
         assert_eq!(v.cap_start, final_time);
         assert!((v.at(final_time) - expected).abs() < 1e-15);
         assert!((v.at(0.0) - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_stationary_start_stays_stationary_until_the_cap_binds() {
+        let v = CappedVariance::stationary(0.01, 20.0, 2.0);
+        let ou = Schedule::OrnsteinUhlenbeck;
+        assert!(v.cap_start > 0.0 && v.cap_start < 2.0);
+        for t in [0.0, 0.5, v.cap_start] {
+            let stationary = ou.a2(2.0 - t) + ou.b2(2.0 - t) * 0.01;
+            assert!((v.at(t) - stationary).abs() < 1e-15, "t = {t}");
+        }
+        for t in [v.cap_start + 0.01, 1.9, 2.0] {
+            assert!((v.at(t) - v.integrate(t, 1e-13)).abs() < 1e-9);
+        }
     }
 
     #[test]

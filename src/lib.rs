@@ -13,6 +13,7 @@ pub mod ode;
 pub mod plot;
 pub mod recording;
 pub mod roots;
+pub mod sampler;
 pub mod schedule;
 
 #[cfg(target_arch = "wasm32")]

@@ -103,6 +103,17 @@ impl Schedule {
         }
     }
 
+    /// The rate `w²_τ` of the VP forward SDE `dX = −w² X dτ + sqrt(2w²) dW` (`b = exp(−∫w²)`), or
+    /// `None` for rectified flow, which is not of that form.
+    pub fn w2(&self, tau: f64) -> Option<f64> {
+        match *self {
+            Schedule::OrnsteinUhlenbeck => Some(1.0),
+            Schedule::VpLinear { beta_min, beta_max } => Some(0.5 * vp_beta(beta_min, beta_max, tau)),
+            Schedule::Cosine { offset } => Some(cosine_phase(offset, tau).tan() * FRAC_PI_2 / (1.0 + offset)),
+            Schedule::RectifiedFlow => None,
+        }
+    }
+
     /// `d a²/dτ`.
     pub fn a2_rate(&self, tau: f64) -> f64 {
         match self {
@@ -215,6 +226,19 @@ mod tests {
                 assert!((fd_b2 - s.b2_rate(tau)).abs() < 1e-6 * scale, "{s:?} b2' at {tau}");
             }
         }
+    }
+
+    #[test]
+    fn w2_is_minus_half_the_log_rate_of_b2() {
+        for s in ALL.iter().filter(|s| s.is_variance_preserving()) {
+            for i in 1..20 {
+                let tau = i as f64 / 20.0;
+                let expected = -0.5 * s.b2_rate(tau) / s.b2(tau);
+                let w2 = s.w2(tau).unwrap();
+                assert!((w2 - expected).abs() < 1e-12 * (1.0 + w2), "{s:?} at {tau}: {w2} vs {expected}");
+            }
+        }
+        assert_eq!(Schedule::RectifiedFlow.w2(0.5), None);
     }
 
     #[test]

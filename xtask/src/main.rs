@@ -117,7 +117,7 @@ fn test() -> Result<()> {
     run(Command::new("cargo").args(["test", "--workspace"]))?;
     let settings = build()?;
     tools::ensure_browser()?;
-    // The core's unit tests and tests/theory.rs again, as wasm in headless Chromium.
+    // The core's unit tests, tests/theory.rs and tests/sampling.rs again, as wasm in headless Chromium.
     run(Command::new("cargo").args([
         "test",
         "-p",
@@ -127,6 +127,8 @@ fn test() -> Result<()> {
         "--lib",
         "--test",
         "theory",
+        "--test",
+        "sampling",
     ]))?;
     tools::ensure_node_packages()?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;

@@ -1,0 +1,346 @@
+//! Discretised samplers of the backward process in the latent space, their exact laws, and seeded
+//! Monte Carlo (THEORY.md §4, issue 4's core).
+//!
+//! With a linear score `−m(τ) y` every sampler acts on each latent coordinate as
+//! `y ← A y + B z`, `z ~ N(0, 1)`, with coefficients that depend only on the step and the
+//! coordinate. One table of `(A, B)` therefore gives both the Monte Carlo update and the exact law
+//! of the discretised sampler: `V ← A² V + B²`.
+
+use nalgebra::{DMatrix, SymmetricEigen};
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::capped::CappedVariance;
+use crate::curves::{DiagonalProblem, reconstruction_errors, squared_std_gap};
+use crate::estimate::seeded_rng;
+use crate::input::{self, InputError};
+use crate::schedule::Schedule;
+
+/// How the backward process is discretised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `y ← y + h λ y + sqrt(2 w² h) z`, `λ = w²(1 − 2m)` at the step's start.
+    EulerMaruyama,
+    /// The linear SDE solved exactly with its coefficients frozen at the step's start.
+    Exponential,
+    /// The probability-flow ODE `y' = w²(1 − m) y` by Heun's method (deterministic).
+    FlowHeun,
+    /// The probability-flow ODE solved exactly with its coefficient frozen at the step's start.
+    FlowExact,
+}
+
+impl Method {
+    pub const NAMES: [&'static str; 4] = ["euler-maruyama", "exponential", "flow-heun", "flow-exact"];
+
+    pub fn from_name(name: &str) -> Option<Method> {
+        Some(match name {
+            "euler-maruyama" => Method::EulerMaruyama,
+            "exponential" => Method::Exponential,
+            "flow-heun" => Method::FlowHeun,
+            "flow-exact" => Method::FlowExact,
+            _ => return None,
+        })
+    }
+
+    fn is_flow(self) -> bool {
+        matches!(self, Method::FlowHeun | Method::FlowExact)
+    }
+}
+
+/// The law the sampler starts from at backward time 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// `N(0, a²_T + b²_T σ̂²)` per coordinate (THEORY.md §1).
+    Stationary,
+    /// `N(0, 1)` per coordinate (Prop 5's setting).
+    StandardNormal,
+}
+
+/// Which linear score the sampler follows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Score {
+    /// Fitted on the estimated variances.
+    PlugIn,
+    /// With the data's variances.
+    Exact,
+    /// Prop 4's capped plug-in score (OU only).
+    Capped(f64),
+}
+
+/// A validated sampler: the data and schedule, the latent dimension, the discretisation.
+#[derive(Clone, Debug)]
+pub struct Sampler {
+    pub problem: DiagonalProblem,
+    pub dimension: usize,
+    pub steps: usize,
+    pub stop_time: f64,
+    pub method: Method,
+    pub start: Start,
+    pub score: Score,
+}
+
+/// Most steps of one sampler.
+pub const MAX_STEPS: usize = 100_000;
+
+impl Sampler {
+    pub fn new(
+        problem: DiagonalProblem,
+        dimension: usize,
+        steps: usize,
+        stop_time: f64,
+        method: Method,
+        start: Start,
+        score: Score,
+    ) -> Result<Sampler, InputError> {
+        if dimension == 0 || dimension > problem.dimension() {
+            return Err(InputError::new(
+                "d",
+                format!("the latent dimension must be from 1 to D = {}, got {dimension}", problem.dimension()),
+            ));
+        }
+        if steps == 0 || steps > MAX_STEPS {
+            return Err(InputError::new("steps", format!("must be from 1 to {MAX_STEPS}, got {steps}")));
+        }
+        if !(stop_time.is_finite() && stop_time > 0.0 && stop_time <= problem.final_time) {
+            return Err(InputError::new(
+                "stopTime",
+                format!("must be in (0, T] = (0, {}], got {stop_time}", problem.final_time),
+            ));
+        }
+        if problem.schedule.w2(0.0).is_none() {
+            return Err(InputError::new(
+                "schedule",
+                "sampling needs a variance-preserving schedule (not rectified flow)",
+            ));
+        }
+        if let Score::Capped(cap) = score {
+            input::check_cap(cap)?;
+            if problem.schedule != Schedule::OrnsteinUhlenbeck || method.is_flow() {
+                return Err(InputError::new(
+                    "score",
+                    "the capped score is Prop 4's setting: the OU schedule with an SDE sampler",
+                ));
+            }
+        }
+        Ok(Sampler { problem, dimension, steps, stop_time, method, start, score })
+    }
+
+    /// The variance the score is fitted to for coordinate `k`.
+    fn fitted_variance(&self, k: usize) -> f64 {
+        match self.score {
+            Score::Exact => self.problem.variances[k],
+            Score::PlugIn | Score::Capped(_) => self.problem.estimated[k],
+        }
+    }
+
+    /// The score's coefficient `m` and the rate `w²` at backward time `t` for coordinate `k`.
+    fn coefficients(&self, k: usize, t: f64) -> (f64, f64) {
+        let schedule = &self.problem.schedule;
+        let tau = (self.problem.final_time - t).max(0.0);
+        let w2 = schedule.w2(tau).expect("checked: variance preserving");
+        let m = 1.0 / (schedule.a2(tau) + schedule.b2(tau) * self.fitted_variance(k));
+        let m = if let Score::Capped(cap) = self.score { m.min(cap) } else { m };
+        (m, w2)
+    }
+
+    pub fn step_length(&self) -> f64 {
+        self.stop_time / self.steps as f64
+    }
+
+    /// The start variance of coordinate `k`.
+    pub fn start_variance(&self, k: usize) -> f64 {
+        match self.start {
+            Start::StandardNormal => 1.0,
+            Start::Stationary => {
+                let (schedule, final_time) = (&self.problem.schedule, self.problem.final_time);
+                schedule.a2(final_time) + schedule.b2(final_time) * self.fitted_variance(k)
+            }
+        }
+    }
+
+    /// `(A, B)` of every step (rows) and coordinate (columns): `y ← A y + B z`.
+    pub fn step_coefficients(&self) -> Vec<(f64, f64)> {
+        let h = self.step_length();
+        let mut table = Vec::with_capacity(self.steps * self.dimension);
+        for n in 0..self.steps {
+            let t = n as f64 * h;
+            for k in 0..self.dimension {
+                let (m, w2) = self.coefficients(k, t);
+                table.push(match self.method {
+                    Method::EulerMaruyama => (1.0 + h * w2 * (1.0 - 2.0 * m), (2.0 * w2 * h).sqrt()),
+                    Method::Exponential => {
+                        let rate = w2 * (1.0 - 2.0 * m);
+                        // (e^{2 rate h} − 1)/(2 rate), written with expm1 so that rate → 0 is exact.
+                        let growth = if rate == 0.0 { h } else { (2.0 * rate * h).exp_m1() / (2.0 * rate) };
+                        ((rate * h).exp(), (2.0 * w2 * growth).sqrt())
+                    }
+                    Method::FlowExact => ((h * w2 * (1.0 - m)).exp(), 0.0),
+                    Method::FlowHeun => {
+                        let slope = w2 * (1.0 - m);
+                        let (m_next, w2_next) = self.coefficients(k, t + h);
+                        let slope_next = w2_next * (1.0 - m_next);
+                        (1.0 + 0.5 * h * (slope + slope_next * (1.0 + h * slope)), 0.0)
+                    }
+                });
+            }
+        }
+        table
+    }
+
+    /// The exact variances of the discretised sampler after each step: `steps + 1` rows of `d`.
+    pub fn law_variances(&self) -> Vec<f64> {
+        let d = self.dimension;
+        let mut out: Vec<f64> = (0..d).map(|k| self.start_variance(k)).collect();
+        for (n, row) in self.step_coefficients().chunks_exact(d).enumerate() {
+            for (k, &(a, b)) in row.iter().enumerate() {
+                let v = out[n * d + k];
+                out.push(a * a * v + b * b);
+            }
+        }
+        out
+    }
+
+    /// `dF²` of the decoded law (zero-filled to `D`) against the data, after each step.
+    pub fn law_fd2(&self) -> Vec<f64> {
+        let d = self.dimension;
+        self.law_variances().chunks_exact(d).map(|row| self.decoded_distance(row)).collect()
+    }
+
+    /// `dF²` between `N(0, diag(v, 0, …, 0))` decoded from the latent and the data.
+    fn decoded_distance(&self, latent_variances: &[f64]) -> f64 {
+        let variances = &self.problem.variances;
+        let tail = reconstruction_errors(variances)[latent_variances.len() - 1];
+        latent_variances.iter().zip(variances).map(|(&v, &s2)| squared_std_gap(v, v - s2, s2.sqrt())).sum::<f64>()
+            + tail
+    }
+
+    /// The continuous-time law's variance of coordinate `k` at backward time `t`, in closed form.
+    ///
+    /// For a VP schedule `Vs(t) = a² + b²σ̃²` (σ̃² the fitted variance) solves the SDE's variance
+    /// equation, whose homogeneous solution is `Vs² b²_T / b²_{T−t}`; the flow's equation is solved
+    /// by `Vs` itself. The capped SDE (OU) uses Prop 5's closed form.
+    pub fn continuous_variance(&self, k: usize, t: f64) -> f64 {
+        let fitted = self.fitted_variance(k);
+        let final_time = self.problem.final_time;
+        if let Score::Capped(cap) = self.score {
+            let law = match self.start {
+                Start::Stationary => CappedVariance::stationary(fitted, cap, final_time),
+                Start::StandardNormal => CappedVariance::new(fitted, cap, final_time),
+            };
+            return law.at(t);
+        }
+        let schedule = &self.problem.schedule;
+        let stationary = |tau: f64| schedule.a2(tau) + schedule.b2(tau) * fitted;
+        let (now, start) = (stationary(final_time - t), stationary(final_time));
+        let start_excess = match self.start {
+            Start::Stationary => 0.0,
+            // 1 − Vs(0) = (1 − σ̃²) b²_T, without cancellation.
+            Start::StandardNormal => (1.0 - fitted) * schedule.b2(final_time),
+        };
+        if self.method.is_flow() {
+            now * (start + start_excess) / start
+        } else {
+            let ratio = now / start;
+            now + start_excess * ratio * ratio * schedule.b2(final_time) / schedule.b2(final_time - t)
+        }
+    }
+
+    /// `dF²` of the continuous-time sampler stopped at the stop time.
+    pub fn continuous_fd2(&self) -> f64 {
+        let variances: Vec<f64> = (0..self.dimension).map(|k| self.continuous_variance(k, self.stop_time)).collect();
+        self.decoded_distance(&variances)
+    }
+
+    /// `n` seeded samples in the latent space, row-major `n × d`. The normal draws come sample by
+    /// sample, step by step, coordinate by coordinate from one ChaCha8 stream.
+    pub fn sample(&self, n: usize, seed: u64) -> Vec<f64> {
+        let d = self.dimension;
+        let coefficients = self.step_coefficients();
+        let start: Vec<f64> = (0..d).map(|k| self.start_variance(k).sqrt()).collect();
+        let mut rng = seeded_rng(seed);
+        let mut out = Vec::with_capacity(n * d);
+        let mut y = vec![0.0; d];
+        for _ in 0..n {
+            for (value, sd) in y.iter_mut().zip(&start) {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                *value = sd * z;
+            }
+            for row in coefficients.chunks_exact(d) {
+                for (value, &(a, b)) in y.iter_mut().zip(row) {
+                    let noise: f64 = if b == 0.0 { 0.0 } else { StandardNormal.sample(&mut rng) };
+                    *value = a * *value + b * noise;
+                }
+            }
+            out.extend_from_slice(&y);
+        }
+        out
+    }
+}
+
+/// The Fréchet distance² between the empirical law of `samples` (`n × d`, row-major, decoded by
+/// zero-filling to `D`) and the data `N(0, diag(variances))`: the sample mean and covariance against
+/// the data's, with the matrix square root through the symmetric eigendecomposition (eigenvalues
+/// below zero from round-off are clamped to zero).
+pub fn empirical_fd2(samples: &[f64], d: usize, variances: &[f64]) -> f64 {
+    let n = samples.len() / d;
+    let data = DMatrix::from_row_slice(n, d, samples);
+    let mean = data.row_mean();
+    let centred = DMatrix::from_fn(n, d, |i, j| data[(i, j)] - mean[j]);
+    let covariance = centred.transpose() * &centred / n as f64;
+    // Σ_data^{1/2} S Σ_data^{1/2} with Σ_data diagonal.
+    let sd: Vec<f64> = variances[..d].iter().map(|v| v.sqrt()).collect();
+    let product = DMatrix::from_fn(d, d, |i, j| sd[i] * covariance[(i, j)] * sd[j]);
+    let root_trace: f64 = SymmetricEigen::new(product).eigenvalues.iter().map(|&e| e.max(0.0).sqrt()).sum();
+    mean.norm_squared() + covariance.trace() + variances.iter().sum::<f64>() - 2.0 * root_trace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn sampler(method: Method, start: Start, score: Score, steps: usize) -> Sampler {
+        let problem =
+            DiagonalProblem::new(vec![0.8, 0.3, 0.05], Some(vec![0.7, 0.35, 0.04]), Schedule::OrnsteinUhlenbeck, 2.0)
+                .unwrap();
+        Sampler::new(problem, 3, steps, 1.9, method, start, score).unwrap()
+    }
+
+    #[test]
+    fn a_stationary_start_keeps_the_marginal_in_continuous_time() {
+        let s = sampler(Method::EulerMaruyama, Start::Stationary, Score::PlugIn, 10);
+        let ou = Schedule::OrnsteinUhlenbeck;
+        for t in [0.0, 0.7, 1.9] {
+            let expected = ou.a2(2.0 - t) + ou.b2(2.0 - t) * 0.35;
+            assert!((s.continuous_variance(1, t) - expected).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn bad_samplers_are_rejected_with_their_field() {
+        let problem = DiagonalProblem::new(vec![1.0, 0.5], None, Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
+        let new = |d, steps, stop, method, score| {
+            Sampler::new(problem.clone(), d, steps, stop, method, Start::Stationary, score)
+                .map(|_| ())
+                .map_err(|e| e.field)
+        };
+        assert_eq!(new(3, 10, 1.0, Method::EulerMaruyama, Score::Exact), Err("d".into()));
+        assert_eq!(new(0, 10, 1.0, Method::EulerMaruyama, Score::Exact), Err("d".into()));
+        assert_eq!(new(1, 0, 1.0, Method::EulerMaruyama, Score::Exact), Err("steps".into()));
+        assert_eq!(new(1, 10, 2.5, Method::EulerMaruyama, Score::Exact), Err("stopTime".into()));
+        assert_eq!(new(1, 10, 1.0, Method::FlowHeun, Score::Capped(5.0)), Err("score".into()));
+        assert_eq!(new(1, 10, 1.0, Method::EulerMaruyama, Score::Capped(0.5)), Err("C".into()));
+        assert_eq!(new(2, 10, 1.0, Method::Exponential, Score::Capped(5.0)), Ok(()));
+    }
+
+    #[test]
+    fn the_empirical_distance_of_the_data_itself_is_small_and_exact_for_a_known_covariance() {
+        // Two samples ±(1, 1)·c: mean 0, covariance c² [[1, 1], [1, 1]].
+        let c: f64 = 0.5;
+        let samples = [c, c, -c, -c];
+        let variances = [1.0, 1.0];
+        // Σ^{1/2} S Σ^{1/2} = S has eigenvalues 2c² and 0.
+        let expected = 2.0 * c * c + 2.0 - 2.0 * (2.0 * c * c).sqrt();
+        assert!((empirical_fd2(&samples, 2, &variances) - expected).abs() < 1e-14);
+    }
+}

@@ -1,0 +1,139 @@
+//! Discretised samplers against the continuous closed forms and against their own Monte Carlo.
+//! Runs natively and as wasm in Chromium.
+
+use ldm_explorer::curves::DiagonalProblem;
+use ldm_explorer::ode::dormand_prince;
+use ldm_explorer::sampler::{Method, Sampler, Score, Start, empirical_fd2};
+use ldm_explorer::schedule::Schedule;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const METHODS: [Method; 4] = [Method::EulerMaruyama, Method::Exponential, Method::FlowHeun, Method::FlowExact];
+
+fn problem(schedule: &str) -> DiagonalProblem {
+    let schedule = Schedule::from_name(schedule).unwrap();
+    let final_time = if schedule == Schedule::OrnsteinUhlenbeck { 2.0 } else { 0.95 };
+    DiagonalProblem::new(vec![0.9, 0.3, 0.05, 0.01], Some(vec![0.8, 0.33, 0.04, 0.012]), schedule, final_time).unwrap()
+}
+
+/// Largest error of the law's last variances against the continuous closed form.
+fn law_error(sampler: &Sampler) -> f64 {
+    let d = sampler.dimension;
+    let law = sampler.law_variances();
+    let last = &law[law.len() - d..];
+    (0..d).map(|k| (last[k] - sampler.continuous_variance(k, sampler.stop_time)).abs()).fold(0.0, f64::max)
+}
+
+#[test]
+fn the_law_converges_to_the_continuous_one_at_each_methods_order() {
+    for schedule in ["ou", "vp-linear", "cosine"] {
+        for method in METHODS {
+            for start in [Start::Stationary, Start::StandardNormal] {
+                let base = problem(schedule);
+                let stop = 0.9 * base.final_time;
+                let errors: Vec<f64> = [40, 80, 160, 320]
+                    .iter()
+                    .map(|&steps| {
+                        law_error(&Sampler::new(base.clone(), 4, steps, stop, method, start, Score::PlugIn).unwrap())
+                    })
+                    .collect();
+                let order = if method == Method::FlowHeun { 2.0 } else { 1.0 };
+                for pair in errors.windows(2) {
+                    let observed = (pair[0] / pair[1]).log2();
+                    assert!(
+                        (observed - order).abs() < 0.35,
+                        "{schedule} {method:?} {start:?}: errors {errors:?}, observed order {observed}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_continuous_closed_form_matches_the_integrated_variance_equation() {
+    for schedule in ["ou", "vp-linear", "cosine"] {
+        let base = problem(schedule);
+        for (method, start) in
+            [(Method::EulerMaruyama, Start::StandardNormal), (Method::FlowExact, Start::StandardNormal)]
+        {
+            let sampler =
+                Sampler::new(base.clone(), 4, 10, 0.9 * base.final_time, method, start, Score::PlugIn).unwrap();
+            for k in 0..4 {
+                let fitted = base.estimated[k];
+                let s = base.schedule;
+                let final_time = base.final_time;
+                // dV/dt = 2w²(1 − 2m)V + 2w² (SDE) or 2w²(1 − m)V (flow), m = 1/(a² + b²σ̂²) at τ = T − t.
+                let rhs = |t: f64, v: f64| {
+                    let tau = final_time - t;
+                    let (w2, m) = (s.w2(tau).unwrap(), 1.0 / (s.a2(tau) + s.b2(tau) * fitted));
+                    if method == Method::FlowExact {
+                        2.0 * w2 * (1.0 - m) * v
+                    } else {
+                        2.0 * w2 * (1.0 - 2.0 * m) * v + 2.0 * w2
+                    }
+                };
+                let integrated = dormand_prince(rhs, 0.0, 1.0, sampler.stop_time, 1e-13);
+                let closed = sampler.continuous_variance(k, sampler.stop_time);
+                assert!(
+                    (integrated - closed).abs() < 1e-8 * (1.0 + closed),
+                    "{schedule} {method:?} k={k}: {integrated} vs {closed}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_capped_law_converges_to_prop_5() {
+    let base = problem("ou");
+    let errors: Vec<f64> = [50, 100, 200]
+        .iter()
+        .map(|&steps| {
+            law_error(
+                &Sampler::new(
+                    base.clone(),
+                    4,
+                    steps,
+                    2.0,
+                    Method::Exponential,
+                    Start::StandardNormal,
+                    Score::Capped(30.0),
+                )
+                .unwrap(),
+            )
+        })
+        .collect();
+    assert!(errors[2] < errors[1] && errors[1] < errors[0] && errors[2] < 0.02, "{errors:?}");
+}
+
+#[test]
+fn monte_carlo_variances_agree_with_the_law_within_four_standard_errors() {
+    let n = 4000;
+    for method in METHODS {
+        let sampler = Sampler::new(problem("ou"), 4, 50, 1.7, method, Start::Stationary, Score::PlugIn).unwrap();
+        let law = sampler.law_variances();
+        let last = &law[law.len() - 4..];
+        let samples = sampler.sample(n, 11);
+        for k in 0..4 {
+            let estimate = (0..n).map(|i| samples[i * 4 + k].powi(2)).sum::<f64>() / n as f64;
+            let standard_error = last[k] * (2.0 / n as f64).sqrt();
+            assert!((estimate - last[k]).abs() < 4.0 * standard_error, "{method:?} k={k}: {estimate} vs {}", last[k]);
+        }
+        assert_eq!(samples, sampler.sample(n, 11), "seeded");
+    }
+}
+
+#[test]
+fn the_empirical_distance_approaches_the_laws() {
+    let sampler =
+        Sampler::new(problem("ou"), 3, 40, 1.5, Method::Exponential, Start::Stationary, Score::PlugIn).unwrap();
+    let law = *sampler.law_fd2().last().unwrap();
+    let samples = sampler.sample(20_000, 3);
+    let empirical = empirical_fd2(&samples, 3, &sampler.problem.variances);
+    // The plug-in estimate is biased by O(d/n) and fluctuates by O(1/sqrt(n)).
+    assert!((empirical - law).abs() < 0.02, "{empirical} vs {law}");
+}
