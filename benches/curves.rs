@@ -48,5 +48,20 @@ fn capped(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, curves, capped);
+/// Coordinate updates per second of seeded Euler–Maruyama sampling (issue 4's interactive scatter:
+/// n = 2000, 500 steps).
+fn sampling(c: &mut Criterion) {
+    use criterion::Throughput;
+    use ldm_explorer::curves::DiagonalProblem;
+    use ldm_explorer::sampler::{Method, Sampler, Score, Start};
+    use ldm_explorer::schedule::Schedule;
+    let problem = DiagonalProblem::new(spectrum(8), None, Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
+    let sampler = Sampler::new(problem, 8, 500, 1.9, Method::EulerMaruyama, Start::Stationary, Score::Exact).unwrap();
+    let mut group = c.benchmark_group("sample");
+    group.throughput(Throughput::Elements(2000 * 500 * 8));
+    group.bench_function("euler-maruyama n2000 steps500 d8", |b| b.iter(|| sampler.sample(2000, 1)));
+    group.finish();
+}
+
+criterion_group!(benches, curves, capped, sampling);
 criterion_main!(benches);

@@ -13,6 +13,7 @@ use crate::curves::{
 };
 use crate::estimate::estimate_variances;
 use crate::input::{self, InputError};
+use crate::sampler::{Method, Sampler, Score, Start, empirical_fd2};
 use crate::schedule::{SCHEDULE_NAMES, Schedule};
 
 /// Time points of a curve when the request gives none.
@@ -85,6 +86,133 @@ impl ExplorerRequest {
         };
         (curves, capped)
     }
+}
+
+/// `sample({...})` and `samplerLaw({...})`: a discretised sampler (issue 4). `n` and `seed` are for
+/// `sample` only.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SamplerRequest {
+    pub variances: Vec<f64>,
+    #[serde(default)]
+    pub estimated_variances: Option<Vec<f64>>,
+    pub d: usize,
+    #[serde(rename = "T", default)]
+    pub final_time: Option<f64>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    pub steps: usize,
+    pub stop_time: f64,
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub start: Option<String>,
+    /// `"plug-in"` (default when estimated variances are given), `"exact"` or `"capped"`.
+    #[serde(default)]
+    pub score: Option<String>,
+    #[serde(rename = "C", default)]
+    pub cap: Option<f64>,
+    #[serde(default)]
+    pub n: Option<usize>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// The answer to `sample`.
+#[derive(Clone, Debug)]
+pub struct SampleAnswer {
+    /// `n × d`, row-major.
+    pub latent: Vec<f64>,
+    pub empirical_fd2: f64,
+    pub law_fd2: f64,
+    pub continuous_fd2: f64,
+}
+
+/// The answer to `samplerLaw`: per step, its backward time, the exact `dF²` of the discretised
+/// sampler stopped there, and the continuous-time one.
+#[derive(Clone, Debug)]
+pub struct SamplerLawAnswer {
+    pub t: Vec<f64>,
+    pub fd2: Vec<f64>,
+    pub continuous_fd2: Vec<f64>,
+}
+
+impl SamplerRequest {
+    fn sampler(&self) -> Result<Sampler, InputError> {
+        let schedule = parse_schedule(self.schedule.as_deref())?;
+        let final_time = self.final_time.unwrap_or(schedule.default_final_time());
+        let problem =
+            DiagonalProblem::new(self.variances.clone(), self.estimated_variances.clone(), schedule, final_time)?;
+        let method = parse_name(
+            "method",
+            self.method.as_deref().unwrap_or("euler-maruyama"),
+            &Method::NAMES,
+            Method::from_name,
+        )?;
+        let start = parse_name(
+            "start",
+            self.start.as_deref().unwrap_or("stationary"),
+            &["stationary", "standard-normal"],
+            |name| match name {
+                "stationary" => Some(Start::Stationary),
+                "standard-normal" => Some(Start::StandardNormal),
+                _ => None,
+            },
+        )?;
+        let default_score = if self.estimated_variances.is_some() { "plug-in" } else { "exact" };
+        let score = match self.score.as_deref().unwrap_or(default_score) {
+            "plug-in" => Score::PlugIn,
+            "exact" => Score::Exact,
+            "capped" => {
+                Score::Capped(self.cap.ok_or_else(|| InputError::new("C", "the capped score needs a cap C > 1"))?)
+            }
+            other => {
+                return Err(InputError::new(
+                    "score",
+                    format!("unknown score \"{other}\"; use plug-in, exact or capped"),
+                ));
+            }
+        };
+        Sampler::new(problem, self.d, self.steps, self.stop_time, method, start, score)
+    }
+}
+
+fn parse_name<T>(field: &str, name: &str, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Result<T, InputError> {
+    parse(name)
+        .ok_or_else(|| InputError::new(field, format!("unknown {field} \"{name}\"; use one of {}", names.join(", "))))
+}
+
+pub fn sample_answer(request: SamplerRequest) -> Result<SampleAnswer, InputError> {
+    let sampler = request.sampler()?;
+    let n = request.n.ok_or_else(|| InputError::new("n", "sample needs the number of samples n"))?;
+    let seed = request.seed.ok_or_else(|| InputError::new("seed", "sample needs a seed"))?;
+    let updates = n.saturating_mul(sampler.dimension).saturating_mul(sampler.steps);
+    if n == 0 || updates > input::MAX_SAMPLED_VALUES {
+        return Err(InputError::new(
+            "n",
+            format!("needs 1 ≤ n and n × d × steps ≤ {}, got n = {n} ({updates} updates)", input::MAX_SAMPLED_VALUES),
+        ));
+    }
+    let latent = sampler.sample(n, seed);
+    Ok(SampleAnswer {
+        empirical_fd2: empirical_fd2(&latent, sampler.dimension, &sampler.problem.variances),
+        law_fd2: *sampler.law_fd2().last().expect("steps ≥ 1"),
+        continuous_fd2: sampler.continuous_fd2(),
+        latent,
+    })
+}
+
+pub fn sampler_law_answer(request: SamplerRequest) -> Result<SamplerLawAnswer, InputError> {
+    if request.n.is_some() || request.seed.is_some() {
+        let field = if request.n.is_some() { "n" } else { "seed" };
+        return Err(InputError::new(field, "samplerLaw is exact and draws nothing: leave out n and seed"));
+    }
+    let sampler = request.sampler()?;
+    let h = sampler.step_length();
+    let t: Vec<f64> =
+        (0..=sampler.steps).map(|i| if i == sampler.steps { sampler.stop_time } else { i as f64 * h }).collect();
+    let continuous_fd2 = t.iter().map(|&time| sampler.continuous_fd2_at(time)).collect();
+    Ok(SamplerLawAnswer { fd2: sampler.law_fd2(), continuous_fd2, t })
 }
 
 /// `estimateVariances({variances, n, seed})`.
@@ -233,6 +361,64 @@ mod tests {
     fn request_fields_come_from_the_serde_names() {
         assert_eq!(request_fields::<CurvesRequest>(), &["variances", "estimatedVariances", "T", "points", "schedule"]);
         assert_eq!(request_fields::<EstimateRequest>(), &["variances", "n", "seed"]);
+    }
+
+    fn sampler_request(steps: usize) -> SamplerRequest {
+        SamplerRequest {
+            variances: vec![0.9, 0.3, 0.05],
+            estimated_variances: Some(vec![0.8, 0.33, 0.04]),
+            d: 3,
+            final_time: None,
+            schedule: None,
+            steps,
+            stop_time: 1.8,
+            method: Some("exponential".into()),
+            start: None,
+            score: None,
+            cap: None,
+            n: None,
+            seed: None,
+        }
+    }
+
+    #[test]
+    fn sampler_law_converges_and_sample_agrees_with_it() {
+        let coarse = sampler_law_answer(sampler_request(50)).unwrap();
+        let fine = sampler_law_answer(sampler_request(800)).unwrap();
+        assert_eq!((coarse.t.len(), coarse.t[50]), (51, 1.8));
+        let gap = |law: &SamplerLawAnswer| (law.fd2.last().unwrap() - law.continuous_fd2.last().unwrap()).abs();
+        assert!(gap(&fine) < gap(&coarse) / 8.0, "first order: {} → {}", gap(&coarse), gap(&fine));
+        let drawn = sample_answer(SamplerRequest { n: Some(3000), seed: Some(4), ..sampler_request(50) }).unwrap();
+        assert_eq!(drawn.latent.len(), 9000);
+        assert_eq!((drawn.law_fd2, drawn.continuous_fd2), (coarse.fd2[50], coarse.continuous_fd2[50]));
+        assert!((drawn.empirical_fd2 - drawn.law_fd2).abs() < 0.05);
+    }
+
+    #[test]
+    fn sampler_requests_name_their_bad_field() {
+        let field = |request: SamplerRequest, draw: bool| {
+            if draw {
+                sample_answer(request).unwrap_err().field
+            } else {
+                sampler_law_answer(request).unwrap_err().field
+            }
+        };
+        let drawing = |steps| SamplerRequest { n: Some(10), seed: Some(1), ..sampler_request(steps) };
+        assert_eq!(field(SamplerRequest { n: Some(0), ..drawing(10) }, true), "n");
+        assert_eq!(field(drawing(0), true), "steps");
+        assert_eq!(field(SamplerRequest { d: 4, ..drawing(10) }, true), "d");
+        assert_eq!(field(SamplerRequest { seed: None, ..drawing(10) }, true), "seed");
+        assert_eq!(field(SamplerRequest { stop_time: 3.0, ..sampler_request(10) }, false), "stopTime");
+        assert_eq!(field(SamplerRequest { n: Some(5), ..sampler_request(10) }, false), "n");
+        assert_eq!(field(SamplerRequest { method: Some("rk4".into()), ..sampler_request(10) }, false), "method");
+        assert_eq!(field(SamplerRequest { score: Some("capped".into()), ..sampler_request(10) }, false), "C");
+        let flow = SamplerRequest {
+            schedule: Some("rectified-flow".into()),
+            final_time: Some(1.0),
+            stop_time: 0.5,
+            ..sampler_request(10)
+        };
+        assert_eq!(field(flow, false), "schedule");
     }
 
     #[test]

@@ -246,7 +246,12 @@ impl Sampler {
 
     /// `dF²` of the continuous-time sampler stopped at the stop time.
     pub fn continuous_fd2(&self) -> f64 {
-        let variances: Vec<f64> = (0..self.dimension).map(|k| self.continuous_variance(k, self.stop_time)).collect();
+        self.continuous_fd2_at(self.stop_time)
+    }
+
+    /// `dF²` of the continuous-time sampler stopped at backward time `t`.
+    pub fn continuous_fd2_at(&self, t: f64) -> f64 {
+        let variances: Vec<f64> = (0..self.dimension).map(|k| self.continuous_variance(k, t)).collect();
         self.decoded_distance(&variances)
     }
 
