@@ -61,11 +61,16 @@ pub fn dimension_color(d: usize, count: usize) -> RGBColor {
     }
 }
 
+/// Axis labels of whole numbers (dimensions, coordinates).
+fn whole_number_label(value: &f64) -> String {
+    (value.round() as i64).to_string()
+}
+
 /// Superscript exponent labels for the log axis: `10⁻³`.
 pub fn power_of_ten_label(value: f64) -> String {
     let exponent = value.log10().round() as i32;
     if (value.log10() - exponent as f64).abs() > 1e-6 {
-        return format!("{value:.1e}");
+        return format!("{value:e}");
     }
     const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
     let mut label = String::from("10");
@@ -470,7 +475,7 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     let top = dimension as f64 + 0.5;
     let mut chart = frame(area, "Best latent dimension at each stopping time (Prop 2)", style)?
         .build_cartesian_2d(x_min..x_max, 0.5..top)?;
-    let integer_label = |v: &f64| if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { String::new() };
+    let integer_label = |v: &f64| if (v - v.round()).abs() < 1e-9 { whole_number_label(v) } else { String::new() };
     mesh!(
         chart,
         style,
@@ -558,7 +563,7 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         "latent coordinate k",
         "variance (log scale)",
         y_label_formatter(&|v| power_of_ten_label(*v)),
-        x_label_formatter(&|v| format!("{v:.0}"))
+        x_label_formatter(&whole_number_label)
     );
     let series = |values: &[f64]| -> Vec<(f64, f64)> {
         values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
@@ -631,7 +636,7 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         "latent dimension d",
         "dF² at t = T (log scale)",
         y_label_formatter(&|v| power_of_ten_label(*v)),
-        x_label_formatter(&|v| format!("{v:.0}"))
+        x_label_formatter(&whole_number_label)
     );
     let band = RGBColor(118, 183, 178);
     chart

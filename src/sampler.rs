@@ -6,7 +6,7 @@
 //! coordinate. One table of `(A, B)` therefore gives both the Monte Carlo update and the exact law
 //! of the discretised sampler: `V ← A² V + B²`.
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::capped::CappedVariance;
@@ -287,15 +287,29 @@ impl Sampler {
 /// below zero from round-off are clamped to zero).
 pub fn empirical_fd2(samples: &[f64], d: usize, variances: &[f64]) -> f64 {
     let n = samples.len() / d;
-    let data = DMatrix::from_row_slice(n, d, samples);
-    let mean = data.row_mean();
-    let centred = DMatrix::from_fn(n, d, |i, j| data[(i, j)] - mean[j]);
-    let covariance = centred.transpose() * &centred / n as f64;
-    // Σ_data^{1/2} S Σ_data^{1/2} with Σ_data diagonal.
+    let mut mean = vec![0.0; d];
+    for row in samples.chunks_exact(d) {
+        for (m, &y) in mean.iter_mut().zip(row) {
+            *m += y / n as f64;
+        }
+    }
+    // Σ_data^{1/2} S Σ_data^{1/2} with Σ_data diagonal, S the (biased) sample covariance.
     let sd: Vec<f64> = variances[..d].iter().map(|v| v.sqrt()).collect();
-    let product = DMatrix::from_fn(d, d, |i, j| sd[i] * covariance[(i, j)] * sd[j]);
-    let root_trace: f64 = SymmetricEigen::new(product).eigenvalues.iter().map(|&e| e.max(0.0).sqrt()).sum();
-    mean.norm_squared() + covariance.trace() + variances.iter().sum::<f64>() - 2.0 * root_trace
+    let mut covariance = DMatrix::<f64>::zeros(d, d);
+    for row in samples.chunks_exact(d) {
+        for i in 0..d {
+            for j in 0..=i {
+                covariance[(i, j)] += (row[i] - mean[i]) * (row[j] - mean[j]) / n as f64;
+            }
+        }
+    }
+    let product = DMatrix::from_fn(d, d, |i, j| {
+        let (i, j) = if j <= i { (i, j) } else { (j, i) };
+        sd[i] * covariance[(i, j)] * sd[j]
+    });
+    let root_trace: f64 = product.symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
+    let trace: f64 = (0..d).map(|i| covariance[(i, i)]).sum();
+    mean.iter().map(|m| m * m).sum::<f64>() + trace + variances.iter().sum::<f64>() - 2.0 * root_trace
 }
 
 #[cfg(test)]

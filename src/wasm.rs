@@ -134,6 +134,42 @@ export interface EstimateRequest {
   /** Any integer from 0 to 2^53 − 1. */
   seed: number;
 }
+export interface SamplerRequest {
+  variances: ArrayLike<number>;
+  estimatedVariances?: ArrayLike<number>;
+  /** Latent dimension, 1 ≤ d ≤ D. */
+  d: number;
+  T?: number;
+  /** A variance-preserving schedule. */
+  schedule?: "ou" | "vp-linear" | "cosine";
+  /** Number of steps from t = 0 to stopTime. */
+  steps: number;
+  /** Backward time at which sampling stops, in (0, T]. */
+  stopTime: number;
+  method?: "euler-maruyama" | "exponential" | "flow-heun" | "flow-exact";
+  start?: "stationary" | "standard-normal";
+  /** Default: "plug-in" with estimatedVariances, else "exact". "capped" needs C, OU and an SDE method. */
+  score?: "plug-in" | "exact" | "capped";
+  C?: number;
+  /** sample only: number of samples and seed. */
+  n?: number;
+  seed?: number;
+}
+export interface SampleResult {
+  /** n × d latent samples, row-major (decode by zero-filling to D). */
+  latent: Float64Array;
+  /** dF² of the samples' mean and covariance (simulated), of the sampler's exact law, of the continuous law. */
+  empiricalFd2: number;
+  lawFd2: number;
+  continuousFd2: number;
+}
+export interface SamplerLaw {
+  /** Backward time after each step (t[0] = 0, t[steps] = stopTime). */
+  t: Float64Array;
+  /** Exact dF² of the discretised sampler stopped after each step, and of the continuous one. */
+  fd2: Float64Array;
+  continuousFd2: Float64Array;
+}
 export interface PlotOptions {
   theme?: "light" | "dark";
   xAxis?: "t" | "logSnr";
@@ -245,6 +281,34 @@ pub fn estimate_variances(
 ) -> Result<Float64Array, JsError> {
     let variances = api::estimate_answer(parse(request, "estimateVariances")?).map_err(error)?;
     Ok(floats(&variances))
+}
+
+/// Seeded samples of a discretised sampler and their Fréchet distances (simulated, exact law,
+/// continuous law).
+#[wasm_bindgen(unchecked_return_type = "SampleResult")]
+pub fn sample(#[wasm_bindgen(unchecked_param_type = "SamplerRequest")] request: JsValue) -> Result<JsValue, JsError> {
+    let a = api::sample_answer(parse(request, "sample")?).map_err(error)?;
+    Ok(Out::new()
+        .set("latent", floats(&a.latent))
+        .set("empiricalFd2", a.empirical_fd2)
+        .set("lawFd2", a.law_fd2)
+        .set("continuousFd2", a.continuous_fd2)
+        .0
+        .into())
+}
+
+/// The exact law of a discretised sampler after each step: no Monte Carlo.
+#[wasm_bindgen(js_name = samplerLaw, unchecked_return_type = "SamplerLaw")]
+pub fn sampler_law(
+    #[wasm_bindgen(unchecked_param_type = "SamplerRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
+    let a = api::sampler_law_answer(parse(request, "samplerLaw")?).map_err(error)?;
+    Ok(Out::new()
+        .set("t", floats(&a.t))
+        .set("fd2", floats(&a.fd2))
+        .set("continuousFd2", floats(&a.continuous_fd2))
+        .0
+        .into())
 }
 
 /// The documented input limits, for the page to show next to its controls.

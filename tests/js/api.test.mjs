@@ -133,6 +133,34 @@ test('drawing outside a browser page is an error, not a trap', () => {
   assert.throws(() => api.stoppingCurvesSvg({ variances: [1, 0.5] }, 400, 300), (e) => /^drawing: needs a browser page/.test(e.message));
 });
 
+test('sample and samplerLaw reach JavaScript with the core\'s numbers', () => {
+  const base = { variances: [0.9, 0.3, 0.05], estimatedVariances: [0.8, 0.33, 0.04], d: 3, stopTime: 1.8, method: 'exponential' };
+  const law = api.samplerLaw({ ...base, steps: 50 });
+  assert.ok(law.t instanceof Float64Array && law.fd2 instanceof Float64Array && law.continuousFd2 instanceof Float64Array);
+  assert.equal(law.t.length, 51);
+  assert.equal(law.t[50], 1.8);
+  // A stationary start with the plug-in score: the continuous law is a²+b²σ̂² (THEORY §1), so its
+  // dF² is stoppingCurves' plug-in value at the same time.
+  const curves = stoppingCurves({ variances: base.variances, estimatedVariances: base.estimatedVariances, T: 2 - 1.8, points: 2 });
+  assert.ok(Math.abs(law.continuousFd2[50] - curves.fd2[2][0]) < 1e-14);
+  const drawn = api.sample({ ...base, steps: 50, n: 3000, seed: 4 });
+  assert.ok(drawn.latent instanceof Float64Array && drawn.latent.length === 9000);
+  assert.equal(drawn.lawFd2, law.fd2[50]);
+  assert.equal(drawn.continuousFd2, law.continuousFd2[50]);
+  assert.ok(Math.abs(drawn.empiricalFd2 - drawn.lawFd2) < 0.05, `${drawn.empiricalFd2} vs ${drawn.lawFd2}`);
+  assert.deepEqual(api.sample({ ...base, steps: 50, n: 10, seed: 4 }).latent, api.sample({ ...base, steps: 50, n: 10, seed: 4 }).latent);
+  const bad = [
+    [{ ...base, steps: 50, n: 0, seed: 1 }, 'sample', /^n: /],
+    [{ ...base, steps: 0, n: 10, seed: 1 }, 'sample', /^steps: /],
+    [{ ...base, d: 4, steps: 10, n: 10, seed: 1 }, 'sample', /^d: /],
+    [{ ...base, steps: 10, stopTime: 3 }, 'samplerLaw', /^stopTime: /],
+    [{ ...base, steps: 10, nn: 5 }, 'samplerLaw', /unknown field `nn`/],
+  ];
+  for (const [request, name, pattern] of bad) {
+    assert.throws(() => api[name](request), (e) => pattern.test(e.message), `${name} ${JSON.stringify(request)}`);
+  }
+});
+
 test('typed arrays are accepted as input', () => {
   const variances = new Float64Array([1, 0.5, 0.1]);
   assert.deepEqual(stoppingCurves({ variances, points: 8 }).fd2, stoppingCurves({ variances: [...variances], points: 8 }).fd2);
@@ -140,7 +168,7 @@ test('typed arrays are accepted as input', () => {
 
 test('the TypeScript declarations name every export', () => {
   const dts = readFileSync(path.join(pkgDir, 'ldm_explorer.d.ts'), 'utf8');
-  for (const name of ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits']) {
+  for (const name of ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits', 'sample', 'samplerLaw']) {
     assert.ok(dts.includes(`export function ${name}(`), name);
   }
 });
