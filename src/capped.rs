@@ -79,7 +79,7 @@ impl CappedVariance {
         let start_variance = start.a2 + start.b2 * sigma_hat2;
         // 1/(a² + b²σ̂²) ≥ C ⟺ 1 − q e^{−2τ} ≤ 1/C ⟺ τ ≤ ½ log(q C / (C − 1)), possible iff σ̂² < 1/C.
         let cap_start = if sigma_hat2 < 1.0 / cap {
-            (final_time - 0.5 * (q * cap / (cap - 1.0)).ln()).max(0.0)
+            (final_time - 0.5 * libm::log(q * cap / (cap - 1.0))).max(0.0)
         } else {
             final_time
         };
@@ -120,7 +120,7 @@ impl CappedVariance {
         } else {
             let rate = 2.0 * self.cap - 1.0;
             let fixed_point = 1.0 / rate;
-            fixed_point + (self.variance_at_cap_start - fixed_point) * (-2.0 * rate * (t - self.cap_start)).exp()
+            fixed_point + (self.variance_at_cap_start - fixed_point) * libm::exp(-2.0 * rate * (t - self.cap_start))
         }
     }
 
@@ -150,7 +150,7 @@ struct TimePoint {
 impl TimePoint {
     fn new(final_time: f64, t: f64) -> TimePoint {
         let (ou, tau) = (Schedule::OrnsteinUhlenbeck, final_time - t);
-        TimePoint { t, a2: ou.a2(tau), b2: ou.b2(tau), decay: (-2.0 * t).exp() }
+        TimePoint { t, a2: ou.a2(tau), b2: ou.b2(tau), decay: libm::exp(-2.0 * t) }
     }
 }
 

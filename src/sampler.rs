@@ -170,10 +170,10 @@ impl Sampler {
                     Method::Exponential => {
                         let rate = w2 * (1.0 - 2.0 * m);
                         // (e^{2 rate h} − 1)/(2 rate), written with expm1 so that rate → 0 is exact.
-                        let growth = if rate == 0.0 { h } else { (2.0 * rate * h).exp_m1() / (2.0 * rate) };
-                        ((rate * h).exp(), (2.0 * w2 * growth).sqrt())
+                        let growth = if rate == 0.0 { h } else { libm::expm1(2.0 * rate * h) / (2.0 * rate) };
+                        (libm::exp(rate * h), (2.0 * w2 * growth).sqrt())
                     }
-                    Method::FlowExact => ((h * w2 * (1.0 - m)).exp(), 0.0),
+                    Method::FlowExact => (libm::exp(h * w2 * (1.0 - m)), 0.0),
                     Method::FlowHeun => {
                         let slope = w2 * (1.0 - m);
                         let (m_next, w2_next) = self.coefficients(k, t + h);

@@ -1,6 +1,10 @@
 //! Noise schedules of the forward process `X_τ = b_τ X0 + a_τ ε` (THEORY.md §1 and §4).
 //!
 //! Times here are *forward* times `τ`; the explorer's backward time is `t = T − τ`.
+//! Transcendental functions come from the `libm` crate, the same code on every target, so that a
+//! seed gives the same samples natively and in the browser (the platform's libm differs in the
+//! last bits).
+//!
 //! Every schedule returns `a²`, `b²` and `1 − b²` separately: near the data (`τ → 0`) the
 //! stopping-time curve is a difference of nearly equal numbers, and computing `1 − b²` with
 //! `expm1` (or the equivalent identity) keeps it accurate to the last digits.
@@ -79,10 +83,10 @@ impl Schedule {
 
     pub fn b2(&self, tau: f64) -> f64 {
         match *self {
-            Schedule::OrnsteinUhlenbeck => (-2.0 * tau).exp(),
-            Schedule::VpLinear { beta_min, beta_max } => (-integrated_beta(beta_min, beta_max, tau)).exp(),
+            Schedule::OrnsteinUhlenbeck => libm::exp(-2.0 * tau),
+            Schedule::VpLinear { beta_min, beta_max } => libm::exp(-integrated_beta(beta_min, beta_max, tau)),
             Schedule::Cosine { offset } => {
-                let ratio = cosine_phase(offset, tau).cos() / cosine_phase(offset, 0.0).cos();
+                let ratio = libm::cos(cosine_phase(offset, tau)) / libm::cos(cosine_phase(offset, 0.0));
                 ratio * ratio
             }
             Schedule::RectifiedFlow => (1.0 - tau) * (1.0 - tau),
@@ -92,12 +96,12 @@ impl Schedule {
     /// `1 − b²_τ`, accurate for small `τ`.
     pub fn one_minus_b2(&self, tau: f64) -> f64 {
         match *self {
-            Schedule::OrnsteinUhlenbeck => -(-2.0 * tau).exp_m1(),
-            Schedule::VpLinear { beta_min, beta_max } => -(-integrated_beta(beta_min, beta_max, tau)).exp_m1(),
+            Schedule::OrnsteinUhlenbeck => -libm::expm1(-2.0 * tau),
+            Schedule::VpLinear { beta_min, beta_max } => -libm::expm1(-integrated_beta(beta_min, beta_max, tau)),
             Schedule::Cosine { offset } => {
                 // cos²u0 − cos²u = sin(u + u0) sin(u − u0), divided by cos²u0.
                 let (u0, u) = (cosine_phase(offset, 0.0), cosine_phase(offset, tau));
-                (u + u0).sin() * (u - u0).sin() / (u0.cos() * u0.cos())
+                libm::sin(u + u0) * libm::sin(u - u0) / (libm::cos(u0) * libm::cos(u0))
             }
             Schedule::RectifiedFlow => tau * (2.0 - tau),
         }
@@ -109,7 +113,7 @@ impl Schedule {
         match *self {
             Schedule::OrnsteinUhlenbeck => Some(1.0),
             Schedule::VpLinear { beta_min, beta_max } => Some(0.5 * vp_beta(beta_min, beta_max, tau)),
-            Schedule::Cosine { offset } => Some(cosine_phase(offset, tau).tan() * FRAC_PI_2 / (1.0 + offset)),
+            Schedule::Cosine { offset } => Some(libm::tan(cosine_phase(offset, tau)) * FRAC_PI_2 / (1.0 + offset)),
             Schedule::RectifiedFlow => None,
         }
     }
@@ -125,12 +129,12 @@ impl Schedule {
     /// `d b²/dτ`.
     pub fn b2_rate(&self, tau: f64) -> f64 {
         match *self {
-            Schedule::OrnsteinUhlenbeck => -2.0 * (-2.0 * tau).exp(),
+            Schedule::OrnsteinUhlenbeck => -2.0 * libm::exp(-2.0 * tau),
             Schedule::VpLinear { beta_min, beta_max } => -vp_beta(beta_min, beta_max, tau) * self.b2(tau),
             Schedule::Cosine { offset } => {
                 let (u0, u) = (cosine_phase(offset, 0.0), cosine_phase(offset, tau));
                 let du = FRAC_PI_2 / (1.0 + offset);
-                -2.0 * u.cos() * u.sin() * du / (u0.cos() * u0.cos())
+                -2.0 * libm::cos(u) * libm::sin(u) * du / (libm::cos(u0) * libm::cos(u0))
             }
             Schedule::RectifiedFlow => -2.0 * (1.0 - tau),
         }
@@ -139,14 +143,14 @@ impl Schedule {
     /// The inverse of `τ ↦ a²_τ` on `[0, a²(horizon)]` (each `a²` here is increasing).
     fn inverse_a2(&self, x: f64) -> f64 {
         match *self {
-            Schedule::OrnsteinUhlenbeck => -0.5 * (-x).ln_1p(),
+            Schedule::OrnsteinUhlenbeck => -0.5 * libm::log1p(-x),
             Schedule::VpLinear { beta_min, beta_max } => {
                 // Solve β_min τ + (β_max − β_min) τ²/2 = −log(1 − x) in the cancellation-free form.
-                let integral = -(-x).ln_1p();
+                let integral = -libm::log1p(-x);
                 2.0 * integral / (beta_min + (beta_min * beta_min + 2.0 * (beta_max - beta_min) * integral).sqrt())
             }
             Schedule::Cosine { offset } => {
-                let u = ((1.0 - x).sqrt() * cosine_phase(offset, 0.0).cos()).acos();
+                let u = libm::acos((1.0 - x).sqrt() * libm::cos(cosine_phase(offset, 0.0)));
                 u * (1.0 + offset) / FRAC_PI_2 - offset
             }
             Schedule::RectifiedFlow => x.sqrt(),
@@ -167,7 +171,7 @@ impl Schedule {
 
     /// `log(b²/a²)` at forward time `τ` (`+∞` at `τ = 0`, `−∞` where `b = 0`).
     pub fn log_snr(&self, tau: f64) -> f64 {
-        self.b2(tau).ln() - self.a2(tau).ln()
+        libm::log(self.b2(tau)) - libm::log(self.a2(tau))
     }
 }
 

@@ -117,7 +117,8 @@ fn test() -> Result<()> {
     run(Command::new("cargo").args(["test", "--workspace"]))?;
     let settings = build()?;
     tools::ensure_browser()?;
-    // The core's unit tests, tests/theory.rs and tests/sampling.rs again, as wasm in headless Chromium.
+    // The core's unit tests and the integration tests that run on both targets, as wasm in headless
+    // Chromium (tests/determinism.rs compares the two targets' seeded draws bit for bit).
     run(Command::new("cargo").args([
         "test",
         "-p",
@@ -129,6 +130,8 @@ fn test() -> Result<()> {
         "theory",
         "--test",
         "sampling",
+        "--test",
+        "determinism",
     ]))?;
     tools::ensure_node_packages()?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
