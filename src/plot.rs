@@ -150,6 +150,15 @@ pub struct View {
     pub cursor: Option<f64>,
 }
 
+/// A discretised sampler's exact `dF²` after each of its steps, drawn over the curves.
+#[derive(Clone, Debug)]
+pub struct Overlay {
+    pub label: String,
+    /// Backward times of the steps.
+    pub t: Vec<f64>,
+    pub fd2: Vec<f64>,
+}
+
 /// Curves drawn at most: beyond, every k-th `d` (plus the first, the last and the emphasised one).
 pub const MAX_DRAWN_CURVES: usize = 40;
 
@@ -287,6 +296,7 @@ pub fn draw_curves_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     answer: &CurvesAnswer,
     view: &View,
+    overlay: Option<&Overlay>,
     style: &Style,
 ) -> Result<AxisFrame, Failure<DB>> {
     let title = if answer.fd2_exact.is_some() {
@@ -294,7 +304,8 @@ pub fn draw_curves_panel<DB: DrawingBackend>(
     } else {
         "Fréchet distance² to the data vs stopping time (exact score)"
     };
-    draw_time_curves(area, answer, &answer.fd2, title, true, view, style)
+    let plot = TimePlot { table: &answer.fd2, title, theory_marks: true, overlay };
+    draw_time_curves(area, answer, &plot, view, style)
 }
 
 /// Panel 4c: the curves of the capped sampler over `t` (Props 4–5).
@@ -306,18 +317,27 @@ pub fn draw_capped_curves_panel<DB: DrawingBackend>(
     style: &Style,
 ) -> Result<AxisFrame, Failure<DB>> {
     let title = format!("Capped score, C = {}: dF² vs stopping time (OU, started from N(0, I))", capped.problem.cap);
-    draw_time_curves(area, answer, &capped.fd2, &title, false, view, style)
+    let plot = TimePlot { table: &capped.fd2, title: &title, theory_marks: false, overlay: None };
+    draw_time_curves(area, answer, &plot, view, style)
+}
+
+/// What a time plot shows besides the answer's axes.
+struct TimePlot<'a> {
+    table: &'a CurveTable,
+    title: &'a str,
+    /// Prop 2's switch times and Prop 3's optimal stops (the stopping-time curves only).
+    theory_marks: bool,
+    overlay: Option<&'a Overlay>,
 }
 
 fn draw_time_curves<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     answer: &CurvesAnswer,
-    table: &CurveTable,
-    title: &str,
-    with_theory_marks: bool,
+    plot: &TimePlot,
     view: &View,
     style: &Style,
 ) -> Result<AxisFrame, Failure<DB>> {
+    let (table, title, overlay) = (plot.table, plot.title, plot.overlay);
     let (fitted, compact) = style.fitted(area);
     let style = &fitted;
     let dimension = table.dimension();
@@ -359,8 +379,28 @@ fn draw_time_curves<DB: DrawingBackend>(
             .label(format!("d = {d} (selected)"))
             .legend(style.legend_swatch(style.line(color, 3.2)));
     }
+    if let Some(overlay) = overlay {
+        let steps: Vec<(f64, f64)> = overlay
+            .t
+            .iter()
+            .zip(&overlay.fd2)
+            .map(|(&t, &v)| (axis_position(answer, view.x_axis, t), v.max(y_min)))
+            .filter(|(x, _)| x.is_finite())
+            .collect();
+        let ink = style.theme.foreground;
+        let side = style.px(3.0) as i32;
+        chart.draw_series(LineSeries::new(steps.clone(), style.line(ink, 1.8)))?;
+        chart
+            .draw_series(
+                thinned(steps)
+                    .into_iter()
+                    .map(|p| EmptyElement::at(p) + Rectangle::new([(-side, -side), (side, side)], ink.filled())),
+            )?
+            .label(overlay.label.clone())
+            .legend(move |(x, y)| Rectangle::new([(x + 6, y - 3), (x + 12, y + 3)], ink.filled()));
+    }
 
-    if with_theory_marks {
+    if plot.theory_marks {
         let mut markers = Markers { last_label_px: i32::MIN / 2 };
         // Switch times of the drawn dimensions only: a thousand verticals would hide the curves.
         let inner = |times: &[f64]| -> Vec<(usize, f64)> {
@@ -409,7 +449,7 @@ fn draw_time_curves<DB: DrawingBackend>(
         }
     }
     // A legend taller than half the plot would hide the curves it names (a short embedded plot).
-    let entries = if legend_each { dims.len() } else { 2 } + 3;
+    let entries = if legend_each { dims.len() } else { 2 } + 3 + usize::from(overlay.is_some());
     let (_, plot_height) = chart.plotting_area().dim_in_pixel();
     if (entries as f64) * 15.0 * style.scale <= 0.5 * plot_height as f64 {
         legend!(chart, style, SeriesLabelPosition::LowerLeft);

@@ -206,6 +206,7 @@ mod tests {
             &recording.clone().into_drawing_area(),
             &answer,
             &view,
+            None,
             &Style { theme: LIGHT, scale: 1.0 },
         )
         .unwrap();

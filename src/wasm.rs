@@ -14,8 +14,10 @@ use crate::capped::capped_distances_at;
 use crate::curves::{CurveTable, argmin, distances_at, stopping_distance, time_of_log_snr};
 use crate::export;
 use crate::input::{self, InputError};
+use crate::plot::Overlay;
 use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
 use crate::recording::Recording;
+use crate::sampler::{MAX_STEPS, Method, Sampler, Score, Start};
 
 fn error(e: InputError) -> JsError {
     JsError::new(&e.to_string())
@@ -151,17 +153,6 @@ export interface SamplerRequest {
   /** Default: "plug-in" with estimatedVariances, else "exact". "capped" needs C, OU and an SDE method. */
   score?: "plug-in" | "exact" | "capped";
   C?: number;
-  /** sample only: number of samples and seed. */
-  n?: number;
-  seed?: number;
-}
-export interface SampleResult {
-  /** n × d latent samples, row-major (decode by zero-filling to D). */
-  latent: Float64Array;
-  /** dF² of the samples' mean and covariance (simulated), of the sampler's exact law, of the continuous law. */
-  empiricalFd2: number;
-  lawFd2: number;
-  continuousFd2: number;
 }
 export interface SamplerLaw {
   /** Backward time after each step (t[0] = 0, t[steps] = stopTime). */
@@ -283,20 +274,6 @@ pub fn estimate_variances(
     Ok(floats(&variances))
 }
 
-/// Seeded samples of a discretised sampler and their Fréchet distances (simulated, exact law,
-/// continuous law).
-#[wasm_bindgen(unchecked_return_type = "SampleResult")]
-pub fn sample(#[wasm_bindgen(unchecked_param_type = "SamplerRequest")] request: JsValue) -> Result<JsValue, JsError> {
-    let a = api::sample_answer(parse(request, "sample")?).map_err(error)?;
-    Ok(Out::new()
-        .set("latent", floats(&a.latent))
-        .set("empiricalFd2", a.empirical_fd2)
-        .set("lawFd2", a.law_fd2)
-        .set("continuousFd2", a.continuous_fd2)
-        .0
-        .into())
-}
-
 /// The exact law of a discretised sampler after each step: no Monte Carlo.
 #[wasm_bindgen(js_name = samplerLaw, unchecked_return_type = "SamplerLaw")]
 pub fn sampler_law(
@@ -401,7 +378,8 @@ pub fn plot_stopping_curves(
 /// The curves panel of a bare `stoppingCurves` answer, recorded.
 fn curves_recording(answer: &CurvesAnswer, size: (u32, u32), view: &View, style: &Style) -> Result<Recording, JsError> {
     let recording = Recording::new(size);
-    plot::draw_curves_panel(&recording.clone().into_drawing_area(), answer, view, style).map_err(drawing_error)?;
+    plot::draw_curves_panel(&recording.clone().into_drawing_area(), answer, view, None, style)
+        .map_err(drawing_error)?;
     Ok(recording)
 }
 
@@ -429,12 +407,31 @@ pub fn stopping_curves_svg(
 pub struct Explorer {
     curves: CurvesAnswer,
     capped: CappedAnswer,
+    /// The discretised sampler drawn over the curves, if any: its method and number of steps.
+    sampler: Option<(Method, usize)>,
 }
 
 /// The panels an `Explorer` draws and exports.
 pub const PANELS: [&str; 5] = ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves"];
 
 impl Explorer {
+    /// The exact law of the chosen sampler, run from the stationary law to `T` with the model's
+    /// score, for the highlighted `d` (else the best `d` at `T`): `dF²` after each step.
+    fn overlay(&self, view: &View) -> Result<Option<Overlay>, JsError> {
+        let Some((method, steps)) = self.sampler else { return Ok(None) };
+        let problem = &self.curves.problem;
+        let d = view.emphasis.unwrap_or(*self.curves.fd2.best_dim.last().expect("points ≥ 2") as usize);
+        let score = if self.curves.fd2_exact.is_some() { Score::PlugIn } else { Score::Exact };
+        let sampler = Sampler::new(problem.clone(), d, steps, problem.final_time, method, Start::Stationary, score)
+            .map_err(error)?;
+        let h = sampler.step_length();
+        Ok(Some(Overlay {
+            label: format!("sampler, d = {d}, {steps} steps (exact law)"),
+            t: (0..=steps).map(|n| if n == steps { problem.final_time } else { n as f64 * h }).collect(),
+            fd2: sampler.law_fd2(),
+        }))
+    }
+
     /// Records a panel's drawing at a size; time panels tell where their x axis lies.
     fn record(
         &self,
@@ -447,7 +444,9 @@ impl Explorer {
         let frame = {
             let area = recording.clone().into_drawing_area();
             match panel {
-                "curves" => plot::draw_curves_panel(&area, &self.curves, view, style).map(Some),
+                "curves" => {
+                    plot::draw_curves_panel(&area, &self.curves, view, self.overlay(view)?.as_ref(), style).map(Some)
+                }
                 "best-dimension" => plot::draw_best_dimension_panel(&area, &self.curves, view, style).map(Some),
                 "capped-variances" => plot::draw_capped_variances_panel(&area, &self.capped, style).map(|_| None),
                 "capped-distance" => plot::draw_capped_distance_panel(&area, &self.capped, style).map(|_| None),
@@ -477,7 +476,7 @@ impl Explorer {
         let (curves, capped) = request.split();
         let curves = api::stopping_curves_answer(curves).map_err(error)?;
         let capped = api::capped_answer(capped).map_err(error)?;
-        Ok(Explorer { curves, capped })
+        Ok(Explorer { curves, capped, sampler: None })
     }
 
     /// A new cap `C` for the capped-score panels (the curves are kept).
@@ -492,6 +491,30 @@ impl Explorer {
             points: Some(self.capped.t.len()),
         };
         self.capped = api::capped_answer(request).map_err(error)?;
+        Ok(())
+    }
+
+    /// Draws the exact law of a discretised sampler over the curves (`method` one of
+    /// euler-maruyama, exponential, flow-heun, flow-exact), or none with `undefined`.
+    #[wasm_bindgen(js_name = setSampler)]
+    pub fn set_sampler(&mut self, method: Option<String>, steps: u32) -> Result<(), JsError> {
+        self.sampler = match method {
+            None => None,
+            Some(name) => {
+                let method = Method::from_name(&name).ok_or_else(|| {
+                    JsError::new(&format!("method: unknown method \"{name}\"; use one of {}", Method::NAMES.join(", ")))
+                })?;
+                if steps == 0 || steps as usize > MAX_STEPS {
+                    return Err(JsError::new(&format!("steps: must be from 1 to {MAX_STEPS}, got {steps}")));
+                }
+                if self.curves.problem.schedule.w2(0.0).is_none() {
+                    return Err(JsError::new(
+                        "schedule: sampling needs a variance-preserving schedule (not rectified flow)",
+                    ));
+                }
+                Some((method, steps as usize))
+            }
+        };
         Ok(())
     }
 

@@ -82,10 +82,22 @@ function compute() {
     return false;
   }
   summary = explorer.summary();
+  applySampler();
   state.cursor = Math.min(Math.max(state.cursor, 0), summary.T);
   $('cursor').max = String(summary.T);
   renderSummaries();
   return true;
+}
+
+/** The sampler drawn over the curves (its exact law), or none. */
+function applySampler() {
+  setMessage('steps', '');
+  try {
+    explorer.setSampler(state.sampler === 'none' ? undefined : state.sampler, state.steps);
+  } catch (error) {
+    setMessage('steps', error.message);
+    explorer.setSampler(undefined, 1);
+  }
 }
 
 /** A new cap only: the curves stay, the capped panels are recomputed. */
@@ -238,7 +250,8 @@ function writeUrl() {
 }
 
 function syncControls() {
-  for (const field of [...DATA_FIELDS, 'C', 'd']) $(field).value = String(state[field]);
+  for (const field of [...DATA_FIELDS, 'C', 'd', 'steps']) $(field).value = String(state[field]);
+  $('sampler').value = state.sampler;
   $('preset').value = state.preset;
   $('variances').value = state.variances;
   $('schedule').value = state.schedule;
@@ -332,6 +345,15 @@ function bindControls() {
     afterViewChange();
   });
   $('d').addEventListener('input', () => onFieldInput('d', () => afterViewChange(['curves'])));
+  const samplerChanged = () => {
+    if (explorer) applySampler();
+    afterViewChange(['curves']);
+  };
+  $('sampler').addEventListener('change', () => {
+    state.sampler = $('sampler').value;
+    samplerChanged();
+  });
+  $('steps').addEventListener('input', () => onFieldInput('steps', samplerChanged));
   $('cursor').addEventListener('input', () => {
     state.cursor = Number($('cursor').value);
     afterCursorChange();

@@ -22,7 +22,11 @@ export const DEFAULTS = Object.freeze({
   axis: 't', // or 'logSnr'
   theme: 'auto', // or 'light', 'dark'
   d: 0, // emphasised latent dimension, 0 for none
+  sampler: 'none', // a discretised sampler's exact law over the curves
+  steps: 50,
 });
+
+export const SAMPLERS = ['none', 'euler-maruyama', 'exponential', 'flow-heun', 'flow-exact'];
 
 const isInteger = (v) => Number.isInteger(v);
 const positive = (v) => Number.isFinite(v) && v > 0;
@@ -46,6 +50,8 @@ const FIELDS = {
   axis: { parse: String, valid: (v) => v === 't' || v === 'logSnr', expected: 't or logSnr' },
   theme: { parse: String, valid: (v) => ['auto', 'light', 'dark'].includes(v), expected: 'auto, light or dark' },
   d: { parse: Number, valid: (v) => isInteger(v) && v >= 0, expected: 'a whole number ≥ 0' },
+  sampler: { parse: String, valid: (v) => SAMPLERS.includes(v), expected: `one of ${SAMPLERS.join(', ')}` },
+  steps: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 100000, expected: 'a whole number from 1 to 100000' },
 };
 
 /** Reads one field from text: `{value}` or `{error}` (a sentence naming what was expected). */

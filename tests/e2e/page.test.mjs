@@ -114,6 +114,24 @@ test('moving the cursor slider changes the plot, the readout and the URL', { ski
   await page.close();
 });
 
+test('a sampler draws its exact law over the curves, and its steps are checked', { skip }, async () => {
+  const { page, problems } = await open('#preset=fig4-right&score=plug-in&axis=logSnr');
+  const without = await canvasPixels(page, 'curves');
+  await page.selectOption('#sampler', 'euler-maruyama');
+  await page.waitForFunction(() => location.hash.includes('sampler=euler-maruyama'));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.notEqual((await canvasPixels(page, 'curves')).hash, without.hash, 'the overlay is drawn');
+  const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
+  assert.match(svg, /sampler, d = 4, 50 steps \(exact law\)/);
+  await page.fill('#steps', '0');
+  await page.waitForFunction(() => document.getElementById('steps-message').textContent !== '');
+  assert.match(await text(page, '#steps-message'), /steps expects a whole number from 1 to 100000/);
+  await page.fill('#steps', '20');
+  await page.waitForFunction(() => location.hash.includes('steps=20'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a link restores the exact view it was copied from', { skip }, async () => {
   const hash = '#preset=power&alpha=2&D=30&score=plug-in&n=200&seed=5&T=1.5&C=50&cursor=0.7&axis=logSnr&theme=dark&d=3';
   const { page, problems } = await open(hash);

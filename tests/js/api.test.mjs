@@ -133,7 +133,7 @@ test('drawing outside a browser page is an error, not a trap', () => {
   assert.throws(() => api.stoppingCurvesSvg({ variances: [1, 0.5] }, 400, 300), (e) => /^drawing: needs a browser page/.test(e.message));
 });
 
-test('sample and samplerLaw reach JavaScript with the core\'s numbers', () => {
+test('samplerLaw reaches JavaScript with the core\'s numbers', () => {
   const base = { variances: [0.9, 0.3, 0.05], estimatedVariances: [0.8, 0.33, 0.04], d: 3, stopTime: 1.8, method: 'exponential' };
   const law = api.samplerLaw({ ...base, steps: 50 });
   assert.ok(law.t instanceof Float64Array && law.fd2 instanceof Float64Array && law.continuousFd2 instanceof Float64Array);
@@ -143,21 +143,19 @@ test('sample and samplerLaw reach JavaScript with the core\'s numbers', () => {
   // dF² is stoppingCurves' plug-in value at the same time.
   const curves = stoppingCurves({ variances: base.variances, estimatedVariances: base.estimatedVariances, T: 2 - 1.8, points: 2 });
   assert.ok(Math.abs(law.continuousFd2[50] - curves.fd2[2][0]) < 1e-14);
-  const drawn = api.sample({ ...base, steps: 50, n: 3000, seed: 4 });
-  assert.ok(drawn.latent instanceof Float64Array && drawn.latent.length === 9000);
-  assert.equal(drawn.lawFd2, law.fd2[50]);
-  assert.equal(drawn.continuousFd2, law.continuousFd2[50]);
-  assert.ok(Math.abs(drawn.empiricalFd2 - drawn.lawFd2) < 0.05, `${drawn.empiricalFd2} vs ${drawn.lawFd2}`);
-  assert.deepEqual(api.sample({ ...base, steps: 50, n: 10, seed: 4 }).latent, api.sample({ ...base, steps: 50, n: 10, seed: 4 }).latent);
+  const fine = api.samplerLaw({ ...base, steps: 800 });
+  const gap = (l) => Math.abs(l.fd2[l.fd2.length - 1] - l.continuousFd2[l.continuousFd2.length - 1]);
+  assert.ok(gap(fine) < gap(law) / 8, `first order: ${gap(law)} → ${gap(fine)}`);
   const bad = [
-    [{ ...base, steps: 50, n: 0, seed: 1 }, 'sample', /^n: /],
-    [{ ...base, steps: 0, n: 10, seed: 1 }, 'sample', /^steps: /],
-    [{ ...base, d: 4, steps: 10, n: 10, seed: 1 }, 'sample', /^d: /],
-    [{ ...base, steps: 10, stopTime: 3 }, 'samplerLaw', /^stopTime: /],
-    [{ ...base, steps: 10, nn: 5 }, 'samplerLaw', /unknown field `nn`/],
+    [{ ...base, steps: 0 }, /^steps: /],
+    [{ ...base, d: 4, steps: 10 }, /^d: /],
+    [{ ...base, steps: 10, stopTime: 3 }, /^stopTime: /],
+    [{ ...base, steps: 10, method: 'rk4' }, /^method: /],
+    [{ ...base, steps: 10, n: 5 }, /^n: /],
+    [{ ...base, steps: 10, nn: 5 }, /unknown field `nn`/],
   ];
-  for (const [request, name, pattern] of bad) {
-    assert.throws(() => api[name](request), (e) => pattern.test(e.message), `${name} ${JSON.stringify(request)}`);
+  for (const [request, pattern] of bad) {
+    assert.throws(() => api.samplerLaw(request), (e) => pattern.test(e.message), JSON.stringify(request));
   }
 });
 
@@ -168,7 +166,7 @@ test('typed arrays are accepted as input', () => {
 
 test('the TypeScript declarations name every export', () => {
   const dts = readFileSync(path.join(pkgDir, 'ldm_explorer.d.ts'), 'utf8');
-  for (const name of ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits', 'sample', 'samplerLaw']) {
+  for (const name of ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits', 'samplerLaw']) {
     assert.ok(dts.includes(`export function ${name}(`), name);
   }
 });
