@@ -45,17 +45,25 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
 }
 
 fn handle(server: Arc<Server>, root: PathBuf) {
+    let root = Arc::new(root);
     for request in server.incoming_requests() {
-        let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("ASCII header");
-        let response = match resolve(&root, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-            Some((path, bytes)) => Response::from_data(bytes)
-                .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header("Cache-Control", "no-cache")),
-            None => Response::from_data(b"not found".to_vec()).with_status_code(404),
-        };
-        // A client that hung up is not the server's problem.
-        let _ = request.respond(response);
+        // One thread per request: a response stuck writing to a client that stopped reading (a
+        // closed tab's pooled connection) must not hold up every request after it.
+        let root = Arc::clone(&root);
+        std::thread::spawn(move || respond(request, &root));
     }
+}
+
+fn respond(request: tiny_http::Request, root: &Path) {
+    let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("ASCII header");
+    let response = match resolve(root, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+        Some((path, bytes)) => Response::from_data(bytes)
+            .with_header(header("Content-Type", content_type(&path)))
+            .with_header(header("Cache-Control", "no-cache")),
+        None => Response::from_data(b"not found".to_vec()).with_status_code(404),
+    };
+    // A client that hung up is not the server's problem.
+    let _ = request.respond(response);
 }
 
 fn start(port: u16) -> Result<(Arc<Server>, u16)> {
