@@ -143,12 +143,7 @@ impl SamplerRequest {
         let final_time = self.final_time.unwrap_or(schedule.default_final_time());
         let problem =
             DiagonalProblem::new(self.variances.clone(), self.estimated_variances.clone(), schedule, final_time)?;
-        let method = parse_name(
-            "method",
-            self.method.as_deref().unwrap_or("euler-maruyama"),
-            &Method::NAMES,
-            Method::from_name,
-        )?;
+        let method = parse_method(self.method.as_deref().unwrap_or("euler-maruyama"))?;
         let start = parse_name(
             "start",
             self.start.as_deref().unwrap_or("stationary"),
@@ -175,6 +170,11 @@ impl SamplerRequest {
         };
         Sampler::new(problem, self.d, self.steps, self.stop_time, method, start, score)
     }
+}
+
+/// A sampler method by its JS name.
+pub fn parse_method(name: &str) -> Result<Method, InputError> {
+    parse_name("method", name, &Method::NAMES, Method::from_name)
 }
 
 fn parse_name<T>(field: &str, name: &str, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Result<T, InputError> {
@@ -208,9 +208,7 @@ pub fn sampler_law_answer(request: SamplerRequest) -> Result<SamplerLawAnswer, I
         return Err(InputError::new(field, "samplerLaw is exact and draws nothing: leave out n and seed"));
     }
     let sampler = request.sampler()?;
-    let h = sampler.step_length();
-    let t: Vec<f64> =
-        (0..=sampler.steps).map(|i| if i == sampler.steps { sampler.stop_time } else { i as f64 * h }).collect();
+    let t = sampler.step_times();
     let continuous_fd2 = t.iter().map(|&time| sampler.continuous_fd2_at(time)).collect();
     Ok(SamplerLawAnswer { fd2: sampler.law_fd2(), continuous_fd2, t })
 }
@@ -290,10 +288,7 @@ impl CurvesAnswer {
 }
 
 fn parse_schedule(name: Option<&str>) -> Result<Schedule, InputError> {
-    let name = name.unwrap_or("ou");
-    Schedule::from_name(name).ok_or_else(|| {
-        InputError::new("schedule", format!("unknown schedule \"{name}\"; use one of {}", SCHEDULE_NAMES.join(", ")))
-    })
+    parse_name("schedule", name.unwrap_or("ou"), &SCHEDULE_NAMES, Schedule::from_name)
 }
 
 pub fn stopping_curves_answer(request: CurvesRequest) -> Result<CurvesAnswer, InputError> {

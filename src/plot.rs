@@ -566,6 +566,11 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
 /// Markers drawn at most per series: beyond, every k-th point (the line still joins them all).
 const MAX_MARKERS: usize = 60;
 
+/// Markers shrink when there are many coordinates.
+fn marker_radius(style: &Style, count: usize) -> u32 {
+    style.px(if count > 60 { 2.0 } else { 3.5 })
+}
+
 /// The points of a series that carry a marker.
 fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     let step = points.len().div_ceil(MAX_MARKERS).max(1);
@@ -608,7 +613,7 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     let series = |values: &[f64]| -> Vec<(f64, f64)> {
         values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
     };
-    let radius = style.px(if dimension > 60 { 2.0 } else { 3.5 }) as i32;
+    let radius = marker_radius(style, dimension) as i32;
     let (data, fitted, end) = (CATEGORICAL[0], RGBColor(230, 120, 30), CATEGORICAL[2]);
     // Distinct marks, so that coinciding values (an exact fit) stay visible: ring, dot, triangle.
     let ring = data.stroke_width(style.px(1.5));
@@ -694,7 +699,7 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         .draw_series(
             thinned(points.clone())
                 .into_iter()
-                .map(|p| Circle::new(p, style.px(if dimension > 60 { 2.0 } else { 3.5 }), color.filled())),
+                .map(|p| Circle::new(p, marker_radius(style, dimension), color.filled())),
         )?
         .label("dF²(d) at t = T")
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));

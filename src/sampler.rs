@@ -146,6 +146,12 @@ impl Sampler {
         self.stop_time / self.steps as f64
     }
 
+    /// The backward time after each step, `0` to the stop time (exactly) in `steps + 1` values.
+    pub fn step_times(&self) -> Vec<f64> {
+        let h = self.step_length();
+        (0..=self.steps).map(|n| if n == self.steps { self.stop_time } else { n as f64 * h }).collect()
+    }
+
     /// The start variance of coordinate `k`.
     pub fn start_variance(&self, k: usize) -> f64 {
         match self.start {

@@ -17,7 +17,7 @@ use crate::input::{self, InputError};
 use crate::plot::Overlay;
 use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
 use crate::recording::Recording;
-use crate::sampler::{MAX_STEPS, Method, Sampler, Score, Start};
+use crate::sampler::{Method, Sampler, Score, Start};
 
 fn error(e: InputError) -> JsError {
     JsError::new(&e.to_string())
@@ -424,10 +424,9 @@ impl Explorer {
         let score = if self.curves.fd2_exact.is_some() { Score::PlugIn } else { Score::Exact };
         let sampler = Sampler::new(problem.clone(), d, steps, problem.final_time, method, Start::Stationary, score)
             .map_err(error)?;
-        let h = sampler.step_length();
         Ok(Some(Overlay {
             label: format!("sampler, d = {d}, {steps} steps (exact law)"),
-            t: (0..=steps).map(|n| if n == steps { problem.final_time } else { n as f64 * h }).collect(),
+            t: sampler.step_times(),
             fd2: sampler.law_fd2(),
         }))
     }
@@ -501,17 +500,19 @@ impl Explorer {
         self.sampler = match method {
             None => None,
             Some(name) => {
-                let method = Method::from_name(&name).ok_or_else(|| {
-                    JsError::new(&format!("method: unknown method \"{name}\"; use one of {}", Method::NAMES.join(", ")))
-                })?;
-                if steps == 0 || steps as usize > MAX_STEPS {
-                    return Err(JsError::new(&format!("steps: must be from 1 to {MAX_STEPS}, got {steps}")));
-                }
-                if self.curves.problem.schedule.w2(0.0).is_none() {
-                    return Err(JsError::new(
-                        "schedule: sampling needs a variance-preserving schedule (not rectified flow)",
-                    ));
-                }
+                let method = api::parse_method(&name).map_err(error)?;
+                // The sampler's own checks (steps, a variance-preserving schedule), once, here.
+                let problem = &self.curves.problem;
+                Sampler::new(
+                    problem.clone(),
+                    1,
+                    steps as usize,
+                    problem.final_time,
+                    method,
+                    Start::Stationary,
+                    Score::Exact,
+                )
+                .map_err(error)?;
                 Some((method, steps as usize))
             }
         };
