@@ -13,7 +13,7 @@ use crate::curves::{
 };
 use crate::estimate::estimate_variances;
 use crate::input::{self, InputError};
-use crate::sampler::{Method, Sampler, Score, Start, empirical_fd2};
+use crate::sampler::{MAX_SAMPLE_INDEX, Method, Sampler, Score, Start, data_samples, empirical_fd2, frame_steps};
 use crate::schedule::{SCHEDULE_NAMES, Schedule};
 
 /// Time points of a curve when the request gives none.
@@ -211,6 +211,149 @@ pub fn sampler_law_answer(request: SamplerRequest) -> Result<SamplerLawAnswer, I
     let t = sampler.step_times();
     let continuous_fd2 = t.iter().map(|&time| sampler.continuous_fd2_at(time)).collect();
     Ok(SamplerLawAnswer { fd2: sampler.law_fd2(), continuous_fd2, t })
+}
+
+/// `scatterChunk({sampler, seed, first?, count, coordinates, frames})`: samples `first ..
+/// first + count` of a sampler on a few latent coordinates, recorded at `frames` steps from the
+/// start to the stop, with as many data samples beside them. Chunks of one seed join into one run.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScatterRequest {
+    pub sampler: SamplerRequest,
+    pub seed: u64,
+    #[serde(default)]
+    pub first: usize,
+    pub count: usize,
+    /// 1-based latent coordinates, each at most the sampler's `d`.
+    pub coordinates: Vec<usize>,
+    pub frames: usize,
+}
+
+/// The answer to `scatterChunk`.
+#[derive(Clone, Debug)]
+pub struct ScatterAnswer {
+    /// The recorded steps and their backward times.
+    pub steps: Vec<usize>,
+    pub t: Vec<f64>,
+    /// `[frame][sample][coordinate]`.
+    pub generated: Vec<f64>,
+    /// `[sample][coordinate]`, from the data law.
+    pub data: Vec<f64>,
+}
+
+/// `monteCarloRun({sampler, seed, run, n, checkpoints})`: run `run` of repeated seeded runs (its
+/// samples are `run·n .. (run + 1)·n` of the seed), with the empirical `dF²` of its `n` samples at
+/// `checkpoints` steps spread from the first step to the stop.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonteCarloRequest {
+    pub sampler: SamplerRequest,
+    pub seed: u64,
+    pub run: usize,
+    pub n: usize,
+    pub checkpoints: usize,
+}
+
+/// The answer to `monteCarloRun`.
+#[derive(Clone, Debug)]
+pub struct MonteCarloRunAnswer {
+    pub steps: Vec<usize>,
+    pub t: Vec<f64>,
+    pub fd2: Vec<f64>,
+}
+
+/// Largest latent dimension of a Monte Carlo run: each checkpoint takes a `d × d` eigenvalue
+/// problem.
+pub const MAX_MONTE_CARLO_DIMENSION: usize = 256;
+/// Most frames of a scatter and checkpoints of a Monte Carlo run.
+pub const MAX_FRAMES: usize = 1001;
+
+/// The sampler of a nested request, which draws under the outer request's seed.
+fn nested_sampler(request: &SamplerRequest) -> Result<Sampler, InputError> {
+    if request.n.is_some() || request.seed.is_some() {
+        let field = if request.n.is_some() { "sampler.n" } else { "sampler.seed" };
+        return Err(InputError::new(field, "give n and seed beside the sampler, not inside it"));
+    }
+    request.sampler()
+}
+
+/// `count` samples from `first` over `width` coordinates and `steps` steps: within the limits.
+fn check_draws(field: &str, first: usize, count: usize, work: usize) -> Result<(), InputError> {
+    if count == 0 || work > input::MAX_SAMPLED_VALUES {
+        return Err(InputError::new(
+            field,
+            format!("needs at least one sample and at most {} updates, got {work}", input::MAX_SAMPLED_VALUES),
+        ));
+    }
+    if first.saturating_add(count) > MAX_SAMPLE_INDEX {
+        return Err(InputError::new(field, format!("sample indices must stay below {MAX_SAMPLE_INDEX}")));
+    }
+    Ok(())
+}
+
+fn check_frames(field: &str, frames: usize) -> Result<(), InputError> {
+    if !(1..=MAX_FRAMES).contains(&frames) {
+        return Err(InputError::new(field, format!("must be from 1 to {MAX_FRAMES}, got {frames}")));
+    }
+    Ok(())
+}
+
+pub fn scatter_answer(request: ScatterRequest) -> Result<ScatterAnswer, InputError> {
+    let sampler = nested_sampler(&request.sampler)?;
+    let d = sampler.dimension;
+    if request.coordinates.is_empty() || request.coordinates.len() > 8 {
+        return Err(InputError::new("coordinates", "give from 1 to 8 latent coordinates"));
+    }
+    let mut coordinates = Vec::with_capacity(request.coordinates.len());
+    for (i, &k) in request.coordinates.iter().enumerate() {
+        if !(1..=d).contains(&k) {
+            return Err(InputError::new(format!("coordinates[{i}]"), format!("must be from 1 to d = {d}, got {k}")));
+        }
+        coordinates.push(k - 1);
+    }
+    let work = request.count.saturating_mul(coordinates.len()).saturating_mul(sampler.steps);
+    check_draws("count", request.first, request.count, work)?;
+    check_frames("frames", request.frames)?;
+    let steps = frame_steps(sampler.steps, request.frames);
+    let samples = request.first..request.first + request.count;
+    let times = sampler.step_times();
+    Ok(ScatterAnswer {
+        generated: sampler.record(request.seed, samples.clone(), &coordinates, &steps),
+        data: data_samples(&sampler.problem.variances, request.seed, samples, &coordinates),
+        t: steps.iter().map(|&n| times[n]).collect(),
+        steps,
+    })
+}
+
+pub fn monte_carlo_answer(request: MonteCarloRequest) -> Result<MonteCarloRunAnswer, InputError> {
+    let sampler = nested_sampler(&request.sampler)?;
+    let d = sampler.dimension;
+    if d > MAX_MONTE_CARLO_DIMENSION {
+        return Err(InputError::new(
+            "sampler.d",
+            format!("Monte Carlo runs take d up to {MAX_MONTE_CARLO_DIMENSION}, got {d}"),
+        ));
+    }
+    if request.n < 2 {
+        return Err(InputError::new("n", format!("a covariance needs at least 2 samples, got {}", request.n)));
+    }
+    let work = request.n.saturating_mul(d).saturating_mul(sampler.steps);
+    check_draws("n", request.run.saturating_mul(request.n), request.n, work)?;
+    check_frames("checkpoints", request.checkpoints)?;
+    // Checkpoints after the start (whose law is the start law, not the sampler's work).
+    let steps: Vec<usize> = frame_steps(sampler.steps, request.checkpoints + 1).into_iter().skip(1).collect();
+    let coordinates: Vec<usize> = (0..d).collect();
+    let first = request.run * request.n;
+    let recorded = sampler.record(request.seed, first..first + request.n, &coordinates, &steps);
+    let times = sampler.step_times();
+    Ok(MonteCarloRunAnswer {
+        fd2: recorded
+            .chunks_exact(request.n * d)
+            .map(|set| empirical_fd2(set, d, &sampler.problem.variances))
+            .collect(),
+        t: steps.iter().map(|&n| times[n]).collect(),
+        steps,
+    })
 }
 
 /// `estimateVariances({variances, n, seed})`.
@@ -414,6 +557,83 @@ mod tests {
             ..sampler_request(10)
         };
         assert_eq!(field(flow, false), "schedule");
+    }
+
+    #[test]
+    fn scatter_chunks_and_monte_carlo_runs_are_slices_of_sample() {
+        let full = sample_answer(SamplerRequest { n: Some(40), seed: Some(5), ..sampler_request(20) }).unwrap();
+        let chunk = |first, count| {
+            scatter_answer(ScatterRequest {
+                sampler: sampler_request(20),
+                seed: 5,
+                first,
+                count,
+                coordinates: vec![3, 1],
+                frames: 3,
+            })
+            .unwrap()
+        };
+        let (a, b) = (chunk(0, 25), chunk(25, 15));
+        assert_eq!(a.steps, [0, 10, 20]);
+        assert_eq!((a.t[0], a.t[2]), (0.0, 1.8));
+        assert!((a.t[1] - 0.9).abs() < 1e-15);
+        // The last frame of the two chunks is columns 3 and 1 of `sample`.
+        let last: Vec<f64> = a.generated[2 * 50..].iter().chain(&b.generated[2 * 30..]).copied().collect();
+        let expected: Vec<f64> = full.latent.chunks_exact(3).flat_map(|row| [row[2], row[0]]).collect();
+        assert_eq!(last, expected);
+        // Data samples: independent of the sampler's draws, with the data's scale (σ² = 0.9, 0.05).
+        assert_eq!(a.data.len(), 50);
+        let big = scatter_answer(ScatterRequest { count: 4000, frames: 1, ..chunk_request() }).unwrap();
+        let mean_square = |c: usize| big.data.iter().skip(c).step_by(2).map(|v| v * v).sum::<f64>() / 4000.0;
+        assert!((mean_square(0) / 0.05 - 1.0).abs() < 4.0 * (2.0f64 / 4000.0).sqrt());
+        assert!((mean_square(1) / 0.9 - 1.0).abs() < 4.0 * (2.0f64 / 4000.0).sqrt());
+
+        // Monte Carlo run 1 of n = 20 is samples 20..40; its last checkpoint is the stop.
+        let run = monte_carlo_answer(MonteCarloRequest {
+            sampler: sampler_request(20),
+            seed: 5,
+            run: 1,
+            n: 20,
+            checkpoints: 4,
+        })
+        .unwrap();
+        assert_eq!(run.steps, [5, 10, 15, 20]);
+        let expected = empirical_fd2(&full.latent[60..], 3, &[0.9, 0.3, 0.05]);
+        assert_eq!(*run.fd2.last().unwrap(), expected);
+    }
+
+    fn chunk_request() -> ScatterRequest {
+        ScatterRequest {
+            sampler: sampler_request(20),
+            seed: 5,
+            first: 0,
+            count: 10,
+            coordinates: vec![3, 1],
+            frames: 3,
+        }
+    }
+
+    #[test]
+    fn scatter_and_monte_carlo_requests_name_their_bad_field() {
+        let scatter = |change: fn(&mut ScatterRequest)| {
+            let mut request = chunk_request();
+            change(&mut request);
+            scatter_answer(request).unwrap_err().field
+        };
+        assert_eq!(scatter(|r| r.count = 0), "count");
+        assert_eq!(scatter(|r| r.coordinates = vec![4]), "coordinates[0]");
+        assert_eq!(scatter(|r| r.coordinates = vec![]), "coordinates");
+        assert_eq!(scatter(|r| r.frames = 0), "frames");
+        assert_eq!(scatter(|r| r.sampler.steps = 0), "steps");
+        assert_eq!(scatter(|r| r.sampler.seed = Some(1)), "sampler.seed");
+        assert_eq!(scatter(|r| r.first = MAX_SAMPLE_INDEX), "count");
+        let run = |n, d| {
+            let sampler =
+                SamplerRequest { variances: vec![1.0; d], estimated_variances: None, d, ..sampler_request(5) };
+            monte_carlo_answer(MonteCarloRequest { sampler, seed: 1, run: 0, n, checkpoints: 3 }).unwrap_err().field
+        };
+        assert_eq!(run(1, 3), "n");
+        assert_eq!(run(10, MAX_MONTE_CARLO_DIMENSION + 1), "sampler.d");
     }
 
     #[test]

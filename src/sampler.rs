@@ -6,8 +6,13 @@
 //! coordinate. One table of `(A, B)` therefore gives both the Monte Carlo update and the exact law
 //! of the discretised sampler: `V ← A² V + B²`.
 
+use std::ops::Range;
+
 use nalgebra::DMatrix;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::capped::CappedVariance;
 use crate::curves::{DiagonalProblem, reconstruction_errors, squared_std_gap};
@@ -163,46 +168,50 @@ impl Sampler {
         }
     }
 
-    /// `(A, B)` of every step (rows) and coordinate (columns): `y ← A y + B z`.
-    pub fn step_coefficients(&self) -> Vec<(f64, f64)> {
+    /// `(A, B)` of step `n` (from `t = n h` to `(n + 1) h`) for coordinate `k`: `y ← A y + B z`.
+    pub fn step_coefficient(&self, n: usize, k: usize) -> (f64, f64) {
         let h = self.step_length();
-        let mut table = Vec::with_capacity(self.steps * self.dimension);
-        for n in 0..self.steps {
-            let t = n as f64 * h;
-            for k in 0..self.dimension {
-                let (m, w2) = self.coefficients(k, t);
-                table.push(match self.method {
-                    Method::EulerMaruyama => (1.0 + h * w2 * (1.0 - 2.0 * m), (2.0 * w2 * h).sqrt()),
-                    Method::Exponential => {
-                        let rate = w2 * (1.0 - 2.0 * m);
-                        // (e^{2 rate h} − 1)/(2 rate), written with expm1 so that rate → 0 is exact.
-                        let growth = if rate == 0.0 { h } else { libm::expm1(2.0 * rate * h) / (2.0 * rate) };
-                        (libm::exp(rate * h), (2.0 * w2 * growth).sqrt())
-                    }
-                    Method::FlowExact => (libm::exp(h * w2 * (1.0 - m)), 0.0),
-                    Method::FlowHeun => {
-                        let slope = w2 * (1.0 - m);
-                        let (m_next, w2_next) = self.coefficients(k, t + h);
-                        let slope_next = w2_next * (1.0 - m_next);
-                        (1.0 + 0.5 * h * (slope + slope_next * (1.0 + h * slope)), 0.0)
-                    }
-                });
+        let t = n as f64 * h;
+        let (m, w2) = self.coefficients(k, t);
+        match self.method {
+            Method::EulerMaruyama => (1.0 + h * w2 * (1.0 - 2.0 * m), (2.0 * w2 * h).sqrt()),
+            Method::Exponential => {
+                let rate = w2 * (1.0 - 2.0 * m);
+                // (e^{2 rate h} − 1)/(2 rate), written with expm1 so that rate → 0 is exact.
+                let growth = if rate == 0.0 { h } else { libm::expm1(2.0 * rate * h) / (2.0 * rate) };
+                (libm::exp(rate * h), (2.0 * w2 * growth).sqrt())
+            }
+            Method::FlowExact => (libm::exp(h * w2 * (1.0 - m)), 0.0),
+            Method::FlowHeun => {
+                let slope = w2 * (1.0 - m);
+                let (m_next, w2_next) = self.coefficients(k, t + h);
+                let slope_next = w2_next * (1.0 - m_next);
+                (1.0 + 0.5 * h * (slope + slope_next * (1.0 + h * slope)), 0.0)
             }
         }
-        table
+    }
+
+    /// The `(A, B)` of every step of coordinate `k`, in order.
+    pub fn coordinate_coefficients(&self, k: usize) -> Vec<(f64, f64)> {
+        (0..self.steps).map(|n| self.step_coefficient(n, k)).collect()
+    }
+
+    /// The exact variance of coordinate `k` after each step (`steps + 1` values, the start first).
+    pub fn coordinate_law(&self, k: usize) -> Vec<f64> {
+        let mut law = Vec::with_capacity(self.steps + 1);
+        law.push(self.start_variance(k));
+        for (a, b) in self.coordinate_coefficients(k) {
+            let v = *law.last().expect("starts with the start variance");
+            law.push(a * a * v + b * b);
+        }
+        law
     }
 
     /// The exact variances of the discretised sampler after each step: `steps + 1` rows of `d`.
     pub fn law_variances(&self) -> Vec<f64> {
         let d = self.dimension;
-        let mut out: Vec<f64> = (0..d).map(|k| self.start_variance(k)).collect();
-        for (n, row) in self.step_coefficients().chunks_exact(d).enumerate() {
-            for (k, &(a, b)) in row.iter().enumerate() {
-                let v = out[n * d + k];
-                out.push(a * a * v + b * b);
-            }
-        }
-        out
+        let columns: Vec<Vec<f64>> = (0..d).map(|k| self.coordinate_law(k)).collect();
+        (0..=self.steps).flat_map(|n| columns.iter().map(move |column| column[n])).collect()
     }
 
     /// `dF²` of the decoded law (zero-filled to `D`) against the data, after each step.
@@ -261,29 +270,133 @@ impl Sampler {
         self.decoded_distance(&variances)
     }
 
-    /// `n` seeded samples in the latent space, row-major `n × d`. The normal draws come sample by
-    /// sample, step by step, coordinate by coordinate from one ChaCha8 stream.
+    /// `n` seeded samples in the latent space at the stop time, row-major `n × d`: samples `0..n`
+    /// of [`Sampler::record`].
     pub fn sample(&self, n: usize, seed: u64) -> Vec<f64> {
-        let d = self.dimension;
-        let coefficients = self.step_coefficients();
-        let start: Vec<f64> = (0..d).map(|k| self.start_variance(k).sqrt()).collect();
-        let mut rng = seeded_rng(seed);
-        let mut out = Vec::with_capacity(n * d);
-        let mut y = vec![0.0; d];
-        for _ in 0..n {
-            for (value, sd) in y.iter_mut().zip(&start) {
-                let z: f64 = StandardNormal.sample(&mut rng);
-                *value = sd * z;
+        let coordinates: Vec<usize> = (0..self.dimension).collect();
+        self.record(seed, 0..n, &coordinates, &[self.steps])
+    }
+
+    /// Seeded trajectories: for each step index in `record_steps` (0 is the start, `steps` the
+    /// stop), the values of the chosen latent `coordinates` (0-based, each `< d`) of the samples
+    /// in `samples`. Layout: `[record step][sample][coordinate]`.
+    ///
+    /// Sample `s`, coordinate `k` draws its start and its noises from a ChaCha8 stream of its own
+    /// ([`trajectory_rng`]), so any subset of samples and coordinates, computed in any order or in
+    /// chunks, gives the very numbers of the full run: the scatter's two coordinates are two
+    /// columns of `sample`, and a worker may stop between chunks.
+    pub fn record(&self, seed: u64, samples: Range<usize>, coordinates: &[usize], record_steps: &[usize]) -> Vec<f64> {
+        let width = coordinates.len();
+        let count = samples.len();
+        let mut out = vec![0.0; record_steps.len() * count * width];
+        // The distinct steps to stop at, in order, and the output slots each fills (a step may be
+        // asked for more than once, in any order).
+        let mut stops: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut order: Vec<usize> = (0..record_steps.len()).collect();
+        order.sort_by_key(|&slot| record_steps[slot]);
+        for slot in order {
+            let step = record_steps[slot];
+            assert!(step <= self.steps, "step {step} is past the last step");
+            match stops.last_mut() {
+                Some((last, slots)) if *last == step => slots.push(slot),
+                _ => stops.push((step, vec![slot])),
             }
-            for row in coefficients.chunks_exact(d) {
-                for (value, &(a, b)) in y.iter_mut().zip(row) {
-                    let noise: f64 = if b == 0.0 { 0.0 } else { StandardNormal.sample(&mut rng) };
-                    *value = a * *value + b * noise;
+        }
+        let last_step = stops.last().map_or(0, |(step, _)| *step);
+        let base = seeded_rng(seed);
+        for (column, &k) in coordinates.iter().enumerate() {
+            assert!(k < self.dimension, "coordinate {k} is outside the latent space");
+            let coefficients = &self.coordinate_coefficients(k)[..last_step];
+            let start_sd = self.start_variance(k).sqrt();
+            for (row, s) in samples.clone().enumerate() {
+                let mut rng = trajectory_rng(&base, s, k);
+                let z: f64 = StandardNormal.sample(&mut rng);
+                let mut y = start_sd * z;
+                let mut done = 0;
+                for (step, slots) in &stops {
+                    for &(a, b) in &coefficients[done..*step] {
+                        let noise: f64 = if b == 0.0 { 0.0 } else { StandardNormal.sample(&mut rng) };
+                        y = a * y + b * noise;
+                    }
+                    done = *step;
+                    for &slot in slots {
+                        out[(slot * count + row) * width + column] = y;
+                    }
                 }
             }
-            out.extend_from_slice(&y);
         }
         out
+    }
+}
+
+/// The random stream of sample `s`, latent coordinate `k` under a seed: a Xoshiro256++ generator
+/// whose state is drawn from ChaCha8 keyed by the seed, stream number `s · 2³² + k` (`s < 2³²`,
+/// `k < 2³²`; the input limits allow far fewer). ChaCha keeps the streams independent; Xoshiro
+/// draws the many normals of a trajectory about twice as fast as ChaCha8 does in wasm.
+pub fn trajectory_rng(base: &ChaCha8Rng, sample: usize, coordinate: usize) -> Xoshiro256PlusPlus {
+    let mut keyed = base.clone();
+    keyed.set_stream(((sample as u64) << 32) | coordinate as u64);
+    let mut state = [0u8; 32];
+    keyed.fill_bytes(&mut state);
+    Xoshiro256PlusPlus::from_seed(state)
+}
+
+/// Most samples addressed by one seed: sample indices stay below 2³¹ so that the data's streams
+/// (top bit set) never meet the sampler's.
+pub const MAX_SAMPLE_INDEX: usize = 1 << 31;
+
+/// Seeded draws from the data law `N(0, diag(variances))` on the chosen coordinates (0-based,
+/// any `< D`), row-major `samples.len() × coordinates.len()`. Each (sample, coordinate) has its own
+/// stream, disjoint from the sampler's, so the data shown beside generated samples is independent
+/// of them and the same whatever else is drawn.
+pub fn data_samples(variances: &[f64], seed: u64, samples: Range<usize>, coordinates: &[usize]) -> Vec<f64> {
+    let base = seeded_rng(seed);
+    let mut out = Vec::with_capacity(samples.len() * coordinates.len());
+    for s in samples {
+        for &k in coordinates {
+            let mut rng = trajectory_rng(&base, s | MAX_SAMPLE_INDEX, k);
+            let z: f64 = StandardNormal.sample(&mut rng);
+            out.push(variances[k].sqrt() * z);
+        }
+    }
+    out
+}
+
+/// `frames` step indices spread evenly from the start (0) to the last step, without repeats.
+pub fn frame_steps(steps: usize, frames: usize) -> Vec<usize> {
+    let frames = frames.clamp(2, steps + 1);
+    let mut out: Vec<usize> =
+        (0..frames).map(|f| ((f as f64) * steps as f64 / (frames - 1) as f64).round() as usize).collect();
+    out.dedup();
+    out
+}
+
+/// Repeated seeded runs summarised per checkpoint: the mean and the range that holds 95% of single
+/// runs under a normal approximation (mean ± 1.96 standard deviations).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonteCarloBand {
+    pub mean: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+}
+
+impl MonteCarloBand {
+    /// `values`: `runs` rows of one value per checkpoint.
+    pub fn new(values: &[f64], checkpoints: usize) -> MonteCarloBand {
+        let runs = values.len() / checkpoints;
+        let column = |c: usize| values.iter().skip(c).step_by(checkpoints).copied();
+        let mean: Vec<f64> = (0..checkpoints).map(|c| column(c).sum::<f64>() / runs as f64).collect();
+        let spread: Vec<f64> = (0..checkpoints)
+            .map(|c| {
+                let squares: f64 = column(c).map(|v| (v - mean[c]).powi(2)).sum();
+                if runs > 1 { 1.96 * (squares / (runs - 1) as f64).sqrt() } else { 0.0 }
+            })
+            .collect();
+        MonteCarloBand {
+            lower: mean.iter().zip(&spread).map(|(m, s)| m - s).collect(),
+            upper: mean.iter().zip(&spread).map(|(m, s)| m + s).collect(),
+            mean,
+        }
     }
 }
 
@@ -339,6 +452,18 @@ mod tests {
             let expected = ou.a2(2.0 - t) + ou.b2(2.0 - t) * 0.35;
             assert!((s.continuous_variance(1, t) - expected).abs() < 1e-15);
         }
+    }
+
+    #[test]
+    fn frames_span_the_run_and_bands_follow_their_runs() {
+        assert_eq!(frame_steps(10, 3), [0, 5, 10]);
+        assert_eq!(frame_steps(3, 50), [0, 1, 2, 3]);
+        assert_eq!(frame_steps(500, 1), [0, 500]);
+        // Two checkpoints; runs (1, 10), (3, 10): means 2 and 10, sd √2 and 0.
+        let band = MonteCarloBand::new(&[1.0, 10.0, 3.0, 10.0], 2);
+        assert_eq!(band.mean, [2.0, 10.0]);
+        assert!((band.upper[0] - (2.0 + 1.96 * 2f64.sqrt())).abs() < 1e-15);
+        assert_eq!((band.lower[1], band.upper[1]), (10.0, 10.0));
     }
 
     #[test]

@@ -137,3 +137,62 @@ fn the_empirical_distance_approaches_the_laws() {
     // The plug-in estimate is biased by O(d/n) and fluctuates by O(1/sqrt(n)).
     assert!((empirical - law).abs() < 0.02, "{empirical} vs {law}");
 }
+
+#[test]
+fn chunks_and_single_coordinates_reproduce_the_full_run() {
+    let sampler =
+        Sampler::new(problem("cosine"), 4, 30, 0.9, Method::EulerMaruyama, Start::Stationary, Score::PlugIn).unwrap();
+    let full = sampler.sample(50, 9);
+    // Samples 20..35 of coordinates 3 and 1, at the stop: rows of the full run, columns swapped.
+    let chunk = sampler.record(9, 20..35, &[3, 1], &[30]);
+    for (row, s) in (20..35).enumerate() {
+        assert_eq!(chunk[row * 2], full[s * 4 + 3]);
+        assert_eq!(chunk[row * 2 + 1], full[s * 4 + 1]);
+    }
+    // Several recorded steps in one pass: each equals a pass that records it alone.
+    let recorded = sampler.record(9, 0..50, &[2], &[0, 12, 30]);
+    assert_eq!(&recorded[100..150], &full.iter().skip(2).step_by(4).copied().collect::<Vec<_>>()[..]);
+    assert_eq!(&recorded[50..100], &sampler.record(9, 0..50, &[2], &[12])[..]);
+    assert_eq!(&recorded[..50], &sampler.record(9, 0..50, &[2], &[0])[..]);
+}
+
+#[test]
+fn the_exact_law_lies_in_the_monte_carlo_band_of_repeated_runs() {
+    use ldm_explorer::api::{MonteCarloRequest, SamplerRequest, monte_carlo_answer, sampler_law_answer};
+    use ldm_explorer::sampler::MonteCarloBand;
+    let sampler = SamplerRequest {
+        variances: vec![0.9, 0.3, 0.05],
+        estimated_variances: None,
+        d: 3,
+        final_time: None,
+        schedule: None,
+        steps: 40,
+        stop_time: 2.0,
+        method: Some("euler-maruyama".into()),
+        start: None,
+        score: None,
+        cap: None,
+        n: None,
+        seed: None,
+    };
+    let (runs, checkpoints) = (40, 4);
+    let mut values = Vec::new();
+    let mut steps = Vec::new();
+    for run in 0..runs {
+        let answer =
+            monte_carlo_answer(MonteCarloRequest { sampler: sampler.clone(), seed: 3, run, n: 1000, checkpoints })
+                .unwrap();
+        values.extend(answer.fd2);
+        steps = answer.steps;
+    }
+    let band = MonteCarloBand::new(&values, checkpoints);
+    let law = sampler_law_answer(sampler).unwrap();
+    for (c, &step) in steps.iter().enumerate() {
+        let exact = law.fd2[step];
+        assert!(band.lower[c] <= exact && exact <= band.upper[c], "step {step}: {exact} outside {band:?}");
+        // The mean of 40 runs: within 4 standard errors (band half-width / 1.96 / √runs), allowing
+        // the empirical distance's O(d²/n) bias.
+        let standard_error = (band.upper[c] - band.mean[c]) / 1.96 / (runs as f64).sqrt();
+        assert!((band.mean[c] - exact).abs() < 4.0 * standard_error + 3.0 * 9.0 / 1000.0, "step {step}");
+    }
+}

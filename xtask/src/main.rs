@@ -69,34 +69,39 @@ fn describe(command: &Command) -> String {
         .join(" ")
 }
 
-/// Builds the wasm module and its JS bindings into the configured output directory.
+/// Builds every wasm module and its JS bindings into the configured output directory.
 fn build() -> Result<WasmSettings> {
     let settings = WasmSettings::load(&repo_root().join("wasm-pack.toml"))?;
     tools::ensure_wasm_toolchain(&settings)?;
     let out_dir = repo_root().join(&settings.build.out_dir);
-    let mut wasm_pack = Command::new("wasm-pack");
-    wasm_pack
-        .args(["build", "--target", &settings.build.target, "--out-name", &settings.build.out_name])
-        .arg("--out-dir")
-        .arg(&out_dir)
-        .args(["--no-pack", "--no-opt"])
-        .args(settings.profile_arguments())
-        .arg(repo_root());
-    wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", settings.build.rustflags.join(" "));
-    if !settings.build.features.is_empty() {
-        wasm_pack.args(["--", "--features", &settings.build.features.join(",")]);
+    for module in &settings.modules {
+        let mut wasm_pack = Command::new("wasm-pack");
+        wasm_pack
+            .args(["build", "--target", &settings.build.target, "--out-name", &module.out_name])
+            .arg("--out-dir")
+            .arg(&out_dir)
+            .args(["--no-pack", "--no-opt"])
+            .args(settings.profile_arguments())
+            .arg(repo_root())
+            .args(["--", "--no-default-features", "--features", &module.features.join(",")]);
+        wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", settings.build.rustflags.join(" "));
+        run(&mut wasm_pack)?;
+        let wasm = out_dir.join(format!("{}_bg.wasm", module.out_name));
+        if settings.wasm_opt.enabled {
+            run(Command::new(tools::wasm_opt_path(&settings))
+                .args(&settings.wasm_opt.flags)
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&wasm))?;
+        }
+        let (raw, gzipped) = sizes(&wasm)?;
+        eprintln!(
+            "xtask: built {} ({:.1} KB, {:.1} KB gzipped)",
+            wasm.display(),
+            raw as f64 / 1e3,
+            gzipped as f64 / 1e3
+        );
     }
-    run(&mut wasm_pack)?;
-    let wasm = out_dir.join(format!("{}_bg.wasm", settings.build.out_name));
-    if settings.wasm_opt.enabled {
-        run(Command::new(tools::wasm_opt_path(&settings))
-            .args(&settings.wasm_opt.flags)
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm))?;
-    }
-    let (raw, gzipped) = sizes(&wasm)?;
-    eprintln!("xtask: built {} ({:.1} KB, {:.1} KB gzipped)", wasm.display(), raw as f64 / 1e3, gzipped as f64 / 1e3);
     Ok(settings)
 }
 
@@ -125,6 +130,9 @@ fn test() -> Result<()> {
         "ldm-explorer",
         "--target",
         "wasm32-unknown-unknown",
+        // Both glue layers compile into the test build.
+        "--features",
+        "simulation",
         "--lib",
         "--test",
         "theory",

@@ -8,6 +8,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct WasmSettings {
     pub build: BuildSettings,
+    #[serde(rename = "module")]
+    pub modules: Vec<ModuleSettings>,
     #[serde(rename = "wasm-opt")]
     pub wasm_opt: WasmOptSettings,
     pub tools: ToolVersions,
@@ -18,10 +20,16 @@ pub struct WasmSettings {
 pub struct BuildSettings {
     pub target: String,
     pub out_dir: String,
-    pub out_name: String,
     pub profile: String,
-    pub features: Vec<String>,
     pub rustflags: Vec<String>,
+}
+
+/// One wasm module: its file name stem and the crate features it is built with (and no others).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModuleSettings {
+    pub out_name: String,
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +53,9 @@ impl WasmSettings {
         let settings: WasmSettings = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         if settings.build.profile.is_empty() {
             return Err(format!("{}: build.profile names a Cargo profile", path.display()));
+        }
+        if settings.modules.is_empty() {
+            return Err(format!("{}: at least one [[module]] is needed", path.display()));
         }
         Ok(settings)
     }
@@ -86,6 +97,8 @@ mod tests {
     fn the_repositorys_settings_parse() {
         let settings = WasmSettings::load(&crate::repo_root().join("wasm-pack.toml")).unwrap();
         assert_eq!(settings.build.target, "web");
+        let names: Vec<&str> = settings.modules.iter().map(|m| m.out_name.as_str()).collect();
+        assert_eq!(names, ["ldm_explorer", "ldm_sim"]);
         assert!(settings.wasm_opt.flags.iter().any(|f| f.starts_with("-O")));
         let version = locked_version(&crate::repo_root().join("Cargo.lock"), "wasm-bindgen").unwrap();
         assert!(version.starts_with("0.2."), "{version}");

@@ -1,66 +1,22 @@
-//! The `#[wasm_bindgen]` layer: JS objects in (serde-wasm-bindgen), plain objects with typed-array
-//! fields out, every error a JS `Error` whose message starts with the offending field.
+//! The page's module: closed forms, the explorer model and its drawing.
 
-use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array};
+use js_sys::{Array, Float64Array, Uint32Array};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use super::{Out, error, floats, parse};
 use crate::api::{self, CappedAnswer, CurvesAnswer};
 use crate::capped::capped_distances_at;
 use crate::curves::{CurveTable, argmin, distances_at, stopping_distance, time_of_log_snr};
 use crate::export;
-use crate::input::{self, InputError};
+use crate::input;
 use crate::plot::Overlay;
 use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
 use crate::recording::Recording;
 use crate::sampler::{Method, Sampler, Score, Start};
-
-fn error(e: InputError) -> JsError {
-    JsError::new(&e.to_string())
-}
-
-/// Deserialises a request; a type error names its path (`variances[2]: invalid type: ...`).
-fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    if !value.is_object() || Array::is_array(&value) {
-        return Err(JsError::new(&format!("{what}: expects an object argument")));
-    }
-    let known = api::request_fields::<T>();
-    let object: &Object = value.unchecked_ref();
-    if let Some(unknown) =
-        Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str()))
-    {
-        return Err(JsError::new(&format!("{what}: unknown field `{unknown}`, expected one of {}", known.join(", "))));
-    }
-    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." || path.is_empty() {
-            JsError::new(&format!("{what}: {}", e.inner()))
-        } else {
-            JsError::new(&format!("{path}: {}", e.inner()))
-        }
-    })
-}
-
-/// A JS object filled field by field.
-struct Out(Object);
-
-impl Out {
-    fn new() -> Self {
-        Out(Object::new())
-    }
-    fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
-        Reflect::set(&self.0, &key.into(), &value.into()).expect("setting a field of a fresh object");
-        self
-    }
-}
-
-fn floats(values: &[f64]) -> Float64Array {
-    Float64Array::from(values)
-}
 
 /// One `Float64Array` per row of a row-major table. The rows are views of one buffer: a single
 /// copy out of wasm memory instead of one per row.
@@ -135,24 +91,6 @@ export interface EstimateRequest {
   n: number;
   /** Any integer from 0 to 2^53 − 1. */
   seed: number;
-}
-export interface SamplerRequest {
-  variances: ArrayLike<number>;
-  estimatedVariances?: ArrayLike<number>;
-  /** Latent dimension, 1 ≤ d ≤ D. */
-  d: number;
-  T?: number;
-  /** A variance-preserving schedule. */
-  schedule?: "ou" | "vp-linear" | "cosine";
-  /** Number of steps from t = 0 to stopTime. */
-  steps: number;
-  /** Backward time at which sampling stops, in (0, T]. */
-  stopTime: number;
-  method?: "euler-maruyama" | "exponential" | "flow-heun" | "flow-exact";
-  start?: "stationary" | "standard-normal";
-  /** Default: "plug-in" with estimatedVariances, else "exact". "capped" needs C, OU and an SDE method. */
-  score?: "plug-in" | "exact" | "capped";
-  C?: number;
 }
 export interface SamplerLaw {
   /** Backward time after each step (t[0] = 0, t[steps] = stopTime). */

@@ -1,0 +1,104 @@
+//! The sampling worker's module (`pkg/ldm_sim.js`): seeded Monte Carlo of the discretised
+//! samplers. It draws nothing on screen, so it runs in a Web Worker; the page draws the results.
+
+use js_sys::Uint32Array;
+use wasm_bindgen::prelude::*;
+
+use super::{Out, error, floats, parse};
+use crate::api;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+export interface SampleRequest extends SamplerRequest {
+  /** Number of samples, ≥ 1 (n × d × steps ≤ limits().maxSampledValues). */
+  n: number;
+  /** Any integer from 0 to 2^53 − 1. */
+  seed: number;
+}
+export interface Samples {
+  /** n × d latent samples at stopTime, row-major. Sample s, coordinate k has its own random stream. */
+  latent: Float64Array;
+  /** dF² of the samples' mean and covariance (decoded by zero-filling) to the data: simulated. */
+  empiricalFd2: number;
+  /** Exact dF² of the discretised sampler's law, and of the continuous-time sampler, at stopTime. */
+  lawFd2: number;
+  continuousFd2: number;
+}
+export interface ScatterRequest {
+  /** The sampler, without n and seed. */
+  sampler: SamplerRequest;
+  seed: number;
+  /** Samples first … first + count − 1 of the seed (default first 0). */
+  first?: number;
+  count: number;
+  /** 1-based latent coordinates (1 to 8 of them), each ≤ sampler.d. */
+  coordinates: ArrayLike<number>;
+  /** Number of recorded steps, spread from the start to stopTime (1 … 1001; at least 2 are kept). */
+  frames: number;
+}
+export interface ScatterChunk {
+  /** The recorded step numbers and their backward times. */
+  steps: Uint32Array;
+  t: Float64Array;
+  /** [frame][sample][coordinate] generated values; [sample][coordinate] draws of the data law. */
+  generated: Float64Array;
+  data: Float64Array;
+}
+export interface MonteCarloRequest {
+  sampler: SamplerRequest;
+  seed: number;
+  /** Run number: its samples are run·n … (run + 1)·n − 1 of the seed. */
+  run: number;
+  /** Samples per run, ≥ 2; sampler.d ≤ 256. */
+  n: number;
+  /** Checkpoints spread from the first step to stopTime (1 … 1001). */
+  checkpoints: number;
+}
+export interface MonteCarloRun {
+  steps: Uint32Array;
+  t: Float64Array;
+  /** Empirical dF² of the run's n samples at each checkpoint: simulated. */
+  fd2: Float64Array;
+}
+"#;
+
+/// `n` seeded samples of a discretised sampler, with their empirical `dF²` beside the exact ones.
+#[wasm_bindgen(unchecked_return_type = "Samples")]
+pub fn sample(#[wasm_bindgen(unchecked_param_type = "SampleRequest")] request: JsValue) -> Result<JsValue, JsError> {
+    let a = api::sample_answer(parse(request, "sample")?).map_err(error)?;
+    Ok(Out::new()
+        .set("latent", floats(&a.latent))
+        .set("empiricalFd2", a.empirical_fd2)
+        .set("lawFd2", a.law_fd2)
+        .set("continuousFd2", a.continuous_fd2)
+        .0
+        .into())
+}
+
+fn step_numbers(steps: &[usize]) -> Uint32Array {
+    steps.iter().map(|&n| n as u32).collect::<Vec<u32>>().as_slice().into()
+}
+
+/// A chunk of a scatter: some samples' trajectories on a few coordinates, and data draws.
+#[wasm_bindgen(js_name = scatterChunk, unchecked_return_type = "ScatterChunk")]
+pub fn scatter_chunk(
+    #[wasm_bindgen(unchecked_param_type = "ScatterRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
+    let a = api::scatter_answer(parse(request, "scatterChunk")?).map_err(error)?;
+    Ok(Out::new()
+        .set("steps", step_numbers(&a.steps))
+        .set("t", floats(&a.t))
+        .set("generated", floats(&a.generated))
+        .set("data", floats(&a.data))
+        .0
+        .into())
+}
+
+/// One run of repeated seeded runs: the empirical `dF²` at checkpoints.
+#[wasm_bindgen(js_name = monteCarloRun, unchecked_return_type = "MonteCarloRun")]
+pub fn monte_carlo_run(
+    #[wasm_bindgen(unchecked_param_type = "MonteCarloRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
+    let a = api::monte_carlo_answer(parse(request, "monteCarloRun")?).map_err(error)?;
+    Ok(Out::new().set("steps", step_numbers(&a.steps)).set("t", floats(&a.t)).set("fd2", floats(&a.fd2)).0.into())
+}
