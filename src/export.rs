@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use crate::api::{CappedAnswer, CurvesAnswer};
 use crate::curves::CurveTable;
+use crate::plot::ScatterFrame;
 
 /// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
 pub fn number(value: f64) -> String {
@@ -92,6 +93,23 @@ pub fn capped_distance_csv(capped: &CappedAnswer) -> String {
 /// Panel "capped-curves": the capped sampler's `dF²(t, d)`.
 pub fn capped_curves_csv(answer: &CurvesAnswer, capped: &CappedAnswer) -> String {
     time_table_csv(answer, &[("", &capped.fd2)])
+}
+
+/// Panel "scatter": the points of the frame shown, data draws then generated samples, and the
+/// exact laws' variances on the two coordinates.
+pub fn scatter_csv(frame: &ScatterFrame) -> String {
+    let [i, j] = frame.coordinates;
+    let mut out = format!("set,coordinate{i},coordinate{j}\n");
+    let [dx, dy] = frame.data_variances;
+    let [gx, gy] = frame.law_variances;
+    let _ = writeln!(out, "data law variance,{},{}", number(dx), number(dy));
+    let _ = writeln!(out, "sampler law variance,{},{}", number(gx), number(gy));
+    for (set, points) in [("data", &frame.data), ("generated", &frame.generated)] {
+        for &(x, y) in points.iter() {
+            let _ = writeln!(out, "{set},{},{}", number(x), number(y));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub fn dormand_prince(f: impl Fn(f64, f64) -> f64, t0: f64, y0: f64, t1: f64, to
             y = fifth;
         }
         // Standard step-size controller with a safety factor, bounded growth and shrink.
-        let factor = if error == 0.0 { 5.0 } else { (0.9 * error.powf(-0.2)).clamp(0.2, 5.0) };
+        let factor = if error == 0.0 { 5.0 } else { (0.9 * libm::pow(error, -0.2)).clamp(0.2, 5.0) };
         h *= factor;
     }
     y

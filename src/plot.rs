@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::api::{CappedAnswer, CurvesAnswer};
 use crate::curves::{CurveTable, stopping_distance};
+use crate::sampler::MonteCarloBand;
 
 /// Colours of a plot; the page passes its light or dark theme.
 #[derive(Clone, Copy, Debug)]
@@ -120,7 +121,7 @@ impl Style {
         (css_pixels * self.scale).round().max(1.0) as u32
     }
     fn font(&self, css_pixels: f64) -> TextStyle<'static> {
-        ("sans-serif", css_pixels * self.scale).into_font().color(&self.theme.foreground)
+        (FontFamily::SansSerif, css_pixels * self.scale).into_font().color(&self.theme.foreground)
     }
     fn line(&self, color: RGBColor, css_width: f64) -> ShapeStyle {
         color.stroke_width(self.px(css_width))
@@ -150,13 +151,37 @@ pub struct View {
     pub cursor: Option<f64>,
 }
 
-/// A discretised sampler's exact `dF²` after each of its steps, drawn over the curves.
+/// A discretised sampler's exact `dF²` after each of its steps, drawn over the curves, with the
+/// Monte Carlo of repeated seeded runs when the page has it.
 #[derive(Clone, Debug)]
 pub struct Overlay {
     pub label: String,
     /// Backward times of the steps.
     pub t: Vec<f64>,
     pub fd2: Vec<f64>,
+    pub monte_carlo: Option<MonteCarloPoints>,
+}
+
+/// Simulated `dF²` at checkpoints: the mean of the runs and the band that holds 95% of them.
+#[derive(Clone, Debug)]
+pub struct MonteCarloPoints {
+    pub label: String,
+    pub t: Vec<f64>,
+    pub band: MonteCarloBand,
+}
+
+/// The scatter panel at one frame: two coordinates of data draws and of generated samples, and
+/// the exact laws' 95% ellipses.
+#[derive(Clone, Debug)]
+pub struct ScatterFrame {
+    pub title: String,
+    /// 1-based coordinates of the axes.
+    pub coordinates: [usize; 2],
+    pub data: Vec<(f64, f64)>,
+    pub generated: Vec<(f64, f64)>,
+    /// Per axis: the data's variance and the generated law's (0 on a zero-filled coordinate).
+    pub data_variances: [f64; 2],
+    pub law_variances: [f64; 2],
 }
 
 /// Curves drawn at most: beyond, every k-th `d` (plus the first, the last and the emphasised one).
@@ -398,6 +423,26 @@ fn draw_time_curves<DB: DrawingBackend>(
             )?
             .label(overlay.label.clone())
             .legend(move |(x, y)| Rectangle::new([(x + 6, y - 3), (x + 12, y + 3)], ink.filled()));
+        if let Some(mc) = &overlay.monte_carlo {
+            let color = MONTE_CARLO;
+            let bars: Vec<(f64, f64, f64, f64)> = (0..mc.t.len())
+                .map(|c| {
+                    let x = axis_position(answer, view.x_axis, mc.t[c]);
+                    (x, mc.band.lower[c].max(y_min), mc.band.mean[c].max(y_min), mc.band.upper[c].max(y_min))
+                })
+                .filter(|(x, ..)| x.is_finite())
+                .collect();
+            let width = style.px(8.0);
+            chart
+                .draw_series(bars.iter().map(|&(x, lower, mean, upper)| {
+                    ErrorBar::new_vertical(x, lower, mean, upper, color.stroke_width(style.px(1.6)), width)
+                }))?
+                .label(mc.label.clone())
+                .legend(move |(x, y)| ErrorBar::new_vertical(x + 9, y - 5, y, y + 5, color.stroke_width(2), 8));
+            chart.draw_series(
+                bars.iter().map(|&(x, _, mean, _)| Circle::new((x, mean), style.px(3.0), color.filled())),
+            )?;
+        }
     }
 
     if plot.theory_marks {
@@ -449,7 +494,8 @@ fn draw_time_curves<DB: DrawingBackend>(
         }
     }
     // A legend taller than half the plot would hide the curves it names (a short embedded plot).
-    let entries = if legend_each { dims.len() } else { 2 } + 3 + usize::from(overlay.is_some());
+    let overlay_entries = overlay.map_or(0, |o| 1 + usize::from(o.monte_carlo.is_some()));
+    let entries = if legend_each { dims.len() } else { 2 } + 3 + overlay_entries;
     let (_, plot_height) = chart.plotting_area().dim_in_pixel();
     if (entries as f64) * 15.0 * style.scale <= 0.5 * plot_height as f64 {
         legend!(chart, style, SeriesLabelPosition::LowerLeft);
@@ -460,6 +506,8 @@ fn draw_time_curves<DB: DrawingBackend>(
 
 /// The cursor's colour, distinct from the categorical palette on both themes.
 const CURSOR: RGBColor = RGBColor(214, 39, 140);
+/// Monte Carlo's colour: apart from the cursor, the palette and the exact law's ink.
+const MONTE_CARLO: RGBColor = RGBColor(0, 166, 214);
 
 impl Markers {
     fn vertical<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
@@ -710,6 +758,73 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         .label(format!("d_min = {}", outcome.d_min))
         .legend(move |(x, y)| Circle::new((x + 9, y), 5, highlight.stroke_width(2)));
     legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()
+}
+
+/// χ²₂'s 95% quantile: the ellipse `x²/vx + y²/vy = 5.991` holds 95% of a centred Gaussian.
+const CHI2_2_95: f64 = 5.991_464_547_107_979;
+
+/// The 95% ellipse of `N(0, diag(vx, vy))` as a closed path (a segment when a variance is 0).
+fn ellipse(vx: f64, vy: f64) -> Vec<(f64, f64)> {
+    let (rx, ry) = ((CHI2_2_95 * vx).sqrt(), (CHI2_2_95 * vy).sqrt());
+    (0..=180)
+        .map(|i| i as f64 * std::f64::consts::TAU / 180.0)
+        .map(|a| (rx * libm::cos(a), ry * libm::sin(a)))
+        .collect()
+}
+
+/// Panel "scatter": data draws and generated samples on two coordinates at the cursor's frame,
+/// with both exact laws' 95% ellipses. The axes fit the larger law of the frame.
+pub fn draw_scatter_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    frame_data: &ScatterFrame,
+    style: &Style,
+) -> Result<(), Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let half_width = |axis: usize| {
+        let largest = frame_data.data_variances[axis].max(frame_data.law_variances[axis]);
+        if largest > 0.0 { 3.2 * largest.sqrt() } else { 1.0 }
+    };
+    let (hx, hy) = (half_width(0), half_width(1));
+    let [i, j] = frame_data.coordinates;
+    let mut chart = frame(area, &frame_data.title, style)?.build_cartesian_2d(-hx..hx, -hy..hy)?;
+    mesh!(chart, style, format!("coordinate {i}"), format!("coordinate {j}"));
+    let inside = |&(x, y): &(f64, f64)| x.abs() <= hx && y.abs() <= hy;
+    let (data_color, generated_color) = (CATEGORICAL[0], RGBColor(230, 120, 30));
+    let dot = style.px(1.6);
+    // The points once the worker has sent them; the exact ellipses at once.
+    for (points, color, label) in [
+        (&frame_data.data, data_color, format!("data draws ({})", frame_data.data.len())),
+        (
+            &frame_data.generated,
+            generated_color,
+            format!("generated samples ({}, simulated)", frame_data.generated.len()),
+        ),
+    ] {
+        if points.is_empty() {
+            continue;
+        }
+        chart
+            .draw_series(points.iter().filter(|p| inside(p)).map(|&p| Circle::new(p, dot, color.mix(0.45).filled())))?
+            .label(label)
+            .legend(move |(x, y)| Circle::new((x + 9, y), 3, color.filled()));
+    }
+    let [dx, dy] = frame_data.data_variances;
+    let [gx, gy] = frame_data.law_variances;
+    chart
+        .draw_series(LineSeries::new(ellipse(dx, dy), style.line(data_color, 2.2)))?
+        .label("data law, 95% ellipse (exact)")
+        .legend(style.legend_swatch(style.line(data_color, 2.2)));
+    chart
+        .draw_series(LineSeries::new(ellipse(gx, gy), style.line(generated_color, 2.2)))?
+        .label("sampler's law, 95% ellipse (exact)")
+        .legend(style.legend_swatch(style.line(generated_color, 2.2)));
+    // As on the time plots: no legend that would cover half of a short (embedded) plot.
+    let entries = 2 + 2 * usize::from(!frame_data.data.is_empty());
+    if (entries as f64) * 15.0 * style.scale <= 0.5 * chart.plotting_area().dim_in_pixel().1 as f64 {
+        legend!(chart, style, SeriesLabelPosition::UpperLeft);
+    }
     area.present()
 }
 

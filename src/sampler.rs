@@ -46,6 +46,11 @@ impl Method {
         })
     }
 
+    /// The JS name, as `from_name` reads it.
+    pub fn name(self) -> &'static str {
+        Method::NAMES[self as usize]
+    }
+
     fn is_flow(self) -> bool {
         matches!(self, Method::FlowHeun | Method::FlowExact)
     }
@@ -451,6 +456,13 @@ mod tests {
         for t in [0.0, 0.7, 1.9] {
             let expected = ou.a2(2.0 - t) + ou.b2(2.0 - t) * 0.35;
             assert!((s.continuous_variance(1, t) - expected).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn method_names_round_trip() {
+        for name in Method::NAMES {
+            assert_eq!(Method::from_name(name).unwrap().name(), name);
         }
     }
 

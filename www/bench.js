@@ -1,8 +1,10 @@
 // Times the wasm API in the browser. Results go to the table and to window.benchmark (read by the
 // end-to-end test, which checks that every figure was produced, not how fast it is).
 import init, { stoppingCurves, cappedScore, estimateVariances } from './pkg/ldm_explorer.js';
+import initSim, { sample, scatterChunk } from './pkg/ldm_sim.js';
 
 const WASM_URL = new URL('./pkg/ldm_explorer_bg.wasm', import.meta.url);
+const SIM_URL = new URL('./pkg/ldm_sim_bg.wasm', import.meta.url);
 
 /** Median wall time of `run` in milliseconds, after one warm-up call. */
 function median(run, repeats) {
@@ -25,6 +27,11 @@ async function gzippedSize(bytes) {
 const spectrum = (dimension) => Array.from({ length: dimension }, (_, k) => (k + 1) ** -1.5);
 
 await init({ module_or_path: WASM_URL });
+await initSim({ module_or_path: SIM_URL });
+// Euler–Maruyama with Gaussian noise: samples × steps × d coordinate updates per second.
+const emRequest = { variances: spectrum(8), d: 8, steps: 500, stopTime: 1.9, method: 'euler-maruyama', n: 2000, seed: 1 };
+const emMs = median(() => sample(emRequest), 5);
+const scatterRequest = { sampler: { variances: spectrum(8), d: 2, steps: 500, stopTime: 2 }, seed: 1, count: 2000, coordinates: [1, 2], frames: 101 };
 const variances = spectrum(1000);
 const estimatedVariances = estimateVariances({ variances, n: 1000, seed: 1 });
 const bytes = await (await fetch(WASM_URL)).arrayBuffer();
@@ -33,6 +40,8 @@ const results = {
   'stoppingCurves plug-in n = 1000, D = 1000, points = 1000 (ms)': median(() => stoppingCurves({ variances, estimatedVariances, points: 1000 }), 21),
   'cappedScore C = 100, D = 1000, points = 512 (ms)': median(() => cappedScore({ variances, C: 100, points: 512 }), 21),
   'estimateVariances n = 1000, D = 1000 (ms)': median(() => estimateVariances({ variances, n: 1000, seed: 2 }), 5),
+  'sample Euler–Maruyama n = 2000, steps = 500, d = 8 (million updates/s)': (2000 * 500 * 8) / emMs / 1000,
+  'scatterChunk n = 2000, steps = 500, 2 coordinates, 101 frames (ms)': median(() => scatterChunk(scatterRequest), 7),
   'wasm module (KB)': bytes.byteLength / 1000,
   'wasm module gzipped (KB)': (await gzippedSize(bytes)) / 1000,
 };

@@ -9,8 +9,12 @@ import { FIGURE_4_LEFT, PRESET_PARAMETERS, PRESET_VIEWS, presetVariances } from 
 const POINTS = 400;
 const TIME_PANELS = ['curves', 'best-dimension', 'capped-curves'];
 const CAPPED_PANELS = ['capped-variances', 'capped-distance', 'capped-curves'];
-const ALL_PANELS = ['curves', 'best-dimension', ...CAPPED_PANELS];
-const EMBEDDABLE = ['curves', 'best-dimension', 'capped', 'verdicts'];
+const ALL_PANELS = ['curves', 'scatter', 'best-dimension', ...CAPPED_PANELS];
+const EMBEDDABLE = ['curves', 'scatter', 'best-dimension', 'capped', 'verdicts'];
+const SIMULATION_FIELDS = ['scatterX', 'scatterY', 'samples', 'runs', 'sampleSeed'];
+const SCATTER_FRAMES = 101; // recorded steps of the scatter: the cursor's resolution is T/100
+const MONTE_CARLO_CHECKPOINTS = 10;
+const MAX_MONTE_CARLO_DIMENSION = 256; // as src/api.rs
 const DATA_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T'];
 const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
 
@@ -22,8 +26,10 @@ let state;
 let explorer = null; // the last model that computed without error
 let summary = null;
 let maxDimension = 0;
+let maxSampledValues = 0;
+let samplerError = ''; // why the sampler panels cannot run, if they cannot
 const frames = {}; // where each time panel's x axis lies, for pointer input
-const timings = { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null, lastCapMs: null };
+const timings = { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null, lastCapMs: null, lastSimulationMs: {} };
 
 // ---------- messages ----------
 
@@ -89,14 +95,15 @@ function compute() {
   return true;
 }
 
-/** The sampler drawn over the curves (its exact law), or none. */
+/** The sampler of the sampler panels; its checks (steps, schedule) speak beside the steps. */
 function applySampler() {
   setMessage('steps', '');
+  samplerError = '';
   try {
-    explorer.setSampler(state.sampler === 'none' ? undefined : state.sampler, state.steps);
+    explorer.setSampler(state.sampler, state.steps, state.overlay === 'on');
   } catch (error) {
+    samplerError = error.message;
     setMessage('steps', error.message);
-    explorer.setSampler(undefined, 1);
   }
 }
 
@@ -150,6 +157,10 @@ function drawPending() {
   for (const panel of pending) {
     const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
     if (!canvas || canvas.offsetParent === null) continue;
+    if (panel === 'scatter' && samplerError) {
+      canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+      continue;
+    }
     const scale = window.devicePixelRatio || 1;
     const width = Math.round(canvas.clientWidth * scale);
     const height = Math.round(canvas.clientHeight * scale);
@@ -157,9 +168,10 @@ function drawPending() {
     if (canvas.height !== height) canvas.height = height;
     const start = performance.now();
     try {
-      frames[panel] = explorer.draw(panel, canvas, { ...options, scale });
+      const cursor = panel === 'scatter' ? state.cursor : undefined;
+      frames[panel] = explorer.draw(panel, canvas, { ...options, cursor, scale });
     } catch (error) {
-      $('curves-message').textContent = error.message;
+      $(panel === 'scatter' ? 'sim-status' : 'curves-message').textContent = error.message;
     }
     timings.lastDrawMs[panel] = performance.now() - start;
     if (panel === 'curves' && timings.firstCurveMs === null) {
@@ -195,6 +207,204 @@ function drawCursors(readout) {
     context.lineTo(px, frame.bottom);
     context.stroke();
   }
+}
+
+// ---------- simulation (a worker with the simulation module) ----------
+
+let worker = null;
+let nextJobId = 1;
+const running = { scatter: null, monteCarlo: null }; // {id, key, started} of the job in flight
+const finished = { scatter: null, monteCarlo: null }; // {key, message} of the last completed job
+const applied = { scatter: null, monteCarlo: null }; // {explorer, key} handed to the model
+const cancelled = { scatter: null, monteCarlo: null }; // a key the reader cancelled: not rerun
+const progress = { scatter: null, monteCarlo: null }; // {done, total} of the jobs in flight
+
+function simulationWorker() {
+  if (!worker) {
+    worker = new Worker(new URL('./sim-worker.js', import.meta.url), { type: 'module' });
+    worker.addEventListener('message', onWorkerMessage);
+    worker.addEventListener('error', (event) => {
+      $('sim-status').textContent = `The sampling worker failed: ${event.message ?? 'unknown error'}`;
+    });
+  }
+  return worker;
+}
+
+/** What each kind of job should compute now (a worker message and its key), or why not. */
+function wantedJobs() {
+  const wanted = { scatter: null, monteCarlo: null };
+  // Clear the messages of this check only: a value typed wrong keeps its own message.
+  clearMessages(['scatterX', 'scatterY', 'samples'].filter((field) => !readField(field, $(field).value).error));
+  $('sim-limits').textContent = '';
+  if (!explorer || samplerError) return wanted;
+  const D = summary.dimension;
+  let coordinatesValid = true;
+  for (const field of ['scatterX', 'scatterY']) {
+    if (state[field] > D) {
+      setMessage(field, `${field}: the data has D = ${D} coordinates, got ${state[field]}`);
+      coordinatesValid = false;
+    }
+  }
+  if (coordinatesValid) {
+    const coordinates = [state.scatterX, state.scatterY];
+    const sampler = explorer.samplerRequest(Math.max(...coordinates));
+    const job = { kind: 'scatter', sampler, seed: state.sampleSeed, n: state.samples, coordinates, frames: SCATTER_FRAMES };
+    if (state.samples * 2 * state.steps > maxSampledValues) {
+      setMessage('samples', `samples: n × 2 × steps must stay within ${maxSampledValues} updates`);
+    } else {
+      wanted.scatter = job;
+    }
+  }
+  if (state.overlay === 'on') {
+    const d = explorer.samplerDimension(state.d);
+    const sampler = explorer.samplerRequest(d);
+    const checkpoints = Math.min(MONTE_CARLO_CHECKPOINTS, state.steps);
+    const job = { kind: 'monteCarlo', sampler, seed: state.sampleSeed, n: state.samples, runs: state.runs, checkpoints, d };
+    if (d > MAX_MONTE_CARLO_DIMENSION) {
+      $('sim-limits').textContent = `Monte Carlo: d = ${d} is above ${MAX_MONTE_CARLO_DIMENSION} (each checkpoint is a d × d eigenproblem); highlight a smaller d`;
+    } else if (state.samples * d * state.steps > maxSampledValues) {
+      $('sim-limits').textContent = `Monte Carlo: n × d × steps = ${state.samples * d * state.steps} is above ${maxSampledValues} updates per run; lower n or the steps`;
+    } else {
+      wanted.monteCarlo = job;
+    }
+  }
+  for (const job of Object.values(wanted)) if (job) job.key = JSON.stringify(job, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v));
+  return wanted;
+}
+
+/** Starts, keeps or stops the worker's jobs so that they match the state; hands finished ones in. */
+function syncSimulation() {
+  const wanted = wantedJobs();
+  for (const kind of ['scatter', 'monteCarlo']) {
+    const job = wanted[kind];
+    if (!job) {
+      stopJob(kind);
+      continue;
+    }
+    if (finished[kind]?.key === job.key) {
+      applyResult(kind);
+      continue;
+    }
+    if (running[kind]?.key === job.key || cancelled[kind] === job.key) continue;
+    const id = nextJobId++;
+    running[kind] = { id, key: job.key, started: performance.now() };
+    progress[kind] = { done: 0, total: kind === 'scatter' ? job.n : job.runs };
+    const { key, d, ...message } = job;
+    simulationWorker().postMessage({ ...message, id });
+  }
+  renderProgress();
+}
+
+function stopJob(kind) {
+  if (!running[kind]) return;
+  worker?.postMessage({ type: 'cancel', kind });
+  running[kind] = null;
+  progress[kind] = null;
+}
+
+function cancelSimulation() {
+  for (const kind of ['scatter', 'monteCarlo']) {
+    if (running[kind]) cancelled[kind] = running[kind].key;
+    stopJob(kind);
+  }
+  renderProgress('Cancelled. Change a setting (the seed, for one) to sample again.');
+}
+
+function onWorkerMessage({ data: message }) {
+  const job = running[message.kind];
+  if (!job || job.id !== message.id) return; // a superseded job
+  if (message.type === 'progress') {
+    progress[message.kind] = { done: message.done, total: message.total };
+    renderProgress();
+  } else if (message.type === 'error') {
+    running[message.kind] = null;
+    progress[message.kind] = null;
+    renderProgress(message.message);
+  } else if (message.type === 'done') {
+    running[message.kind] = null;
+    progress[message.kind] = null;
+    // Where the time went, on one clock: to the worker, in it, back, and into the model.
+    const now = performance.timeOrigin + performance.now();
+    const posted = performance.timeOrigin + job.started;
+    const breakdown = { toWorkerMs: message.startedAt - posted, inWorkerMs: message.finishedAt - message.startedAt, backMs: now - message.finishedAt };
+    finished[message.kind] = { key: job.key, message, ms: performance.now() - job.started, breakdown };
+    applyResult(message.kind);
+    renderProgress();
+  }
+}
+
+/** Hands a finished job's numbers to the current model (once per model) and redraws. */
+function applyResult(kind) {
+  const result = finished[kind];
+  if (applied[kind]?.explorer === explorer && applied[kind].key === result.key) return;
+  const job = JSON.parse(result.key);
+  const m = result.message;
+  try {
+    if (kind === 'scatter') explorer.setScatter(new Uint32Array(job.coordinates), m.steps, m.data, m.generated);
+    else explorer.setMonteCarlo(job.d, m.t, m.values, job.n);
+  } catch (error) {
+    renderProgress(error.message);
+    return;
+  }
+  applied[kind] = { explorer, key: result.key };
+  timings.lastSimulationMs[kind] = result.ms;
+  timings.lastSimulationBreakdown = { ...timings.lastSimulationBreakdown, [kind]: result.breakdown };
+  scheduleDraw([kind === 'scatter' ? 'scatter' : 'curves']);
+}
+
+function renderProgress(note) {
+  const jobs = ['scatter', 'monteCarlo'].filter((kind) => progress[kind]);
+  const done = jobs.reduce((sum, kind) => sum + progress[kind].done / progress[kind].total, 0);
+  $('sim-progress').hidden = jobs.length === 0;
+  $('sim-progress').value = jobs.length ? done / jobs.length : 0;
+  $('cancel').hidden = jobs.length === 0;
+  if (note !== undefined) {
+    $('sim-status').textContent = note;
+  } else if (jobs.length) {
+    $('sim-status').textContent = jobs
+      .map((kind) => kind === 'scatter'
+        ? `sampling ${progress.scatter.done} of ${progress.scatter.total}`
+        : `Monte Carlo run ${progress.monteCarlo.done} of ${progress.monteCarlo.total}`)
+      .join('; ') + '…';
+  } else if (finished.scatter && applied.scatter?.explorer === explorer) {
+    const job = JSON.parse(finished.scatter.key);
+    $('sim-status').textContent = `Simulated: ${job.n} samples, seed ${job.seed}, in ${Math.round(finished.scatter.ms)} ms.`;
+  }
+}
+
+// ---------- play ----------
+
+const PLAY_SECONDS = 4;
+let playing = null; // {start, end, started} while the cursor runs
+
+function togglePlay() {
+  if (playing) {
+    stopPlaying();
+    return;
+  }
+  if (!explorer) return;
+  const d = explorer.samplerDimension(state.d);
+  const end = summary.optimalStop[d - 1];
+  const from = state.cursor >= end - 1e-9 ? 0 : state.cursor;
+  playing = { from, end, started: performance.now() };
+  $('play').setAttribute('aria-pressed', 'true');
+  $('play').textContent = '❚❚ Pause';
+  requestAnimationFrame(playFrame);
+}
+
+function playFrame(now) {
+  if (!playing) return;
+  const fraction = Math.min((now - playing.started) / (PLAY_SECONDS * 1000 * (1 - playing.from / playing.end || 1)), 1);
+  state.cursor = fraction < 1 ? playing.from + (playing.end - playing.from) * fraction : playing.end;
+  afterCursorChange();
+  if (fraction < 1) requestAnimationFrame(playFrame);
+  else stopPlaying();
+}
+
+function stopPlaying() {
+  playing = null;
+  $('play').setAttribute('aria-pressed', 'false');
+  $('play').textContent = '▶ Play';
 }
 
 // ---------- text beside the plots (also their text alternative) ----------
@@ -250,7 +460,8 @@ function writeUrl() {
 }
 
 function syncControls() {
-  for (const field of [...DATA_FIELDS, 'C', 'd', 'steps']) $(field).value = String(state[field]);
+  for (const field of [...DATA_FIELDS, ...SIMULATION_FIELDS, 'C', 'd', 'steps']) $(field).value = String(state[field]);
+  $('overlay').checked = state.overlay === 'on';
   $('sampler').value = state.sampler;
   $('preset').value = state.preset;
   $('variances').value = state.variances;
@@ -273,6 +484,7 @@ function afterDataChange() {
   if (compute()) {
     writeUrl();
     scheduleDraw(ALL_PANELS);
+    syncSimulation();
   }
 }
 
@@ -281,10 +493,10 @@ function afterViewChange(panels = TIME_PANELS) {
   scheduleDraw(panels);
 }
 
-/** The cursor moved: only its layer and the readout change (in the next frame). */
+/** The cursor moved: its layer, the readout and the scatter change (in the next frame). */
 function afterCursorChange() {
   writeUrl();
-  scheduleDraw([]);
+  scheduleDraw(['scatter']);
 }
 
 /** A typed value: valid ones enter the state, invalid ones are explained and left out. */
@@ -344,16 +556,35 @@ function bindControls() {
     state.axis = $('axis').value;
     afterViewChange();
   });
-  $('d').addEventListener('input', () => onFieldInput('d', () => afterViewChange(['curves'])));
+  $('d').addEventListener('input', () => onFieldInput('d', () => {
+    if (summary && state.d > summary.dimension) {
+      setMessage('d', `d: the data has D = ${summary.dimension} dimensions, got ${state.d}; showing the best d`);
+    }
+    afterViewChange(['curves', 'scatter']);
+    syncSimulation();
+  }));
   const samplerChanged = () => {
     if (explorer) applySampler();
-    afterViewChange(['curves']);
+    afterViewChange(['curves', 'scatter']);
+    syncSimulation();
   };
   $('sampler').addEventListener('change', () => {
     state.sampler = $('sampler').value;
     samplerChanged();
   });
   $('steps').addEventListener('input', () => onFieldInput('steps', samplerChanged));
+  $('overlay').addEventListener('change', () => {
+    state.overlay = $('overlay').checked ? 'on' : 'off';
+    samplerChanged();
+  });
+  for (const field of SIMULATION_FIELDS) {
+    $(field).addEventListener('input', () => onFieldInput(field, () => {
+      writeUrl();
+      syncSimulation();
+    }));
+  }
+  $('play').addEventListener('click', togglePlay);
+  $('cancel').addEventListener('click', cancelSimulation);
   $('cursor').addEventListener('input', () => {
     state.cursor = Number($('cursor').value);
     afterCursorChange();
@@ -369,7 +600,10 @@ function bindControls() {
   });
   $('copy-link').addEventListener('click', copyLink);
   for (const canvas of document.querySelectorAll('canvas.time-plot')) bindCursorDrag(canvas);
-  new ResizeObserver(() => scheduleDraw(ALL_PANELS)).observe(document.body);
+  // A plot is redrawn when its own canvas changes size, not when the page's height does (a
+  // progress bar or a message appearing must not redraw every plot).
+  const resized = new ResizeObserver((entries) => scheduleDraw(entries.map((entry) => entry.target.dataset.panel)));
+  for (const canvas of document.querySelectorAll('canvas.plot')) resized.observe(canvas);
 }
 
 /** Dragging on a time plot moves the cursor: canvas pixel → axis value → backward time. */
@@ -425,10 +659,10 @@ function exportPanel(panel, kind) {
   } else if (kind === 'svg') {
     const width = Math.max(64, Math.round(canvas.clientWidth));
     const height = Math.max(64, Math.round(canvas.clientHeight));
-    const options = viewOptions({ withCursor: TIME_PANELS.includes(panel) });
+    const options = viewOptions({ withCursor: TIME_PANELS.includes(panel) || panel === 'scatter' });
     download(new Blob([explorer.svg(panel, width, height, options)], { type: 'image/svg+xml' }), name);
   } else {
-    download(new Blob([explorer.csv(panel)], { type: 'text/csv' }), name);
+    download(new Blob([explorer.csv(panel, viewOptions({ withCursor: true }))], { type: 'text/csv' }), name);
   }
 }
 
@@ -461,7 +695,7 @@ function applyEmbedMode() {
 
 async function start() {
   await init();
-  maxDimension = limits().maxDimension;
+  ({ maxDimension, maxSampledValues } = limits());
   const parsed = parseHash(location.hash);
   state = parsed.state;
   if (parsed.problems.length) {
@@ -486,11 +720,19 @@ async function start() {
   }
   scheduleDraw(ALL_PANELS);
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  // Sampling starts once the closed forms are on screen, so that the worker's start does not
+  // compete with the first curve.
+  syncSimulation();
   document.body.dataset.ready = 'true';
 }
 
 // A small handle for tests and the benchmark page: read-only views of the state and timings.
-window.ldmExplorer = { timings, state: () => ({ ...state }), summary: () => summary };
+window.ldmExplorer = {
+  timings,
+  state: () => ({ ...state }),
+  summary: () => summary,
+  simulating: () => Boolean(running.scatter || running.monteCarlo),
+};
 
 start().catch((error) => {
   $('fatal').hidden = false;

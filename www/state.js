@@ -22,11 +22,17 @@ export const DEFAULTS = Object.freeze({
   axis: 't', // or 'logSnr'
   theme: 'auto', // or 'light', 'dark'
   d: 0, // emphasised latent dimension, 0 for none
-  sampler: 'none', // a discretised sampler's exact law over the curves
+  sampler: 'euler-maruyama', // the discretised sampler of the sampler panels
   steps: 50,
+  overlay: 'off', // 'on': its exact law and Monte Carlo over the curves
+  scatterX: 1, // coordinates of the scatter
+  scatterY: 2,
+  samples: 2000, // samples of the scatter and of each Monte Carlo run
+  runs: 20, // Monte Carlo runs
+  sampleSeed: 1,
 });
 
-export const SAMPLERS = ['none', 'euler-maruyama', 'exponential', 'flow-heun', 'flow-exact'];
+export const SAMPLERS = ['euler-maruyama', 'exponential', 'flow-heun', 'flow-exact'];
 
 const isInteger = (v) => Number.isInteger(v);
 const positive = (v) => Number.isFinite(v) && v > 0;
@@ -52,6 +58,12 @@ const FIELDS = {
   d: { parse: Number, valid: (v) => isInteger(v) && v >= 0, expected: 'a whole number ≥ 0' },
   sampler: { parse: String, valid: (v) => SAMPLERS.includes(v), expected: `one of ${SAMPLERS.join(', ')}` },
   steps: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 100000, expected: 'a whole number from 1 to 100000' },
+  overlay: { parse: String, valid: (v) => v === 'on' || v === 'off', expected: 'on or off' },
+  scatterX: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a coordinate ≥ 1' },
+  scatterY: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a coordinate ≥ 1' },
+  samples: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 20000, expected: 'a whole number from 2 to 20000' },
+  runs: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 200, expected: 'a whole number from 2 to 200' },
+  sampleSeed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
 };
 
 /** Reads one field from text: `{value}` or `{error}` (a sentence naming what was expected). */

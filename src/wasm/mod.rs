@@ -49,13 +49,7 @@ pub(crate) fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T
     if !value.is_object() || Array::is_array(&value) {
         return Err(JsError::new(&format!("{what}: expects an object argument")));
     }
-    let known = api::request_fields::<T>();
-    let object: &Object = value.unchecked_ref();
-    if let Some(unknown) =
-        Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str()))
-    {
-        return Err(JsError::new(&format!("{what}: unknown field `{unknown}`, expected one of {}", known.join(", "))));
-    }
+    check_fields::<T>(&value, what)?;
     serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
         let path = e.path().to_string();
         if path == "." || path.is_empty() {
@@ -64,6 +58,19 @@ pub(crate) fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T
             JsError::new(&format!("{path}: {}", e.inner()))
         }
     })
+}
+
+/// Rejects the fields of a request object that `T` does not have (the JS deserialiser would skip
+/// them silently, so a typo such as `varainces` would go unnoticed).
+pub(crate) fn check_fields<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<(), JsError> {
+    let known = api::request_fields::<T>();
+    let Some(object) = value.dyn_ref::<Object>() else { return Ok(()) };
+    match Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => {
+            Err(JsError::new(&format!("{what}: unknown field `{unknown}`, expected one of {}", known.join(", "))))
+        }
+        None => Ok(()),
+    }
 }
 
 /// A JS object filled field by field.

@@ -13,10 +13,9 @@ use crate::capped::capped_distances_at;
 use crate::curves::{CurveTable, argmin, distances_at, stopping_distance, time_of_log_snr};
 use crate::export;
 use crate::input;
-use crate::plot::Overlay;
-use crate::plot::{self, AxisFrame, Style, Theme, View, XAxis};
+use crate::plot::{self, AxisFrame, MonteCarloPoints, Overlay, ScatterFrame, Style, Theme, View, XAxis};
 use crate::recording::Recording;
-use crate::sampler::{Method, Sampler, Score, Start};
+use crate::sampler::{Method, MonteCarloBand, Sampler, Score, Start};
 
 /// One `Float64Array` per row of a row-major table. The rows are views of one buffer: a single
 /// copy out of wasm memory instead of one per row.
@@ -92,13 +91,6 @@ export interface EstimateRequest {
   /** Any integer from 0 to 2^53 − 1. */
   seed: number;
 }
-export interface SamplerLaw {
-  /** Backward time after each step (t[0] = 0, t[steps] = stopTime). */
-  t: Float64Array;
-  /** Exact dF² of the discretised sampler stopped after each step, and of the continuous one. */
-  fd2: Float64Array;
-  continuousFd2: Float64Array;
-}
 export interface PlotOptions {
   theme?: "light" | "dark";
   xAxis?: "t" | "logSnr";
@@ -149,7 +141,7 @@ export interface AxisFrame {
   xMin: number;
   xMax: number;
 }
-export type Panel = "curves" | "best-dimension" | "capped-variances" | "capped-distance" | "capped-curves";
+export type Panel = "curves" | "best-dimension" | "capped-variances" | "capped-distance" | "capped-curves" | "scatter";
 export interface Limits {
   maxDimension: number;
   maxPoints: number;
@@ -212,20 +204,6 @@ pub fn estimate_variances(
     Ok(floats(&variances))
 }
 
-/// The exact law of a discretised sampler after each step: no Monte Carlo.
-#[wasm_bindgen(js_name = samplerLaw, unchecked_return_type = "SamplerLaw")]
-pub fn sampler_law(
-    #[wasm_bindgen(unchecked_param_type = "SamplerRequest")] request: JsValue,
-) -> Result<JsValue, JsError> {
-    let a = api::sampler_law_answer(parse(request, "samplerLaw")?).map_err(error)?;
-    Ok(Out::new()
-        .set("t", floats(&a.t))
-        .set("fd2", floats(&a.fd2))
-        .set("continuousFd2", floats(&a.continuous_fd2))
-        .0
-        .into())
-}
-
 /// The documented input limits, for the page to show next to its controls.
 #[wasm_bindgen(unchecked_return_type = "Limits")]
 pub fn limits() -> JsValue {
@@ -269,6 +247,11 @@ fn require_document() -> Result<(), JsError> {
 
 fn view(options: JsValue) -> Result<(Style, View), JsError> {
     require_document()?;
+    view_options(options)
+}
+
+/// The drawing options without drawing (CSV export reads the cursor).
+fn view_options(options: JsValue) -> Result<(Style, View), JsError> {
     let options: ViewOptions =
         if options.is_undefined() || options.is_null() { ViewOptions::default() } else { parse(options, "options")? };
     let theme_name = options.theme.as_deref().unwrap_or("light");
@@ -340,33 +323,130 @@ pub fn stopping_curves_svg(
 }
 
 /// The explorer page's model: the curves and the capped-score results of one data set, computed
-/// once, then drawn, exported and read at the cursor as often as the reader likes.
+/// once, then drawn, exported and read at the cursor as often as the reader likes. The sampling
+/// worker's results (scatter samples, Monte Carlo runs) are handed in to be drawn with the exact laws.
 #[wasm_bindgen]
 pub struct Explorer {
     curves: CurvesAnswer,
     capped: CappedAnswer,
-    /// The discretised sampler drawn over the curves, if any: its method and number of steps.
-    sampler: Option<(Method, usize)>,
+    /// The discretised sampler of the sampler panels, if any.
+    sampler: Option<SamplerChoice>,
+    scatter: Option<ScatterSamples>,
+    monte_carlo: Option<MonteCarloRuns>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct SamplerChoice {
+    method: Method,
+    steps: usize,
+    /// Whether its exact law (and Monte Carlo) is drawn over the curves.
+    overlay: bool,
+}
+
+/// Simulated trajectories of two coordinates, recorded at some steps (from the worker).
+struct ScatterSamples {
+    /// 1-based data coordinates.
+    coordinates: [usize; 2],
+    steps: Vec<usize>,
+    /// `[sample][axis]` draws of the data law, `[frame][sample][axis]` generated values.
+    data: Vec<f64>,
+    generated: Vec<f64>,
+}
+
+/// Repeated seeded runs of the sampler with `d` latent dimensions, `n` samples each.
+struct MonteCarloRuns {
+    d: usize,
+    n: usize,
+    runs: usize,
+    t: Vec<f64>,
+    band: MonteCarloBand,
 }
 
 /// The panels an `Explorer` draws and exports.
-pub const PANELS: [&str; 5] = ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves"];
+pub const PANELS: [&str; 6] =
+    ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves", "scatter"];
 
 impl Explorer {
-    /// The exact law of the chosen sampler, run from the stationary law to `T` with the model's
-    /// score, for the highlighted `d` (else the best `d` at `T`): `dF²` after each step.
-    fn overlay(&self, view: &View) -> Result<Option<Overlay>, JsError> {
-        let Some((method, steps)) = self.sampler else { return Ok(None) };
+    /// The latent dimension of the sampler panels: the highlighted `d`, else the best `d` at `T`.
+    fn sampler_dimension(&self, emphasis: Option<usize>) -> usize {
+        emphasis
+            .filter(|&d| (1..=self.curves.problem.dimension()).contains(&d))
+            .unwrap_or(*self.curves.fd2.best_dim.last().expect("points ≥ 2") as usize)
+    }
+
+    /// The chosen sampler with `d` latent dimensions, run from the stationary law to `T` with the
+    /// model's score.
+    fn sampler(&self, choice: SamplerChoice, d: usize) -> Result<Sampler, JsError> {
         let problem = &self.curves.problem;
-        let d = view.emphasis.unwrap_or(*self.curves.fd2.best_dim.last().expect("points ≥ 2") as usize);
         let score = if self.curves.fd2_exact.is_some() { Score::PlugIn } else { Score::Exact };
-        let sampler = Sampler::new(problem.clone(), d, steps, problem.final_time, method, Start::Stationary, score)
-            .map_err(error)?;
+        Sampler::new(problem.clone(), d, choice.steps, problem.final_time, choice.method, Start::Stationary, score)
+            .map_err(error)
+    }
+
+    /// The exact law of the chosen sampler over the curves, with the Monte Carlo of the same `d`.
+    fn overlay(&self, view: &View) -> Result<Option<Overlay>, JsError> {
+        let Some(choice) = self.sampler.filter(|c| c.overlay) else { return Ok(None) };
+        let d = self.sampler_dimension(view.emphasis);
+        let sampler = self.sampler(choice, d)?;
+        let monte_carlo = self.monte_carlo.as_ref().filter(|mc| mc.d == d).map(|mc| MonteCarloPoints {
+            label: format!("Monte Carlo: {} runs of n = {} (simulated, 95% of runs)", mc.runs, mc.n),
+            t: mc.t.clone(),
+            band: mc.band.clone(),
+        });
         Ok(Some(Overlay {
-            label: format!("sampler, d = {d}, {steps} steps (exact law)"),
+            label: format!("sampler, d = {d}, {} steps (exact law)", choice.steps),
             t: sampler.step_times(),
             fd2: sampler.law_fd2(),
+            monte_carlo,
         }))
+    }
+
+    /// The scatter at the cursor: the last recorded frame at or before it.
+    fn scatter_frame(&self, view: &View) -> Result<ScatterFrame, JsError> {
+        let choice = self.sampler.ok_or_else(|| JsError::new("scatter: choose a sampler first"))?;
+        let d = self.sampler_dimension(view.emphasis);
+        let sampler = self.sampler(choice, d)?;
+        let times = sampler.step_times();
+        let cursor = view.cursor.unwrap_or(self.curves.problem.final_time);
+        let variances = &self.curves.problem.variances;
+        let (coordinates, step, data, generated) = match &self.scatter {
+            Some(s) => {
+                let frame = s.steps.iter().rposition(|&n| times[n] <= cursor + 1e-12).unwrap_or(0);
+                let n = s.data.len() / 2;
+                let pairs = |values: &[f64]| values.chunks_exact(2).map(|p| (p[0], p[1])).collect::<Vec<_>>();
+                let mut generated = pairs(&s.generated[frame * 2 * n..(frame + 1) * 2 * n]);
+                // Decoding zero-fills the coordinates beyond the latent dimension.
+                for point in &mut generated {
+                    if s.coordinates[0] > d {
+                        point.0 = 0.0;
+                    }
+                    if s.coordinates[1] > d {
+                        point.1 = 0.0;
+                    }
+                }
+                (s.coordinates, s.steps[frame], pairs(&s.data), generated)
+            }
+            None => {
+                let step = times.iter().rposition(|&t| t <= cursor + 1e-12).unwrap_or(0);
+                ([1, 2.min(variances.len())], step, Vec::new(), Vec::new())
+            }
+        };
+        let law = |k: usize| if k <= d { sampler.coordinate_law(k - 1)[step] } else { 0.0 };
+        let samples =
+            if generated.is_empty() { "samples: computing".to_string() } else { format!("n = {}", generated.len()) };
+        Ok(ScatterFrame {
+            title: format!(
+                "Samples at t = {:.3} ({} steps done): d = {d}, {}, {samples}",
+                times[step],
+                step,
+                choice.method.name()
+            ),
+            coordinates,
+            data,
+            generated,
+            data_variances: [variances[coordinates[0] - 1], variances[coordinates[1] - 1]],
+            law_variances: [law(coordinates[0]), law(coordinates[1])],
+        })
     }
 
     /// Records a panel's drawing at a size; time panels tell where their x axis lies.
@@ -390,6 +470,7 @@ impl Explorer {
                 "capped-curves" => {
                     plot::draw_capped_curves_panel(&area, &self.curves, &self.capped, view, style).map(Some)
                 }
+                "scatter" => plot::draw_scatter_panel(&area, &self.scatter_frame(view)?, style).map(|_| None),
                 other => return Err(unknown_panel(other)),
             }
             .map_err(drawing_error)?
@@ -413,7 +494,7 @@ impl Explorer {
         let (curves, capped) = request.split();
         let curves = api::stopping_curves_answer(curves).map_err(error)?;
         let capped = api::capped_answer(capped).map_err(error)?;
-        Ok(Explorer { curves, capped, sampler: None })
+        Ok(Explorer { curves, capped, sampler: None, scatter: None, monte_carlo: None })
     }
 
     /// A new cap `C` for the capped-score panels (the curves are kept).
@@ -431,29 +512,95 @@ impl Explorer {
         Ok(())
     }
 
-    /// Draws the exact law of a discretised sampler over the curves (`method` one of
-    /// euler-maruyama, exponential, flow-heun, flow-exact), or none with `undefined`.
+    /// The sampler of the sampler panels (`method` one of euler-maruyama, exponential, flow-heun,
+    /// flow-exact; `steps` from 0 to `T`), and whether its exact law is drawn over the curves.
+    /// Another method or number of steps drops the samples and runs handed in for the old one.
     #[wasm_bindgen(js_name = setSampler)]
-    pub fn set_sampler(&mut self, method: Option<String>, steps: u32) -> Result<(), JsError> {
-        self.sampler = match method {
-            None => None,
-            Some(name) => {
-                let method = api::parse_method(&name).map_err(error)?;
-                // The sampler's own checks (steps, a variance-preserving schedule), once, here.
-                let problem = &self.curves.problem;
-                Sampler::new(
-                    problem.clone(),
-                    1,
-                    steps as usize,
-                    problem.final_time,
-                    method,
-                    Start::Stationary,
-                    Score::Exact,
-                )
-                .map_err(error)?;
-                Some((method, steps as usize))
-            }
+    pub fn set_sampler(&mut self, method: &str, steps: u32, overlay: bool) -> Result<(), JsError> {
+        let choice =
+            SamplerChoice { method: api::parse_method(method).map_err(error)?, steps: steps as usize, overlay };
+        // The sampler's own checks (steps, a variance-preserving schedule), once, here.
+        self.sampler(choice, 1)?;
+        if self.sampler.is_none_or(|old| (old.method, old.steps) != (choice.method, choice.steps)) {
+            self.scatter = None;
+            self.monte_carlo = None;
+        }
+        self.sampler = Some(choice);
+        Ok(())
+    }
+
+    /// The sampler's latent dimension for a highlighted `d` (0 or out of range: the best `d` at `T`).
+    #[wasm_bindgen(js_name = samplerDimension)]
+    pub fn sampler_dimension_js(&self, emphasis: u32) -> u32 {
+        self.sampler_dimension(Some(emphasis as usize)) as u32
+    }
+
+    /// The `SamplerRequest` of the sampler panels with `d` latent dimensions, for the worker.
+    #[wasm_bindgen(js_name = samplerRequest, unchecked_return_type = "SamplerRequest")]
+    pub fn sampler_request(&self, d: u32) -> Result<JsValue, JsError> {
+        let choice = self.sampler.ok_or_else(|| JsError::new("sampler: choose a sampler first"))?;
+        let problem = &self.curves.problem;
+        let request = Out::new()
+            .set("variances", floats(&problem.variances))
+            .set("d", d)
+            .set("T", problem.final_time)
+            .set("schedule", problem.schedule.name())
+            .set("steps", choice.steps as u32)
+            .set("stopTime", problem.final_time)
+            .set("method", choice.method.name())
+            .set("start", "stationary");
+        Ok(if self.curves.fd2_exact.is_some() {
+            request.set("estimatedVariances", floats(&problem.estimated)).set("score", "plug-in")
+        } else {
+            request.set("score", "exact")
+        }
+        .0
+        .into())
+    }
+
+    /// Samples for the scatter panel from the worker's `scatterChunk`s: the two 1-based data
+    /// coordinates, the recorded steps, `n × 2` data draws and `frames × n × 2` generated values.
+    #[wasm_bindgen(js_name = setScatter)]
+    pub fn set_scatter(
+        &mut self,
+        coordinates: Vec<u32>,
+        steps: Vec<u32>,
+        data: Vec<f64>,
+        generated: Vec<f64>,
+    ) -> Result<(), JsError> {
+        let choice = self.sampler.ok_or_else(|| JsError::new("scatter: choose a sampler first"))?;
+        let dimension = self.curves.problem.dimension();
+        let [i, j] = coordinates[..] else {
+            return Err(JsError::new("coordinates: the scatter takes two coordinates"));
         };
+        if ![i, j].iter().all(|&k| (1..=dimension as u32).contains(&k)) {
+            return Err(JsError::new(&format!("coordinates: must be from 1 to D = {dimension}, got {i} and {j}")));
+        }
+        let steps: Vec<usize> = steps.iter().map(|&n| n as usize).collect();
+        if steps.is_empty() || steps.iter().any(|&n| n > choice.steps) || !steps.is_sorted() {
+            return Err(JsError::new("steps: recorded steps must be increasing step numbers of the sampler"));
+        }
+        if data.is_empty() || !data.len().is_multiple_of(2) || generated.len() != steps.len() * data.len() {
+            return Err(JsError::new("scatter: expects n × 2 data values and frames × n × 2 generated values"));
+        }
+        self.scatter = Some(ScatterSamples { coordinates: [i as usize, j as usize], steps, data, generated });
+        Ok(())
+    }
+
+    /// Monte Carlo for the curves overlay: `values` holds `runs` rows of the empirical `dF²` at the
+    /// checkpoint times `t`, each run of `n` samples with `d` latent dimensions.
+    #[wasm_bindgen(js_name = setMonteCarlo)]
+    pub fn set_monte_carlo(&mut self, d: u32, t: Vec<f64>, values: Vec<f64>, n: u32) -> Result<(), JsError> {
+        if t.is_empty() || values.is_empty() || !values.len().is_multiple_of(t.len()) {
+            return Err(JsError::new("monteCarlo: expects runs × checkpoints values"));
+        }
+        self.monte_carlo = Some(MonteCarloRuns {
+            d: d as usize,
+            n: n as usize,
+            runs: values.len() / t.len(),
+            band: MonteCarloBand::new(&values, t.len()),
+            t,
+        });
         Ok(())
     }
 
@@ -568,14 +715,19 @@ impl Explorer {
         Ok(svg)
     }
 
-    /// A panel's data as CSV.
-    pub fn csv(&self, #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str) -> Result<String, JsError> {
+    /// A panel's data as CSV (the scatter: the frame at `options.cursor`).
+    pub fn csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
+        #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
+    ) -> Result<String, JsError> {
         Ok(match panel {
             "curves" => export::curves_csv(&self.curves),
             "best-dimension" => export::best_dimension_csv(&self.curves),
             "capped-variances" => export::capped_variances_csv(&self.capped),
             "capped-distance" => export::capped_distance_csv(&self.capped),
             "capped-curves" => export::capped_curves_csv(&self.curves, &self.capped),
+            "scatter" => export::scatter_csv(&self.scatter_frame(&view_options(options)?.1)?),
             other => return Err(unknown_panel(other)),
         })
     }

@@ -1,14 +1,31 @@
-//! The sampling worker's module (`pkg/ldm_sim.js`): seeded Monte Carlo of the discretised
-//! samplers. It draws nothing on screen, so it runs in a Web Worker; the page draws the results.
+//! The sampling module (`pkg/ldm_sim.js`): the discretised samplers, their exact laws and their
+//! seeded Monte Carlo. It draws nothing on screen, so the page runs it in a Web Worker and draws the
+//! results itself.
 
 use js_sys::Uint32Array;
 use wasm_bindgen::prelude::*;
 
-use super::{Out, error, floats, parse};
-use crate::api;
+use super::{Out, check_fields, error, floats, parse};
+use crate::api::{self, SamplerRequest};
+
+/// A request with a nested `sampler`, whose fields are checked too.
+fn parse_nested<T: serde::de::DeserializeOwned>(request: JsValue, what: &str) -> Result<T, JsError> {
+    if request.is_object() {
+        let sampler = js_sys::Reflect::get(&request, &"sampler".into()).unwrap_or(JsValue::UNDEFINED);
+        check_fields::<SamplerRequest>(&sampler, "sampler")?;
+    }
+    parse(request, what)
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
+export interface SamplerLaw {
+  /** Backward time after each step (t[0] = 0, t[steps] = stopTime). */
+  t: Float64Array;
+  /** Exact dF² of the discretised sampler stopped after each step, and of the continuous one. */
+  fd2: Float64Array;
+  continuousFd2: Float64Array;
+}
 export interface SampleRequest extends SamplerRequest {
   /** Number of samples, ≥ 1 (n × d × steps ≤ limits().maxSampledValues). */
   n: number;
@@ -62,6 +79,20 @@ export interface MonteCarloRun {
 }
 "#;
 
+/// The exact law of a discretised sampler after each step: no Monte Carlo.
+#[wasm_bindgen(js_name = samplerLaw, unchecked_return_type = "SamplerLaw")]
+pub fn sampler_law(
+    #[wasm_bindgen(unchecked_param_type = "SamplerRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
+    let a = api::sampler_law_answer(parse(request, "samplerLaw")?).map_err(error)?;
+    Ok(Out::new()
+        .set("t", floats(&a.t))
+        .set("fd2", floats(&a.fd2))
+        .set("continuousFd2", floats(&a.continuous_fd2))
+        .0
+        .into())
+}
+
 /// `n` seeded samples of a discretised sampler, with their empirical `dF²` beside the exact ones.
 #[wasm_bindgen(unchecked_return_type = "Samples")]
 pub fn sample(#[wasm_bindgen(unchecked_param_type = "SampleRequest")] request: JsValue) -> Result<JsValue, JsError> {
@@ -84,7 +115,7 @@ fn step_numbers(steps: &[usize]) -> Uint32Array {
 pub fn scatter_chunk(
     #[wasm_bindgen(unchecked_param_type = "ScatterRequest")] request: JsValue,
 ) -> Result<JsValue, JsError> {
-    let a = api::scatter_answer(parse(request, "scatterChunk")?).map_err(error)?;
+    let a = api::scatter_answer(parse_nested(request, "scatterChunk")?).map_err(error)?;
     Ok(Out::new()
         .set("steps", step_numbers(&a.steps))
         .set("t", floats(&a.t))
@@ -99,6 +130,6 @@ pub fn scatter_chunk(
 pub fn monte_carlo_run(
     #[wasm_bindgen(unchecked_param_type = "MonteCarloRequest")] request: JsValue,
 ) -> Result<JsValue, JsError> {
-    let a = api::monte_carlo_answer(parse(request, "monteCarloRun")?).map_err(error)?;
+    let a = api::monte_carlo_answer(parse_nested(request, "monteCarloRun")?).map_err(error)?;
     Ok(Out::new().set("steps", step_numbers(&a.steps)).set("t", floats(&a.t)).set("fd2", floats(&a.fd2)).0.into())
 }

@@ -7,13 +7,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { api } from '../js/load.mjs';
+import { api, sim } from '../js/load.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
 const FIG4_LEFT = [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10];
-const PANELS = ['curves', 'best-dimension', 'capped-variances', 'capped-distance', 'capped-curves'];
+const PANELS = ['curves', 'scatter', 'best-dimension', 'capped-variances', 'capped-distance', 'capped-curves'];
 
 let browser;
 test.before(async () => {
@@ -72,7 +72,8 @@ test('every panel is drawn in both themes, with no error and no foreign request'
     // Prop 1 verdicts: the exact score never asks to stop early.
     assert.equal(await page.$$eval('#verdicts li', (items) => items.length), 9);
     assert.match(await text(page, '#readout'), /best latent dimension \d/);
-    for (const panel of ['data', 'curves', 'best-dimension', 'capped', 'verdicts']) {
+    await page.waitForFunction(() => !window.ldmExplorer.simulating());
+    for (const panel of ['data', 'curves', 'scatter', 'best-dimension', 'capped', 'verdicts']) {
       await page.locator(`section[data-panel="${panel}"]`).screenshot({ path: path.join(screenshots, `${panel}-${colorScheme}.png`) });
     }
     await page.screenshot({ path: path.join(screenshots, `explorer-${colorScheme}.png`), fullPage: true });
@@ -114,20 +115,92 @@ test('moving the cursor slider changes the plot, the readout and the URL', { ski
   await page.close();
 });
 
-test('a sampler draws its exact law over the curves, and its steps are checked', { skip }, async () => {
-  const { page, problems } = await open('#preset=fig4-right&score=plug-in&axis=logSnr');
-  const without = await canvasPixels(page, 'curves');
-  await page.selectOption('#sampler', 'euler-maruyama');
-  await page.waitForFunction(() => location.hash.includes('sampler=euler-maruyama'));
+/** Waits until the worker has no job and the next frame is drawn. */
+async function settled(page) {
+  await page.waitForFunction(() => !window.ldmExplorer.simulating(), null, { timeout: 60000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+test('a sampler draws its exact law and its Monte Carlo over the curves, and its steps are checked', { skip }, async () => {
+  const { page, problems } = await open('#preset=fig4-right&score=plug-in&axis=logSnr&samples=400&runs=10');
+  const without = await canvasPixels(page, 'curves');
+  await page.check('#overlay');
+  await page.waitForFunction(() => location.hash.includes('overlay=on'));
+  await settled(page);
   assert.notEqual((await canvasPixels(page, 'curves')).hash, without.hash, 'the overlay is drawn');
   const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
   assert.match(svg, /sampler, d = 4, 50 steps \(exact law\)/);
+  assert.match(svg, /Monte Carlo: 10 runs of n = 400 \(simulated, 95% of runs\)/);
   await page.fill('#steps', '0');
   await page.waitForFunction(() => document.getElementById('steps-message').textContent !== '');
   assert.match(await text(page, '#steps-message'), /steps expects a whole number from 1 to 100000/);
   await page.fill('#steps', '20');
   await page.waitForFunction(() => location.hash.includes('steps=20'));
+  await settled(page);
+  assert.match((await exported(page, 'curves', 'svg')).toString('utf8'), /Monte Carlo: 10 runs/, 'rerun for 20 steps');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the scatter shows the worker\'s seeded samples, the same as sample() in Node, and follows the cursor', { skip }, async () => {
+  const { page, problems } = await open('#cursor=2&samples=500&scatterX=2&scatterY=5');
+  await settled(page);
+  assert.match(await text(page, '#sim-status'), /Simulated: 500 samples, seed 1/);
+  // At t = T the scatter's generated points are coordinates 2 and 5 of sample() with the same seed.
+  const csv = (await exported(page, 'scatter', 'csv')).toString('utf8').trim().split('\n');
+  assert.equal(csv[0], 'set,coordinate2,coordinate5');
+  const generated = csv.filter((line) => line.startsWith('generated,')).map((line) => line.split(',').slice(1).map(Number));
+  assert.equal(generated.length, 500);
+  const drawn = sim.sample({ variances: FIG4_LEFT, d: 5, T: 2, steps: 50, stopTime: 2, method: 'euler-maruyama', score: 'exact', n: 500, seed: 1 });
+  generated.forEach(([x, y], s) => {
+    assert.equal(x, drawn.latent[s * 5 + 1], `sample ${s}, coordinate 2`);
+    assert.equal(y, drawn.latent[s * 5 + 4], `sample ${s}, coordinate 5`);
+  });
+  assert.equal(csv.filter((line) => line.startsWith('data,')).length, 500);
+  // The cursor moves the scatter to an earlier frame; the URL follows.
+  const atEnd = await canvasPixels(page, 'scatter');
+  await page.focus('#cursor');
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.notEqual((await canvasPixels(page, 'scatter')).hash, atEnd.hash, 'the scatter follows the cursor');
+  // Play runs the cursor from noise to the stopping time of d, redrawing the scatter.
+  await page.click('#play');
+  assert.equal(await page.$eval('#play', (b) => b.getAttribute('aria-pressed')), 'true');
+  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false', null, { timeout: 15000 });
+  const { cursor, stop } = await page.evaluate(() => ({ cursor: window.ldmExplorer.state().cursor, stop: window.ldmExplorer.summary().optimalStop }));
+  assert.ok(stop.includes(cursor), `the cursor ends at an optimal stop (${cursor})`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a long simulation shows progress and can be cancelled; bad sampling input is explained', { skip }, async () => {
+  const { page, problems } = await open('#overlay=on&samples=20000&runs=200&steps=200');
+  await page.waitForFunction(() => /Monte Carlo run \d+ of 200/.test(document.getElementById('sim-status').textContent));
+  assert.equal(await page.$eval('#sim-progress', (p) => p.hidden), false);
+  const readout = await text(page, '#readout');
+  await page.fill('#d', '3'); // the page answers while the worker runs
+  await page.waitForFunction((old) => document.getElementById('readout').textContent !== old || location.hash.includes('d=3'), readout);
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Cancelled/.test(document.getElementById('sim-status').textContent));
+  assert.equal(await page.$eval('#sim-progress', (p) => p.hidden), true);
+  assert.equal(await page.$eval('#cancel', (b) => b.hidden), true);
+  assert.equal(await page.evaluate(() => window.ldmExplorer.simulating()), false);
+  await page.waitForTimeout(500);
+  assert.match(await text(page, '#sim-status'), /Cancelled/, 'no progress after the cancel');
+  const cases = [
+    ['#samples', '0', '#samples-message', /samples expects a whole number from 2 to 20000/],
+    ['#runs', '1', '#runs-message', /runs expects a whole number from 2 to 200/],
+    ['#scatterX', '12', '#scatterX-message', /scatterX: the data has D = 9 coordinates, got 12/],
+    ['#d', '12', '#d-message', /d: the data has D = 9 dimensions, got 12/],
+    ['#steps', '0', '#steps-message', /steps expects a whole number from 1 to 100000/],
+  ];
+  for (const [control, value, message, pattern] of cases) {
+    await page.fill(control, value);
+    await page.waitForFunction((m) => document.querySelector(m).textContent !== '', message);
+    assert.match(await text(page, message), pattern, `${control} = "${value}"`);
+    assert.ok((await canvasPixels(page, 'scatter')).ink > 0, 'the scatter stays');
+  }
+  assert.equal(await page.$eval('#overlay', (c) => c.checked), true, 'the other settings are kept');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -241,7 +314,7 @@ test('every plot exports PNG, SVG and CSV, and the CSV numbers are the API numbe
 });
 
 test('embed mode shows one panel sized to its frame, with a link back', { skip }, async () => {
-  for (const panel of ['curves', 'capped']) {
+  for (const panel of ['curves', 'scatter', 'capped']) {
     const { page, problems } = await open('#preset=fig4-right', { search: `?embed=${panel}`, width: 640, height: 420 });
     const visible = await page.$$eval('section.panel', (sections) => sections.filter((s) => s.offsetParent !== null).map((s) => s.dataset.panel));
     assert.deepEqual(visible, [panel]);
@@ -250,7 +323,8 @@ test('embed mode shows one panel sized to its frame, with a link back', { skip }
     assert.ok(!link.href.includes('embed=') && link.href.includes('#preset=fig4-right'), link.href);
     const box = await page.$eval('section.embedded canvas.plot', (c) => c.getBoundingClientRect().toJSON());
     assert.ok(box.width > 560, `the plot fills the frame's width (${box.width}px)`);
-    if (panel === 'curves') assert.ok(box.bottom <= 420 && box.height > 140, `and fits its height (${box.top}–${box.bottom}px)`);
+    if (panel !== 'capped') assert.ok(box.bottom <= 420 && box.height > 140, `and fits its height (${box.top}–${box.bottom}px)`);
+    if (panel === 'scatter') await settled(page);
     await page.screenshot({ path: path.join(screenshots, `embed-${panel}.png`) });
     assert.deepEqual(problems, []);
     await page.close();
@@ -307,8 +381,25 @@ test('timings: first curve after navigation, and a redraw at D = 1000 (printed, 
     return { medianCapDragMs: caps[7], medianCursorMoveMs: times[15], medianCurvesRedrawMs: redraws[7], lastDrawMs: window.ldmExplorer.timings.lastDrawMs };
   });
   assert.ok(Number.isFinite(first) && first > 0);
-  console.log(JSON.stringify({ firstCurveMsDefault: firstDefault, firstCurveMsD1000: first, ...redraw }));
   await page.close();
+  // The interactive scatter: n = 2000 samples of 500 steps, from a new seed to the drawn scatter,
+  // with the worker warm (its first job also loads the simulation module).
+  const scatterPage = (await open('#steps=500&samples=2000')).page;
+  await settled(scatterPage);
+  const coldScatterMs = await scatterPage.evaluate(() => window.ldmExplorer.timings.lastSimulationMs.scatter);
+  const scatterMs = [];
+  for (let seed = 2; seed <= 8; seed++) {
+    await scatterPage.fill('#sampleSeed', String(seed));
+    await settled(scatterPage);
+    scatterMs.push(await scatterPage.evaluate(() => {
+      const t = window.ldmExplorer.timings;
+      return t.lastSimulationMs.scatter + t.lastDrawMs.scatter;
+    }));
+  }
+  scatterMs.sort((a, b) => a - b);
+  assert.ok(scatterMs.every(Number.isFinite));
+  console.log(JSON.stringify({ firstCurveMsDefault: firstDefault, firstCurveMsD1000: first, ...redraw, coldScatterMs, medianScatterMs: scatterMs[3] }));
+  await scatterPage.close();
 });
 
 test('the benchmark page measures every figure', { skip }, async () => {
@@ -319,7 +410,7 @@ test('the benchmark page measures every figure', { skip }, async () => {
   await page.waitForSelector('body[data-ready="true"]', { timeout: 120000 });
   const results = await page.evaluate(() => window.benchmark);
   assert.deepEqual(errors, []);
-  assert.equal(Object.keys(results).length, 6);
+  assert.equal(Object.keys(results).length, 8);
   for (const [name, value] of Object.entries(results)) assert.ok(Number.isFinite(value) && value > 0, `${name}: ${value}`);
   console.log(JSON.stringify(results, null, 1));
   await page.close();

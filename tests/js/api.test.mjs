@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, pkgDir } from './load.mjs';
+import { api, pkgDir, sim } from './load.mjs';
 
 const { stoppingCurves, cappedScore, estimateVariances, limits } = api;
 
@@ -135,7 +135,7 @@ test('drawing outside a browser page is an error, not a trap', () => {
 
 test('samplerLaw reaches JavaScript with the core\'s numbers', () => {
   const base = { variances: [0.9, 0.3, 0.05], estimatedVariances: [0.8, 0.33, 0.04], d: 3, stopTime: 1.8, method: 'exponential' };
-  const law = api.samplerLaw({ ...base, steps: 50 });
+  const law = sim.samplerLaw({ ...base, steps: 50 });
   assert.ok(law.t instanceof Float64Array && law.fd2 instanceof Float64Array && law.continuousFd2 instanceof Float64Array);
   assert.equal(law.t.length, 51);
   assert.equal(law.t[50], 1.8);
@@ -143,7 +143,7 @@ test('samplerLaw reaches JavaScript with the core\'s numbers', () => {
   // dF² is stoppingCurves' plug-in value at the same time.
   const curves = stoppingCurves({ variances: base.variances, estimatedVariances: base.estimatedVariances, T: 2 - 1.8, points: 2 });
   assert.ok(Math.abs(law.continuousFd2[50] - curves.fd2[2][0]) < 1e-14);
-  const fine = api.samplerLaw({ ...base, steps: 800 });
+  const fine = sim.samplerLaw({ ...base, steps: 800 });
   const gap = (l) => Math.abs(l.fd2[l.fd2.length - 1] - l.continuousFd2[l.continuousFd2.length - 1]);
   assert.ok(gap(fine) < gap(law) / 8, `first order: ${gap(law)} → ${gap(fine)}`);
   const bad = [
@@ -155,7 +155,7 @@ test('samplerLaw reaches JavaScript with the core\'s numbers', () => {
     [{ ...base, steps: 10, nn: 5 }, /unknown field `nn`/],
   ];
   for (const [request, pattern] of bad) {
-    assert.throws(() => api.samplerLaw(request), (e) => pattern.test(e.message), JSON.stringify(request));
+    assert.throws(() => sim.samplerLaw(request), (e) => pattern.test(e.message), JSON.stringify(request));
   }
 });
 
@@ -165,8 +165,76 @@ test('typed arrays are accepted as input', () => {
 });
 
 test('the TypeScript declarations name every export', () => {
-  const dts = readFileSync(path.join(pkgDir, 'ldm_explorer.d.ts'), 'utf8');
-  for (const name of ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits', 'samplerLaw']) {
-    assert.ok(dts.includes(`export function ${name}(`), name);
+  const exports = {
+    ldm_explorer: ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits'],
+    ldm_sim: ['samplerLaw', 'sample', 'scatterChunk', 'monteCarloRun'],
+  };
+  for (const [module, names] of Object.entries(exports)) {
+    const dts = readFileSync(path.join(pkgDir, `${module}.d.ts`), 'utf8');
+    for (const name of names) assert.ok(dts.includes(`export function ${name}(`), `${module}: ${name}`);
+  }
+});
+
+test('sample draws seeded samples whose statistics match the exact law', () => {
+  const request = { variances: [0.9, 0.3, 0.05], d: 2, steps: 40, stopTime: 1.9, method: 'exponential', n: 4000, seed: 3 };
+  const drawn = sim.sample(request);
+  assert.ok(drawn.latent instanceof Float64Array);
+  assert.equal(drawn.latent.length, 8000);
+  const law = sim.samplerLaw({ ...request, n: undefined, seed: undefined });
+  assert.equal(drawn.lawFd2, law.fd2[40]);
+  assert.equal(drawn.continuousFd2, law.continuousFd2[40]);
+  // Each coordinate's mean square within 4 standard errors of its law variance, read back from the
+  // law's dF² one coordinate at a time would be circular; the continuous stationary law is exact:
+  // a² + b²σ² at T − t = 0.1 for the exact score, and the 40-step law is within 1% of it.
+  const ou = (tau, s2) => Math.exp(-2 * tau) * s2 + 1 - Math.exp(-2 * tau);
+  for (const [k, s2] of [[0, 0.9], [1, 0.3]]) {
+    let sum = 0;
+    for (let i = 0; i < 4000; i++) sum += drawn.latent[i * 2 + k] ** 2;
+    const v = ou(0.1, s2);
+    assert.ok(Math.abs(sum / 4000 - v) < 4 * v * Math.sqrt(2 / 4000) + 0.01 * v, `k=${k}: ${sum / 4000} vs ${v}`);
+  }
+  assert.deepEqual(sim.sample(request).latent, drawn.latent, 'seeded');
+  assert.notDeepEqual(sim.sample({ ...request, seed: 4 }).latent, drawn.latent);
+  assert.ok(Math.abs(drawn.empiricalFd2 - drawn.lawFd2) < 0.05);
+});
+
+test('scatter chunks join into the columns of sample, and Monte Carlo runs are its slices', () => {
+  const sampler = { variances: [0.9, 0.3, 0.05], d: 3, steps: 20, stopTime: 1.8 };
+  const full = sim.sample({ ...sampler, n: 30, seed: 9 });
+  const first = sim.scatterChunk({ sampler, seed: 9, first: 0, count: 12, coordinates: [3, 1], frames: 5 });
+  const second = sim.scatterChunk({ sampler, seed: 9, first: 12, count: 18, coordinates: [3, 1], frames: 5 });
+  assert.deepEqual(Array.from(first.steps), [0, 5, 10, 15, 20]);
+  const last = [...first.generated.subarray(4 * 24), ...second.generated.subarray(4 * 36)];
+  const columns = [];
+  for (let s = 0; s < 30; s++) columns.push(full.latent[s * 3 + 2], full.latent[s * 3]);
+  assert.deepEqual(last, columns);
+  // Run 2 of n = 10 holds samples 20…29. With d = 1 the empirical dF² is written out here: the
+  // sample mean², (sample sd − σ1)² (1/n covariance) and the dropped variances 0.3 + 0.05.
+  const one = { ...sampler, d: 1 };
+  const run = sim.monteCarloRun({ sampler: one, seed: 9, run: 2, n: 10, checkpoints: 2 });
+  assert.deepEqual(Array.from(run.steps), [10, 20]);
+  const values = sim.sample({ ...one, n: 30, seed: 9 }).latent.subarray(20);
+  const mean = values.reduce((a, b) => a + b) / 10;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / 10;
+  const expected = mean ** 2 + (Math.sqrt(variance) - Math.sqrt(0.9)) ** 2 + 0.3 + 0.05;
+  assert.ok(Math.abs(run.fd2[1] - expected) < 1e-12, `${run.fd2[1]} vs ${expected}`);
+});
+
+test('sampling requests name their bad field (n = 0, steps = 0, d > D, ...)', () => {
+  const sampler = { variances: [0.9, 0.3], d: 2, steps: 10, stopTime: 1 };
+  const cases = [
+    [() => sim.sample({ ...sampler, n: 0, seed: 1 }), /^n: /],
+    [() => sim.sample({ ...sampler, steps: 0, n: 5, seed: 1 }), /^steps: /],
+    [() => sim.sample({ ...sampler, d: 3, n: 5, seed: 1 }), /^d: the latent dimension must be from 1 to D = 2/],
+    [() => sim.sample({ ...sampler, n: 5 }), /^seed: /],
+    [() => sim.scatterChunk({ sampler, seed: 1, count: 0, coordinates: [1, 2], frames: 3 }), /^count: /],
+    [() => sim.scatterChunk({ sampler, seed: 1, count: 5, coordinates: [1, 3], frames: 3 }), /^coordinates\[1\]: /],
+    [() => sim.scatterChunk({ sampler: { ...sampler, n: 4 }, seed: 1, count: 5, coordinates: [1], frames: 3 }), /^sampler\.n: /],
+    [() => sim.scatterChunk({ sampler: { ...sampler, nn: 4 }, seed: 1, count: 5, coordinates: [1], frames: 3 }), /unknown field `nn`/],
+    [() => sim.monteCarloRun({ sampler, seed: 1, run: 0, n: 1, checkpoints: 3 }), /^n: /],
+    [() => sim.monteCarloRun({ sampler, seed: 1, run: 0, n: 10, checkpoints: 0 }), /^checkpoints: /],
+  ];
+  for (const [call, pattern] of cases) {
+    assert.throws(call, (e) => e instanceof Error && pattern.test(e.message), String(call));
   }
 });

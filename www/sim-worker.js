@@ -1,0 +1,78 @@
+// The sampling worker: seeded Monte Carlo in its own thread, on the simulation module
+// (pkg/ldm_sim.wasm), so that the page never waits for it. Each job runs in chunks of about two
+// million coordinate updates (some 40 ms); between chunks the worker reads its messages, so a newer job of the
+// same kind, or a cancel, stops an older one, and the page hears progress after every chunk.
+import init, { monteCarloRun, scatterChunk } from './pkg/ldm_sim.js';
+
+const ready = init({ module_or_path: new URL('./pkg/ldm_sim_bg.wasm', import.meta.url) });
+const UPDATES_PER_CHUNK = 2e6;
+const current = { scatter: 0, monteCarlo: 0 }; // the job of each kind to work on; 0: none
+const clock = () => performance.timeOrigin + performance.now(); // comparable across threads
+
+/** Lets queued messages (a newer job, a cancel) in, then says whether job `id` still runs. */
+async function stillWanted(kind, id) {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return current[kind] === id;
+}
+
+async function scatter({ id, sampler, seed, n, coordinates, frames }) {
+  const startedAt = clock();
+  const count = Math.max(1, Math.floor(UPDATES_PER_CHUNK / (coordinates.length * sampler.steps)));
+  let steps = null;
+  let t = null;
+  let generated = null;
+  const data = new Float64Array(n * coordinates.length);
+  for (let first = 0; first < n; first += count) {
+    const chunk = scatterChunk({ sampler, seed, first, count: Math.min(count, n - first), coordinates, frames });
+    if (!generated) {
+      ({ steps, t } = chunk);
+      generated = new Float64Array(steps.length * n * coordinates.length);
+    }
+    // [frame][sample][coordinate]: each frame's rows of this chunk go after the earlier chunks'.
+    const rows = chunk.data.length;
+    for (let f = 0; f < steps.length; f++) {
+      generated.set(chunk.generated.subarray(f * rows, (f + 1) * rows), f * n * coordinates.length + first * coordinates.length);
+    }
+    data.set(chunk.data, first * coordinates.length);
+    if (first + count >= n) break;
+    postMessage({ id, type: 'progress', kind: 'scatter', done: first + count, total: n });
+    if (!(await stillWanted('scatter', id))) return postMessage({ id, type: 'stopped', kind: 'scatter' });
+  }
+  const finishedAt = clock();
+  postMessage({ id, type: 'done', kind: 'scatter', steps, t, data, generated, startedAt, finishedAt }, [data.buffer, generated.buffer]);
+}
+
+async function monteCarlo({ id, sampler, seed, n, runs, checkpoints }) {
+  const startedAt = clock();
+  let t = null;
+  let values = null;
+  for (let run = 0; run < runs; run++) {
+    const result = monteCarloRun({ sampler, seed, run, n, checkpoints });
+    if (!values) {
+      t = result.t;
+      values = new Float64Array(runs * t.length);
+    }
+    values.set(result.fd2, run * t.length);
+    if (run + 1 === runs) break;
+    postMessage({ id, type: 'progress', kind: 'monteCarlo', done: run + 1, total: runs });
+    if (!(await stillWanted('monteCarlo', id))) return postMessage({ id, type: 'stopped', kind: 'monteCarlo' });
+  }
+  const finishedAt = clock();
+  postMessage({ id, type: 'done', kind: 'monteCarlo', t, values, startedAt, finishedAt }, [values.buffer]);
+}
+
+const JOBS = { scatter, monteCarlo };
+
+onmessage = async ({ data: message }) => {
+  if (message.type === 'cancel') {
+    current[message.kind] = 0;
+    return;
+  }
+  current[message.kind] = message.id;
+  try {
+    await ready;
+    if (current[message.kind] === message.id) await JOBS[message.kind](message);
+  } catch (error) {
+    postMessage({ id: message.id, type: 'error', kind: message.kind, message: error.message });
+  }
+};
