@@ -61,6 +61,14 @@ fn sampling(c: &mut Criterion) {
     group.throughput(Throughput::Elements(2000 * 500 * 8));
     group.bench_function("euler-maruyama n2000 steps500 d8", |b| b.iter(|| sampler.sample(2000, 1)));
     group.finish();
+    // The page's scatter: two coordinates of 2000 samples, 101 recorded frames.
+    let frames = ldm_explorer::sampler::frame_steps(500, 101);
+    let mut group = c.benchmark_group("scatter");
+    group.throughput(Throughput::Elements(2000 * 500 * 2));
+    group.bench_function("n2000 steps500 2 coordinates 101 frames", |b| {
+        b.iter(|| sampler.record(1, 0..2000, &[0, 1], &frames))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, curves, capped, sampling);

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::api::{CappedAnswer, CurvesAnswer};
 use crate::curves::CurveTable;
-use crate::plot::ScatterFrame;
+use crate::plot::{Overlay, ScatterFrame};
 
 /// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
 pub fn number(value: f64) -> String {
@@ -93,6 +93,28 @@ pub fn capped_distance_csv(capped: &CappedAnswer) -> String {
 /// Panel "capped-curves": the capped sampler's `dF²(t, d)`.
 pub fn capped_curves_csv(answer: &CurvesAnswer, capped: &CappedAnswer) -> String {
     time_table_csv(answer, &[("", &capped.fd2)])
+}
+
+/// The sampler drawn over the curves: its exact `dF²` after each step, and the Monte Carlo
+/// summary (mean, band) at the checkpoints, which are among the steps' times.
+pub fn sampler_csv(overlay: &Overlay) -> String {
+    let mut out = String::from("t,lawFd2,monteCarloMean,monteCarloLower,monteCarloUpper\n");
+    for (&t, &fd2) in overlay.t.iter().zip(&overlay.fd2) {
+        let _ = write!(out, "{},{}", number(t), number(fd2));
+        match overlay.monte_carlo.as_ref().and_then(|mc| mc.t.iter().position(|&c| c == t).map(|c| (mc, c))) {
+            Some((mc, c)) => {
+                let _ = writeln!(
+                    out,
+                    ",{},{},{}",
+                    number(mc.band.mean[c]),
+                    number(mc.band.lower[c]),
+                    number(mc.band.upper[c])
+                );
+            }
+            None => out.push_str(",,,\n"),
+        }
+    }
+    out
 }
 
 /// Panel "scatter": the points of the frame shown, data draws then generated samples, and the

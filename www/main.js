@@ -358,7 +358,9 @@ function renderProgress(note) {
   $('sim-progress').hidden = jobs.length === 0;
   $('sim-progress').value = jobs.length ? done / jobs.length : 0;
   $('cancel').hidden = jobs.length === 0;
-  if (note !== undefined) {
+  if (samplerError) {
+    $('sim-status').textContent = `No sampling: ${samplerError}`;
+  } else if (note !== undefined) {
     $('sim-status').textContent = note;
   } else if (jobs.length) {
     $('sim-status').textContent = jobs
@@ -462,6 +464,7 @@ function writeUrl() {
 function syncControls() {
   for (const field of [...DATA_FIELDS, ...SIMULATION_FIELDS, 'C', 'd', 'steps']) $(field).value = String(state[field]);
   $('overlay').checked = state.overlay === 'on';
+  document.querySelector('.exports[data-panel="sampler"]').hidden = state.overlay !== 'on';
   $('sampler').value = state.sampler;
   $('preset').value = state.preset;
   $('variances').value = state.variances;
@@ -575,6 +578,7 @@ function bindControls() {
   $('steps').addEventListener('input', () => onFieldInput('steps', samplerChanged));
   $('overlay').addEventListener('change', () => {
     state.overlay = $('overlay').checked ? 'on' : 'off';
+    syncControls();
     samplerChanged();
   });
   for (const field of SIMULATION_FIELDS) {
@@ -669,8 +673,9 @@ function exportPanel(panel, kind) {
 function addExportButtons() {
   for (const holder of document.querySelectorAll('.exports')) {
     const panel = holder.dataset.panel;
-    for (const kind of ['png', 'svg', 'csv']) {
-      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: kind.toUpperCase() });
+    for (const kind of (holder.dataset.kinds ?? 'png svg csv').split(' ')) {
+      const text = holder.dataset.label ? `${holder.dataset.label} ${kind.toUpperCase()}` : kind.toUpperCase();
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: text });
       button.dataset.export = kind;
       button.setAttribute('aria-label', `Download the ${panel} plot as ${kind.toUpperCase()}`);
       button.addEventListener('click', () => exportPanel(panel, kind));

@@ -715,7 +715,8 @@ impl Explorer {
         Ok(svg)
     }
 
-    /// A panel's data as CSV (the scatter: the frame at `options.cursor`).
+    /// A panel's data as CSV (the scatter: the frame at `options.cursor`; `"sampler"`: the law and
+    /// Monte Carlo drawn over the curves, for `options.emphasis`).
     pub fn csv(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
@@ -728,6 +729,10 @@ impl Explorer {
             "capped-distance" => export::capped_distance_csv(&self.capped),
             "capped-curves" => export::capped_curves_csv(&self.curves, &self.capped),
             "scatter" => export::scatter_csv(&self.scatter_frame(&view_options(options)?.1)?),
+            "sampler" => match self.overlay(&view_options(options)?.1)? {
+                Some(overlay) => export::sampler_csv(&overlay),
+                None => return Err(JsError::new("sampler: turn the sampler on the curves on first")),
+            },
             other => return Err(unknown_panel(other)),
         })
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { api, sim } from '../js/load.mjs';
+import { FIGURE_4_RIGHT } from '../../www/presets.js';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
@@ -131,6 +132,19 @@ test('a sampler draws its exact law and its Monte Carlo over the curves, and its
   const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
   assert.match(svg, /sampler, d = 4, 50 steps \(exact law\)/);
   assert.match(svg, /Monte Carlo: 10 runs of n = 400 \(simulated, 95% of runs\)/);
+  // Its numbers: the law after each step is samplerLaw's, and the Monte Carlo rows sit at checkpoints.
+  const table = (await exported(page, 'sampler', 'csv')).toString('utf8').trim().split('\n');
+  assert.equal(table[0], 't,lawFd2,monteCarloMean,monteCarloLower,monteCarloUpper');
+  const estimatedVariances = api.estimateVariances({ variances: FIGURE_4_RIGHT, n: 1000, seed: 1 });
+  const law = sim.samplerLaw({ variances: FIGURE_4_RIGHT, estimatedVariances, score: 'plug-in', d: 4, T: 2, steps: 50, stopTime: 2 });
+  assert.equal(table.length, 52);
+  table.slice(1).forEach((line, step) => assert.equal(Number(line.split(',')[1]), law.fd2[step], `step ${step}`));
+  const withMonteCarlo = table.slice(1).filter((line) => !line.endsWith(',,,'));
+  assert.equal(withMonteCarlo.length, 10);
+  for (const line of withMonteCarlo) {
+    const [, exact, mean, lower, upper] = line.split(',').map(Number);
+    assert.ok(lower <= mean && mean <= upper && exact > 0, line);
+  }
   await page.fill('#steps', '0');
   await page.waitForFunction(() => document.getElementById('steps-message').textContent !== '');
   assert.match(await text(page, '#steps-message'), /steps expects a whole number from 1 to 100000/);

@@ -19,7 +19,7 @@ blocks.forEach((block, index) => {
     let claims = 0;
     const body = block
       .split('\n')
-      .filter((line) => !/^\s*import /.test(line) && !/^\s*await init\(\)/.test(line))
+      .filter((line) => !/^\s*import /.test(line) && !/^\s*await init\w*\(\)/.test(line))
       .map((line) => {
         const m = line.match(CLAIM);
         if (!m) return line;
