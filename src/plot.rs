@@ -780,7 +780,7 @@ pub fn draw_scatter_panel<DB: DrawingBackend>(
     frame_data: &ScatterFrame,
     style: &Style,
 ) -> Result<(), Failure<DB>> {
-    let (fitted, _) = style.fitted(area);
+    let (fitted, compact) = style.fitted(area);
     let style = &fitted;
     let half_width = |axis: usize| {
         let largest = frame_data.data_variances[axis].max(frame_data.law_variances[axis]);
@@ -820,9 +820,10 @@ pub fn draw_scatter_panel<DB: DrawingBackend>(
         .draw_series(LineSeries::new(ellipse(gx, gy), style.line(generated_color, 2.2)))?
         .label("sampler's law, 95% ellipse (exact)")
         .legend(style.legend_swatch(style.line(generated_color, 2.2)));
-    // As on the time plots: no legend that would cover half of a short (embedded) plot.
+    // No legend on a phone, nor one that would cover half of a short (embedded) plot: the caption
+    // names the colours.
     let entries = 2 + 2 * usize::from(!frame_data.data.is_empty());
-    if (entries as f64) * 15.0 * style.scale <= 0.5 * chart.plotting_area().dim_in_pixel().1 as f64 {
+    if !compact && (entries as f64) * 15.0 * style.scale <= 0.5 * chart.plotting_area().dim_in_pixel().1 as f64 {
         legend!(chart, style, SeriesLabelPosition::UpperLeft);
     }
     area.present()

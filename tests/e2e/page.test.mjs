@@ -125,6 +125,8 @@ async function settled(page) {
 test('a sampler draws its exact law and its Monte Carlo over the curves, and its steps are checked', { skip }, async () => {
   const { page, problems } = await open('#preset=fig4-right&score=plug-in&axis=logSnr&samples=400&runs=10');
   const without = await canvasPixels(page, 'curves');
+  const samplerExport = page.locator('.exports[data-panel="sampler"]');
+  assert.equal(await samplerExport.isVisible(), false, 'no sampler CSV without the overlay');
   await page.check('#overlay');
   await page.waitForFunction(() => location.hash.includes('overlay=on'));
   await settled(page);
@@ -132,6 +134,7 @@ test('a sampler draws its exact law and its Monte Carlo over the curves, and its
   const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
   assert.match(svg, /sampler, d = 4, 50 steps \(exact law\)/);
   assert.match(svg, /Monte Carlo: 10 runs of n = 400 \(simulated, 95% of runs\)/);
+  assert.equal(await samplerExport.isVisible(), true);
   // Its numbers: the law after each step is samplerLaw's, and the Monte Carlo rows sit at checkpoints.
   const table = (await exported(page, 'sampler', 'csv')).toString('utf8').trim().split('\n');
   assert.equal(table[0], 't,lawFd2,monteCarloMean,monteCarloLower,monteCarloUpper');
