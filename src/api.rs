@@ -12,6 +12,10 @@ use crate::curves::{
     CurveTable, DiagonalProblem, backward_times, log_snr, prop1_sums, stopping_curves, stopping_verdicts, switch_times,
 };
 use crate::estimate::estimate_variances;
+use crate::general::{
+    GeneralProblem, HighProbabilityWindows, check_covariance, frechet_distance2, high_probability_windows,
+    projected_curves, square_matrix,
+};
 use crate::input::{self, InputError};
 use crate::sampler::{MAX_SAMPLE_INDEX, Method, Sampler, Score, Start, data_samples, empirical_fd2, frame_steps};
 use crate::schedule::{SCHEDULE_NAMES, Schedule};
@@ -353,6 +357,150 @@ pub fn monte_carlo_answer(request: MonteCarloRequest) -> Result<MonteCarloRunAns
             .collect(),
         t: steps.iter().map(|&n| times[n]).collect(),
         steps,
+    })
+}
+
+/// `frechet({cov1, cov2, mean1?, mean2?})`: covariances row-major, means default to zero.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrechetRequest {
+    pub cov1: Vec<f64>,
+    pub cov2: Vec<f64>,
+    #[serde(default)]
+    pub mean1: Option<Vec<f64>>,
+    #[serde(default)]
+    pub mean2: Option<Vec<f64>>,
+}
+
+pub fn frechet_answer(request: FrechetRequest) -> Result<f64, InputError> {
+    let cov1 = square_matrix("cov1", &request.cov1)?;
+    let cov2 = square_matrix("cov2", &request.cov2)?;
+    let dimension = cov1.nrows();
+    if cov2.nrows() != dimension {
+        return Err(InputError::new(
+            "cov2",
+            format!("is {0} × {0} but cov1 is {dimension} × {dimension}", cov2.nrows()),
+        ));
+    }
+    check_covariance("cov1", &cov1)?;
+    check_covariance("cov2", &cov2)?;
+    let mean = |field: &str, mean: Option<Vec<f64>>| -> Result<Vec<f64>, InputError> {
+        let mean = mean.unwrap_or_else(|| vec![0.0; dimension]);
+        if mean.len() != dimension {
+            return Err(InputError::new(
+                field,
+                format!("holds {} entries, the covariances are {dimension} × {dimension}", mean.len()),
+            ));
+        }
+        if let Some(i) = mean.iter().position(|v| !v.is_finite()) {
+            return Err(InputError::new(format!("{field}[{i}]"), format!("must be a finite number, got {}", mean[i])));
+        }
+        Ok(mean)
+    };
+    let (mean1, mean2) = (mean("mean1", request.mean1)?, mean("mean2", request.mean2)?);
+    Ok(frechet_distance2(&mean1, &cov1, &mean2, &cov2))
+}
+
+/// `generalGaussian({eigenvalues | covariance, rotationSeed?, n, seed, T?, points?, u?, c?,
+/// schedule?, dims?})`: any covariance (Props 6–7).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GeneralRequest {
+    #[serde(default)]
+    pub eigenvalues: Option<Vec<f64>>,
+    /// Row-major `D × D`.
+    #[serde(default)]
+    pub covariance: Option<Vec<f64>>,
+    #[serde(default)]
+    pub rotation_seed: Option<u64>,
+    pub n: usize,
+    pub seed: u64,
+    #[serde(rename = "T", default)]
+    pub final_time: Option<f64>,
+    #[serde(default)]
+    pub points: Option<usize>,
+    #[serde(default)]
+    pub u: Option<f64>,
+    #[serde(default)]
+    pub c: Option<f64>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// The latent dimensions whose estimated-basis curve is computed (default: every `d`).
+    #[serde(default)]
+    pub dims: Option<Vec<usize>>,
+}
+
+/// The answer to `generalGaussian`.
+#[derive(Clone, Debug)]
+pub struct GeneralAnswer {
+    pub t: Vec<f64>,
+    pub eigenvalues: Vec<f64>,
+    pub estimated_eigenvalues: Vec<f64>,
+    /// The estimated-basis (PCA of `n` samples, plug-in score) curves of `dims`, one row each.
+    pub dims: Vec<usize>,
+    pub fd2: Vec<Vec<f64>>,
+    /// Every `d` with the exact eigenbasis and score (Prop 6).
+    pub fd2_exact: CurveTable,
+    pub switch_times: Vec<f64>,
+    pub windows: HighProbabilityWindows,
+}
+
+/// Most `points × Σ_{d ∈ dims} d³` of one `generalGaussian` (each term a `d × d` eigenvalue problem):
+/// about a second natively.
+pub const MAX_MATRIX_WORK: f64 = 2e9;
+
+pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputError> {
+    let schedule = parse_schedule(request.schedule.as_deref())?;
+    let final_time = request.final_time.unwrap_or(schedule.default_final_time());
+    let problem = match (request.eigenvalues, request.covariance) {
+        (Some(eigenvalues), None) => {
+            GeneralProblem::from_spectrum(&eigenvalues, request.rotation_seed, schedule, final_time)?
+        }
+        (None, Some(covariance)) => {
+            if request.rotation_seed.is_some() {
+                return Err(InputError::new("rotationSeed", "rotates a spectrum; a covariance is used as given"));
+            }
+            GeneralProblem::from_covariance(square_matrix("covariance", &covariance)?, schedule, final_time)?
+        }
+        _ => return Err(InputError::new("eigenvalues", "give either eigenvalues or a covariance")),
+    };
+    let dimension = problem.dimension();
+    input::check_sample_size(request.n, dimension)?;
+    let points = request.points.unwrap_or(DEFAULT_POINTS);
+    input::check_points(points, dimension)?;
+    let (u, c) = (request.u.unwrap_or(3.0), request.c.unwrap_or(1.0));
+    if !(u.is_finite() && u > 0.0) {
+        return Err(InputError::new("u", format!("must be a number above 0, got {u}")));
+    }
+    if !(c.is_finite() && c > 0.0) {
+        return Err(InputError::new("c", format!("must be a number above 0, got {c}")));
+    }
+    let dims = request.dims.unwrap_or_else(|| (1..=dimension).collect());
+    if let Some(i) = dims.iter().position(|&d| !(1..=dimension).contains(&d)) {
+        return Err(InputError::new(
+            format!("dims[{i}]"),
+            format!("must be from 1 to D = {dimension}, got {}", dims[i]),
+        ));
+    }
+    let work = points as f64 * dims.iter().map(|&d| (d as f64).powi(3)).sum::<f64>();
+    if work > MAX_MATRIX_WORK {
+        return Err(InputError::new(
+            "dims",
+            format!(
+                "points × Σ d³ = {work:.2e} is over the limit of {MAX_MATRIX_WORK:.0e}; ask for fewer dims or points"
+            ),
+        ));
+    }
+    let (estimated, basis) = problem.pca(request.n, request.seed);
+    Ok(GeneralAnswer {
+        t: backward_times(final_time, points),
+        fd2: projected_curves(&problem, &basis, &estimated, &dims, points),
+        fd2_exact: stopping_curves(&problem.spectral_problem(), points),
+        switch_times: problem.switch_times(),
+        windows: high_probability_windows(&problem, &estimated, request.n, u, c),
+        eigenvalues: problem.eigenvalues,
+        estimated_eigenvalues: estimated,
+        dims,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod capped;
 pub mod curves;
 pub mod estimate;
 pub mod export;
+pub mod general;
 pub mod input;
 pub mod ode;
 pub mod plot;

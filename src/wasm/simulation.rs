@@ -71,6 +71,51 @@ export interface MonteCarloRequest {
   /** Checkpoints spread from the first step to stopTime (1 … 1001). */
   checkpoints: number;
 }
+export interface FrechetRequest {
+  /** Covariances, D × D row-major, symmetric and positive semi-definite (to 1e-9 relative). */
+  cov1: ArrayLike<number>;
+  cov2: ArrayLike<number>;
+  /** Means (default 0). */
+  mean1?: ArrayLike<number>;
+  mean2?: ArrayLike<number>;
+}
+export interface GeneralRequest {
+  /** Either the spectrum σk² (rotated by a seeded Haar rotation when rotationSeed is given) … */
+  eigenvalues?: ArrayLike<number>;
+  /** … or the covariance itself, D × D row-major. */
+  covariance?: ArrayLike<number>;
+  rotationSeed?: number;
+  /** Samples of the PCA, and their seed. */
+  n: number;
+  seed: number;
+  T?: number;
+  /** Backward times from 0 to T (default 512). */
+  points?: number;
+  /** Prop 7's confidence parameter (probability 1 − 2e^−u; default 3) and constant c (default 1). */
+  u?: number;
+  c?: number;
+  schedule?: "ou" | "vp-linear" | "cosine" | "rectified-flow";
+  /** Latent dimensions of the estimated-basis curves (default every d; points × Σ d³ ≤ 2e9). */
+  dims?: ArrayLike<number>;
+}
+export interface GeneralGaussian {
+  t: Float64Array;
+  /** σk² (descending) and the PCA's σ̂k² from n seeded samples. */
+  eigenvalues: Float64Array;
+  estimatedEigenvalues: Float64Array;
+  /** fd2[i][j]: dF² at t_j with the estimated basis and plug-in score, latent dimension dims[i]. */
+  dims: Uint32Array;
+  fd2: Float64Array[];
+  /** fd2Exact[d-1][j]: the exact eigenbasis and score (Prop 6), every d. */
+  fd2Exact: Float64Array[];
+  /** Prop 6's t_1 = 0, t_2 … t_D, t_{D+1} = T. */
+  switchTimes: Float64Array;
+  /** Prop 7: d estimated components are optimal on [lower[d-1], upper[d-1]] with probability
+   *  1 − 2e^−u; NaN where a square root is undefined (n too small). */
+  highProbability: { lower: Float64Array; upper: Float64Array };
+  /** The d of least fd2Exact at each t_j (Prop 6's partition). */
+  bestDim: Uint32Array;
+}
 export interface MonteCarloRun {
   steps: Uint32Array;
   t: Float64Array;
@@ -106,7 +151,8 @@ pub fn sample(#[wasm_bindgen(unchecked_param_type = "SampleRequest")] request: J
         .into())
 }
 
-fn step_numbers(steps: &[usize]) -> Uint32Array {
+/// Whole numbers (steps, dimensions) as a `Uint32Array`.
+fn whole_numbers(steps: &[usize]) -> Uint32Array {
     steps.iter().map(|&n| n as u32).collect::<Vec<u32>>().as_slice().into()
 }
 
@@ -117,7 +163,7 @@ pub fn scatter_chunk(
 ) -> Result<JsValue, JsError> {
     let a = api::scatter_answer(parse_nested(request, "scatterChunk")?).map_err(error)?;
     Ok(Out::new()
-        .set("steps", step_numbers(&a.steps))
+        .set("steps", whole_numbers(&a.steps))
         .set("t", floats(&a.t))
         .set("generated", floats(&a.generated))
         .set("data", floats(&a.data))
@@ -131,5 +177,43 @@ pub fn monte_carlo_run(
     #[wasm_bindgen(unchecked_param_type = "MonteCarloRequest")] request: JsValue,
 ) -> Result<JsValue, JsError> {
     let a = api::monte_carlo_answer(parse_nested(request, "monteCarloRun")?).map_err(error)?;
-    Ok(Out::new().set("steps", step_numbers(&a.steps)).set("t", floats(&a.t)).set("fd2", floats(&a.fd2)).0.into())
+    Ok(Out::new().set("steps", whole_numbers(&a.steps)).set("t", floats(&a.t)).set("fd2", floats(&a.fd2)).0.into())
+}
+
+/// The Fréchet distance² between two Gaussians with any covariances.
+#[wasm_bindgen]
+pub fn frechet(#[wasm_bindgen(unchecked_param_type = "FrechetRequest")] request: JsValue) -> Result<f64, JsError> {
+    api::frechet_answer(parse(request, "frechet")?).map_err(error)
+}
+
+/// Any covariance (Props 6–7): the PCA of seeded samples, the stopping-time curves with the exact
+/// and the estimated eigenbasis, Prop 6's switch times and Prop 7's windows.
+#[wasm_bindgen(js_name = generalGaussian, unchecked_return_type = "GeneralGaussian")]
+pub fn general_gaussian(
+    #[wasm_bindgen(unchecked_param_type = "GeneralRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
+    let a = api::general_answer(parse(request, "generalGaussian")?).map_err(error)?;
+    let undefined_as_nan =
+        |values: &[Option<f64>]| floats(&values.iter().map(|v| v.unwrap_or(f64::NAN)).collect::<Vec<_>>());
+    let window =
+        Out::new().set("lower", undefined_as_nan(&a.windows.lower)).set("upper", undefined_as_nan(&a.windows.upper));
+    Ok(Out::new()
+        .set("t", floats(&a.t))
+        .set("eigenvalues", floats(&a.eigenvalues))
+        .set("estimatedEigenvalues", floats(&a.estimated_eigenvalues))
+        .set("dims", whole_numbers(&a.dims))
+        .set("fd2", a.fd2.iter().map(|row| JsValue::from(floats(row))).collect::<js_sys::Array>())
+        .set(
+            "fd2Exact",
+            a.fd2_exact
+                .values
+                .chunks_exact(a.fd2_exact.points)
+                .map(|row| JsValue::from(floats(row)))
+                .collect::<js_sys::Array>(),
+        )
+        .set("switchTimes", floats(&a.switch_times))
+        .set("highProbability", window.0)
+        .set("bestDim", Uint32Array::from(&a.fd2_exact.best_dim[..]))
+        .0
+        .into())
 }

@@ -167,7 +167,7 @@ test('typed arrays are accepted as input', () => {
 test('the TypeScript declarations name every export', () => {
   const exports = {
     ldm_explorer: ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits'],
-    ldm_sim: ['samplerLaw', 'sample', 'scatterChunk', 'monteCarloRun'],
+    ldm_sim: ['samplerLaw', 'sample', 'scatterChunk', 'monteCarloRun', 'frechet', 'generalGaussian'],
   };
   for (const [module, names] of Object.entries(exports)) {
     const dts = readFileSync(path.join(pkgDir, `${module}.d.ts`), 'utf8');
@@ -236,5 +236,50 @@ test('sampling requests name their bad field (n = 0, steps = 0, d > D, ...)', ()
   ];
   for (const [call, pattern] of cases) {
     assert.throws(call, (e) => e instanceof Error && pattern.test(e.message), String(call));
+  }
+});
+
+test('frechet matches a 2 × 2 case by hand and names bad input', () => {
+  // A = [[2, 1], [1, 2]] (eigenvalues 3, 1) against I: tr A + 2 − 2(√3 + 1) = 4 − 2√3.
+  assert.ok(Math.abs(sim.frechet({ cov1: [2, 1, 1, 2], cov2: [1, 0, 0, 1] }) - (4 - 2 * Math.sqrt(3))) < 1e-14);
+  assert.ok(Math.abs(sim.frechet({ cov1: [1, 0, 0, 1], cov2: [1, 0, 0, 1], mean1: [3, 0], mean2: [0, 4] }) - 25) < 1e-12);
+  const cases = [
+    [{ cov1: [1, 2, 3], cov2: [1] }, /^cov1: must hold D × D values/],
+    [{ cov1: [1, 0.5, 0.4, 1], cov2: [1, 0, 0, 1] }, /^cov1: is not symmetric/],
+    [{ cov1: [1, 0, 0, 1], cov2: [1, 2, 2, 1] }, /^cov2: is not positive semi-definite/],
+    [{ cov1: [1, 0, 0, NaN], cov2: [1, 0, 0, 1] }, /^cov1\[3\]: must be a finite number/],
+    [{ cov1: [1], cov2: [1, 0, 0, 1] }, /^cov2: is 2 × 2 but cov1 is 1 × 1/],
+    [{ cov1: [1], cov2: [1], mean1: [1, 2] }, /^mean1: holds 2 entries/],
+  ];
+  for (const [request, pattern] of cases) {
+    assert.throws(() => sim.frechet(request), (e) => pattern.test(e.message), JSON.stringify(request));
+  }
+});
+
+test('generalGaussian: the exact-basis curves are the diagonal ones, and bad input is named', () => {
+  const eigenvalues = [1, 0.6, 0.36, 0.216, 0.1296];
+  const general = sim.generalGaussian({ eigenvalues, rotationSeed: 4, n: 500, seed: 2, points: 64 });
+  const diagonal = api.stoppingCurves({ variances: eigenvalues, points: 64 });
+  for (let d = 0; d < 5; d++) {
+    general.fd2Exact[d].forEach((v, i) => assert.ok(Math.abs(v - diagonal.fd2[d][i]) < 1e-12, `d = ${d + 1}`));
+  }
+  assert.deepEqual(Array.from(general.switchTimes), Array.from(diagonal.switchTimes));
+  assert.deepEqual(Array.from(general.bestDim), Array.from(diagonal.bestDim));
+  assert.deepEqual(Array.from(general.dims), [1, 2, 3, 4, 5]);
+  // 500 samples estimate the spectrum to within half of each eigenvalue.
+  assert.ok(general.estimatedEigenvalues.every((v, k) => Math.abs(v / eigenvalues[k] - 1) < 0.5));
+  assert.equal(general.highProbability.lower[0], 0);
+  assert.equal(general.highProbability.upper[4], 2);
+  const bad = [
+    [{ n: 10, seed: 1 }, /^eigenvalues: give either eigenvalues or a covariance/],
+    [{ eigenvalues, n: 0, seed: 1 }, /^n: /],
+    [{ covariance: [1, 2, 2, 1], n: 10, seed: 1 }, /^covariance: is not positive semi-definite/],
+    [{ covariance: [1, 0, 0, 1], rotationSeed: 3, n: 10, seed: 1 }, /^rotationSeed: /],
+    [{ eigenvalues, n: 10, seed: 1, dims: [6] }, /^dims\[0\]: must be from 1 to D = 5/],
+    [{ eigenvalues: new Array(300).fill(1), n: 10, seed: 1 }, /^dims: points × Σ d³/],
+    [{ eigenvalues, n: 10, seed: 1, u: -1 }, /^u: /],
+  ];
+  for (const [request, pattern] of bad) {
+    assert.throws(() => sim.generalGaussian(request), (e) => pattern.test(e.message), JSON.stringify(request).slice(0, 80));
   }
 });

@@ -140,6 +140,8 @@ fn test() -> Result<()> {
         "sampling",
         "--test",
         "determinism",
+        "--test",
+        "general",
     ]))?;
     tools::ensure_node_packages()?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
