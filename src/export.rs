@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::api::{CappedAnswer, CurvesAnswer};
-use crate::curves::CurveTable;
+use crate::curves::{CurveTable, reconstruction_errors};
 use crate::plot::{Overlay, ScatterFrame};
 
 /// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
@@ -93,6 +93,15 @@ pub fn capped_distance_csv(capped: &CappedAnswer) -> String {
 /// Panel "capped-curves": the capped sampler's `dF²(t, d)`.
 pub fn capped_curves_csv(answer: &CurvesAnswer, capped: &CappedAnswer) -> String {
     time_table_csv(answer, &[("", &capped.fd2)])
+}
+
+/// Panel "spectrum": `σk²` and the reconstruction error `Σ_{k>d} σk²` with `d = k`.
+pub fn spectrum_csv(variances: &[f64]) -> String {
+    let mut out = String::from("k,variance,reconstructionError\n");
+    for (k, (&v, &e)) in variances.iter().zip(&reconstruction_errors(variances)).enumerate() {
+        let _ = writeln!(out, "{},{},{}", k + 1, number(v), number(e));
+    }
+    out
 }
 
 /// The sampler drawn over the curves: its exact `dF²` after each step, and the Monte Carlo

@@ -16,6 +16,7 @@ pub mod recording;
 pub mod roots;
 pub mod sampler;
 pub mod schedule;
+pub mod upload;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::api::{CappedAnswer, CurvesAnswer};
-use crate::curves::{CurveTable, stopping_distance};
+use crate::curves::{CurveTable, reconstruction_errors, stopping_distance};
 use crate::sampler::MonteCarloBand;
 
 /// Colours of a plot; the page passes its light or dark theme.
@@ -757,6 +757,48 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
         .label(format!("d_min = {}", outcome.d_min))
         .legend(move |(x, y)| Circle::new((x + 9, y), 5, highlight.stroke_width(2)));
+    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()
+}
+
+/// Panel "spectrum": the data's variances `σk²` (PCA eigenvalues) on a log scale, and the linear
+/// autoencoder's reconstruction error `Σ_{k>d} σk²` for each latent dimension `d`: how well the
+/// autoencoder alone does, which the stopping-time curves add the diffusion's error to.
+pub fn draw_spectrum_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    variances: &[f64],
+    style: &Style,
+) -> Result<(), Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let dimension = variances.len();
+    let errors = reconstruction_errors(variances);
+    let all: Vec<f64> = variances.iter().chain(&errors).copied().collect();
+    let (y_min, y_max) = log_range(&all);
+    let mut chart = frame(area, "Spectrum σk² and the autoencoder's reconstruction error", style)?
+        .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
+    mesh!(
+        chart,
+        style,
+        "k (eigenvalue) or d (latent dimension)",
+        "log scale",
+        y_label_formatter(&|v| power_of_ten_label(*v)),
+        x_label_formatter(&whole_number_label)
+    );
+    let series = |values: &[f64]| -> Vec<(f64, f64)> {
+        values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
+    };
+    let radius = marker_radius(style, dimension);
+    let (spectrum, error) = (CATEGORICAL[0], CATEGORICAL[2]);
+    chart.draw_series(LineSeries::new(series(variances), spectrum.mix(0.5).stroke_width(style.px(1.0))))?;
+    chart
+        .draw_series(thinned(series(variances)).into_iter().map(|p| Circle::new(p, radius, spectrum.filled())))?
+        .label("σk²")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 4, spectrum.filled()));
+    chart
+        .draw_series(LineSeries::new(series(&errors), style.line(error, 2.0)))?
+        .label("reconstruction error with d dimensions: Σ σk² over k > d")
+        .legend(style.legend_swatch(style.line(error, 2.0)));
     legend!(chart, style, SeriesLabelPosition::LowerLeft);
     area.present()
 }

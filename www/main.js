@@ -2,15 +2,15 @@
 // panels drawn by the Rust core. Closed forms are instant, so every change recomputes and redraws
 // within one animation frame; a bad value shows a message beside its control and keeps the last
 // good plots.
-import init, { Explorer, estimateVariances, limits } from './pkg/ldm_explorer.js';
+import init, { Explorer, estimateVariances, limits, plotSpectrum } from './pkg/ldm_explorer.js';
 import { DEFAULTS, parseHash, parseVarianceList, readField, toHash } from './state.js';
 import { FIGURE_4_LEFT, PRESET_PARAMETERS, PRESET_VIEWS, presetVariances } from './presets.js';
 
 const POINTS = 400;
 const TIME_PANELS = ['curves', 'best-dimension', 'capped-curves'];
 const CAPPED_PANELS = ['capped-variances', 'capped-distance', 'capped-curves'];
-const ALL_PANELS = ['curves', 'scatter', 'best-dimension', ...CAPPED_PANELS];
-const EMBEDDABLE = ['curves', 'scatter', 'best-dimension', 'capped', 'verdicts'];
+const ALL_PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', ...CAPPED_PANELS];
+const EMBEDDABLE = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts'];
 const SIMULATION_FIELDS = ['scatterX', 'scatterY', 'samples', 'runs', 'sampleSeed'];
 const SCATTER_FRAMES = 101; // recorded steps of the scatter: the cursor's resolution is T/100
 const MONTE_CARLO_CHECKPOINTS = 10;
@@ -311,6 +311,10 @@ function cancelSimulation() {
 }
 
 function onWorkerMessage({ data: message }) {
+  if (message.kind === 'upload') {
+    onUploadMessage(message);
+    return;
+  }
   const job = running[message.kind];
   if (!job || job.id !== message.id) return; // a superseded job
   if (message.type === 'progress') {
@@ -372,6 +376,100 @@ function renderProgress(note) {
     const job = JSON.parse(finished.scatter.key);
     $('sim-status').textContent = `Simulated: ${job.n} samples, seed ${job.seed}, in ${Math.round(finished.scatter.ms)} ms.`;
   }
+}
+
+// ---------- the reader's own data (read in the worker) ----------
+
+let uploadJob = null; // {id, name, started} of the file being read
+let uploaded = null; // the last file's result, waiting for "Use this spectrum"
+
+function readUpload(source, name) {
+  $('upload-message').textContent = '';
+  $('upload-preview').hidden = true;
+  uploadJob = { id: nextJobId++, name, started: performance.now() };
+  $('upload-progress').hidden = false;
+  $('upload-progress').value = 0;
+  simulationWorker().postMessage({ kind: 'upload', id: uploadJob.id, ...source });
+}
+
+function onUploadMessage(message) {
+  if (!uploadJob || message.id !== uploadJob.id) return;
+  if (message.type === 'progress') {
+    $('upload-progress').value = message.done / message.total;
+    return;
+  }
+  $('upload-progress').hidden = true;
+  const { name, started } = uploadJob;
+  uploadJob = null;
+  if (message.type === 'error') {
+    $('upload-message').textContent = `${name}: ${message.message}`;
+  } else if (message.type === 'done') {
+    timings.lastUploadMs = performance.now() - started;
+    showUpload(name, message.result);
+  }
+}
+
+function showUpload(name, result) {
+  uploaded = result;
+  const { kind, rows, columns, header, variances } = result;
+  const D = variances.length;
+  const range = `from ${format(variances.reduce((a, b) => Math.max(a, b)))} down to ${format(variances.reduce((a, b) => Math.min(a, b)))}`;
+  $('upload-summary').textContent = kind === 'samples'
+    ? `${name}: ${rows} samples × ${columns} dimensions${header ? ' (a header row skipped)' : ''}. Their centred covariance's ${D} eigenvalues run ${range}.`
+    : `${name}: ${D} variances${header ? ' (a header row skipped)' : ''}, ${range}.`;
+  $('upload-preview').hidden = false;
+  const canvas = $('upload-spectrum');
+  const scale = window.devicePixelRatio || 1;
+  canvas.width = Math.round(canvas.clientWidth * scale);
+  canvas.height = Math.round(canvas.clientHeight * scale);
+  try {
+    plotSpectrum(canvas, variances, { theme: effectiveTheme(), scale });
+  } catch (error) {
+    $('upload-message').textContent = error.message;
+  }
+  if (D > maxDimension) $('upload-message').textContent = `${name}: ${D} dimensions; at most ${maxDimension} are supported`;
+  $('upload-use').disabled = D > maxDimension;
+}
+
+function useUpload() {
+  if (!uploaded) return;
+  state.preset = 'custom';
+  state.variances = Array.from(uploaded.variances, String).join(', ');
+  syncControls();
+  afterDataChange();
+  $('upload-preview').hidden = true;
+}
+
+/** Rows of several numbers: samples to read as a matrix, not a list of variances. */
+function looksLikeSamples(text) {
+  const rows = text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  return rows.length >= 2 && rows.every((line) => line.split(/[,;\t ]+/).filter(Boolean).length >= 2);
+}
+
+function bindUpload() {
+  $('upload').addEventListener('change', () => {
+    const file = $('upload').files[0];
+    if (file) readUpload({ file }, file.name);
+  });
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    const file = event.dataTransfer.files[0];
+    if (file) readUpload({ file }, file.name);
+  });
+  $('variances').addEventListener('paste', (event) => {
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    if (!looksLikeSamples(text)) return;
+    event.preventDefault();
+    readUpload({ text }, 'pasted rows');
+  });
+  $('upload-use').addEventListener('click', useUpload);
 }
 
 // ---------- play ----------
@@ -588,6 +686,7 @@ function bindControls() {
     }));
   }
   $('play').addEventListener('click', togglePlay);
+  bindUpload();
   $('cancel').addEventListener('click', cancelSimulation);
   $('cursor').addEventListener('input', () => {
     state.cursor = Number($('cursor').value);
@@ -607,7 +706,7 @@ function bindControls() {
   // A plot is redrawn when its own canvas changes size, not when the page's height does (a
   // progress bar or a message appearing must not redraw every plot).
   const resized = new ResizeObserver((entries) => scheduleDraw(entries.map((entry) => entry.target.dataset.panel)));
-  for (const canvas of document.querySelectorAll('canvas.plot')) resized.observe(canvas);
+  for (const canvas of document.querySelectorAll('canvas.plot[data-panel]')) resized.observe(canvas);
 }
 
 /** Dragging on a time plot moves the cursor: canvas pixel → axis value → backward time. */

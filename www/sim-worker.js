@@ -2,11 +2,12 @@
 // (pkg/ldm_sim.wasm), so that the page never waits for it. Each job runs in chunks of about two
 // million coordinate updates (some 40 ms); between chunks the worker reads its messages, so a newer job of the
 // same kind, or a cancel, stops an older one, and the page hears progress after every chunk.
-import init, { monteCarloRun, scatterChunk } from './pkg/ldm_sim.js';
+import init, { CsvUpload, monteCarloRun, readNpy, scatterChunk } from './pkg/ldm_sim.js';
 
 const ready = init({ module_or_path: new URL('./pkg/ldm_sim_bg.wasm', import.meta.url) });
 const UPDATES_PER_CHUNK = 2e6;
-const current = { scatter: 0, monteCarlo: 0 }; // the job of each kind to work on; 0: none
+const current = { scatter: 0, monteCarlo: 0, upload: 0 }; // the job of each kind to work on; 0: none
+const UPLOAD_CHUNK_BYTES = 1 << 20;
 const clock = () => performance.timeOrigin + performance.now(); // comparable across threads
 
 /** Lets queued messages (a newer job, a cancel) in, then says whether job `id` still runs. */
@@ -61,7 +62,48 @@ async function monteCarlo({ id, sampler, seed, n, runs, checkpoints }) {
   postMessage({ id, type: 'done', kind: 'monteCarlo', t, values, startedAt, finishedAt }, [values.buffer]);
 }
 
-const JOBS = { scatter, monteCarlo };
+/** A dropped or chosen file (or pasted text): read in chunks, then its spectrum. */
+async function upload({ id, file, text }) {
+  const startedAt = clock();
+  let result;
+  if (text !== undefined) {
+    const reader = new CsvUpload();
+    try {
+      reader.push(text);
+      result = reader.finish();
+    } finally {
+      reader.free();
+    }
+  } else {
+    const head = new Uint8Array(await file.slice(0, 6).arrayBuffer());
+    const isNpy = head.length === 6 && head[0] === 0x93 && String.fromCharCode(...head.subarray(1)) === 'NUMPY';
+    if (isNpy || file.name.toLowerCase().endsWith('.npy')) {
+      result = readNpy(new Uint8Array(await file.arrayBuffer()));
+    } else {
+      // UTF-8 text in chunks: the decoder carries a character split between two chunks.
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      const reader = new CsvUpload();
+      try {
+        for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
+          const bytes = await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer();
+          reader.push(decoder.decode(bytes, { stream: true }));
+          postMessage({ id, type: 'progress', kind: 'upload', done: Math.min(offset + UPLOAD_CHUNK_BYTES, file.size), total: file.size });
+          if (!(await stillWanted('upload', id))) return postMessage({ id, type: 'stopped', kind: 'upload' });
+        }
+        reader.push(decoder.decode());
+        result = reader.finish();
+      } catch (error) {
+        throw error instanceof TypeError ? new Error('file: is not UTF-8 text (nor a .npy file)') : error;
+      } finally {
+        reader.free();
+      }
+    }
+  }
+  const finishedAt = clock();
+  postMessage({ id, type: 'done', kind: 'upload', result, startedAt, finishedAt }, [result.variances.buffer]);
+}
+
+const JOBS = { scatter, monteCarlo, upload };
 
 onmessage = async ({ data: message }) => {
   if (message.type === 'cancel') {

@@ -141,7 +141,7 @@ export interface AxisFrame {
   xMin: number;
   xMax: number;
 }
-export type Panel = "curves" | "best-dimension" | "capped-variances" | "capped-distance" | "capped-curves" | "scatter";
+export type Panel = "curves" | "best-dimension" | "capped-variances" | "capped-distance" | "capped-curves" | "scatter" | "spectrum";
 export interface Limits {
   maxDimension: number;
   maxPoints: number;
@@ -322,6 +322,22 @@ pub fn stopping_curves_svg(
     Ok(svg)
 }
 
+/// Draws a spectrum (variances, or eigenvalues) and its reconstruction errors on a canvas: the
+/// preview of an upload before it is used.
+#[wasm_bindgen(js_name = plotSpectrum)]
+pub fn plot_spectrum(
+    canvas: HtmlCanvasElement,
+    variances: Vec<f64>,
+    #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
+) -> Result<(), JsError> {
+    let (style, _) = view(options)?;
+    input::check_variances("variances", &variances).map_err(error)?;
+    let mut backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))?;
+    let recording = Recording::new(backend.get_size());
+    plot::draw_spectrum_panel(&recording.clone().into_drawing_area(), &variances, &style).map_err(drawing_error)?;
+    recording.replay(&mut backend).map_err(drawing_error)
+}
+
 /// The explorer page's model: the curves and the capped-score results of one data set, computed
 /// once, then drawn, exported and read at the cursor as often as the reader likes. The sampling
 /// worker's results (scatter samples, Monte Carlo runs) are handed in to be drawn with the exact laws.
@@ -363,8 +379,8 @@ struct MonteCarloRuns {
 }
 
 /// The panels an `Explorer` draws and exports.
-pub const PANELS: [&str; 6] =
-    ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves", "scatter"];
+pub const PANELS: [&str; 7] =
+    ["curves", "best-dimension", "capped-variances", "capped-distance", "capped-curves", "scatter", "spectrum"];
 
 impl Explorer {
     /// The latent dimension of the sampler panels: the highlighted `d`, else the best `d` at `T`.
@@ -471,6 +487,7 @@ impl Explorer {
                     plot::draw_capped_curves_panel(&area, &self.curves, &self.capped, view, style).map(Some)
                 }
                 "scatter" => plot::draw_scatter_panel(&area, &self.scatter_frame(view)?, style).map(|_| None),
+                "spectrum" => plot::draw_spectrum_panel(&area, &self.curves.problem.variances, style).map(|_| None),
                 other => return Err(unknown_panel(other)),
             }
             .map_err(drawing_error)?
@@ -729,6 +746,7 @@ impl Explorer {
             "capped-distance" => export::capped_distance_csv(&self.capped),
             "capped-curves" => export::capped_curves_csv(&self.curves, &self.capped),
             "scatter" => export::scatter_csv(&self.scatter_frame(&view_options(options)?.1)?),
+            "spectrum" => export::spectrum_csv(&self.curves.problem.variances),
             "sampler" => match self.overlay(&view_options(options)?.1)? {
                 Some(overlay) => export::sampler_csv(&overlay),
                 None => return Err(JsError::new("sampler: turn the sampler on the curves on first")),

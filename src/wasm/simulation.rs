@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{Out, check_fields, error, floats, parse};
 use crate::api::{self, SamplerRequest};
+use crate::upload;
 
 /// A request with a nested `sampler`, whose fields are checked too.
 fn parse_nested<T: serde::de::DeserializeOwned>(request: JsValue, what: &str) -> Result<T, JsError> {
@@ -116,6 +117,17 @@ export interface GeneralGaussian {
   /** The d of least fd2Exact at each t_j (Prop 6's partition). */
   bestDim: Uint32Array;
 }
+export interface UploadResult {
+  /** "variances" (one column or one row) or "samples" (rows of a matrix). */
+  kind: "variances" | "samples";
+  rows: number;
+  columns: number;
+  /** Whether a first row of names was skipped (CSV). */
+  header: boolean;
+  /** The spectrum: the variances themselves, or the eigenvalues (descending) of the samples'
+   *  centred covariance. */
+  variances: Float64Array;
+}
 export interface MonteCarloRun {
   steps: Uint32Array;
   t: Float64Array;
@@ -216,4 +228,49 @@ pub fn general_gaussian(
         .set("bestDim", Uint32Array::from(&a.fd2_exact.best_dim[..]))
         .0
         .into())
+}
+
+fn upload_object(table: &upload::Table) -> Result<JsValue, JsError> {
+    let read = upload::interpret(table).map_err(error)?;
+    Ok(Out::new()
+        .set("kind", if matches!(read, upload::Upload::Variances(_)) { "variances" } else { "samples" })
+        .set("rows", table.rows as u32)
+        .set("columns", table.columns as u32)
+        .set("header", table.header)
+        .set("variances", floats(read.variances()))
+        .0
+        .into())
+}
+
+/// A CSV or plain-text upload read in chunks: `push` each piece of text, then `finish`.
+#[wasm_bindgen]
+pub struct CsvUpload(Option<upload::CsvReader>);
+
+#[wasm_bindgen]
+impl CsvUpload {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> CsvUpload {
+        CsvUpload(Some(upload::CsvReader::new()))
+    }
+
+    pub fn push(&mut self, text: &str) -> Result<(), JsError> {
+        self.0.as_mut().ok_or_else(finished)?.push(text).map_err(error)
+    }
+
+    /// The table read as variances or samples, with its spectrum.
+    #[wasm_bindgen(unchecked_return_type = "UploadResult")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        upload_object(&self.0.take().ok_or_else(finished)?.finish().map_err(error)?)
+    }
+}
+
+fn finished() -> JsError {
+    JsError::new("file: this upload is already finished")
+}
+
+/// A `.npy` upload (1-D or 2-D, little-endian float32 or float64).
+#[wasm_bindgen(js_name = readNpy, unchecked_return_type = "UploadResult")]
+pub fn read_npy(bytes: &[u8]) -> Result<JsValue, JsError> {
+    upload_object(&upload::read_npy(bytes).map_err(error)?)
 }
