@@ -71,5 +71,30 @@ fn sampling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, curves, capped, sampling);
+/// Any covariance: the PCA of 1000 samples and the estimated-basis curves by the matrix formula.
+fn general(c: &mut Criterion) {
+    use ldm_explorer::api::{GeneralRequest, general_answer};
+    let request = |dimension: usize, dims: Option<Vec<usize>>| GeneralRequest {
+        eigenvalues: Some(spectrum(dimension)),
+        covariance: None,
+        rotation_seed: Some(1),
+        n: 1000,
+        seed: 1,
+        final_time: None,
+        points: Some(256),
+        u: None,
+        c: None,
+        schedule: None,
+        dims,
+    };
+    let mut group = c.benchmark_group("generalGaussian");
+    group.sample_size(10);
+    group.bench_function("D256 points256 dims 1..32 by powers of 2", |b| {
+        b.iter(|| general_answer(request(256, Some(vec![1, 2, 4, 8, 16, 32]))).unwrap())
+    });
+    group.bench_function("D64 points256 every d", |b| b.iter(|| general_answer(request(64, None)).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, curves, capped, sampling, general);
 criterion_main!(benches);

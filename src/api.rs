@@ -425,7 +425,8 @@ pub struct GeneralRequest {
     pub c: Option<f64>,
     #[serde(default)]
     pub schedule: Option<String>,
-    /// The latent dimensions whose estimated-basis curve is computed (default: every `d`).
+    /// The latent dimensions whose estimated-basis curve is computed (default: every `d` when that
+    /// is quick, else `1, 2, 4, …`; see `default_dims`).
     #[serde(default)]
     pub dims: Option<Vec<usize>>,
 }
@@ -446,8 +447,28 @@ pub struct GeneralAnswer {
 }
 
 /// Most `points × Σ_{d ∈ dims} d³` of one `generalGaussian` (each term a `d × d` eigenvalue problem):
-/// about a second natively.
+/// about two seconds natively.
 pub const MAX_MATRIX_WORK: f64 = 2e9;
+/// The work the default `dims` stay within: about a tenth of a second natively.
+pub const DEFAULT_MATRIX_WORK: f64 = 1e8;
+
+/// Every `d` when their curves fit [`DEFAULT_MATRIX_WORK`], else `d = 1, 2, 4, …` as far as it goes.
+fn default_dims(dimension: usize, points: usize) -> Vec<usize> {
+    let work = |dims: &[usize]| points as f64 * dims.iter().map(|&d| (d as f64).powi(3)).sum::<f64>();
+    let every: Vec<usize> = (1..=dimension).collect();
+    if work(&every) <= DEFAULT_MATRIX_WORK {
+        return every;
+    }
+    let mut dims = vec![1];
+    while let Some(next) = dims.last().map(|d| d * 2).filter(|&d| d <= dimension) {
+        dims.push(next);
+        if work(&dims) > DEFAULT_MATRIX_WORK {
+            dims.pop();
+            break;
+        }
+    }
+    dims
+}
 
 pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputError> {
     let schedule = parse_schedule(request.schedule.as_deref())?;
@@ -475,7 +496,7 @@ pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputErr
     if !(c.is_finite() && c > 0.0) {
         return Err(InputError::new("c", format!("must be a number above 0, got {c}")));
     }
-    let dims = request.dims.unwrap_or_else(|| (1..=dimension).collect());
+    let dims = request.dims.unwrap_or_else(|| default_dims(dimension, points));
     if let Some(i) = dims.iter().position(|&d| !(1..=dimension).contains(&d)) {
         return Err(InputError::new(
             format!("dims[{i}]"),
@@ -782,6 +803,13 @@ mod tests {
         };
         assert_eq!(run(1, 3), "n");
         assert_eq!(run(10, MAX_MONTE_CARLO_DIMENSION + 1), "sampler.d");
+    }
+
+    #[test]
+    fn default_dims_are_every_d_when_quick_else_powers_of_two() {
+        assert_eq!(default_dims(20, 256), (1..=20).collect::<Vec<_>>());
+        assert_eq!(default_dims(256, 256), [1, 2, 4, 8, 16, 32, 64]);
+        assert_eq!(default_dims(1, 16384), [1]);
     }
 
     #[test]

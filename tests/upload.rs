@@ -51,11 +51,9 @@ proptest! {
                 break;
             }
         }
-        if !failed {
-            if let Ok(table) = reader.finish() {
-                prop_assert_eq!(table.values.len(), table.rows * table.columns);
-                let _ = interpret(&table);
-            }
+        if !failed && let Ok(table) = reader.finish() {
+            prop_assert_eq!(table.values.len(), table.rows * table.columns);
+            let _ = interpret(&table);
         }
     }
 

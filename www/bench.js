@@ -1,7 +1,7 @@
 // Times the wasm API in the browser. Results go to the table and to window.benchmark (read by the
 // end-to-end test, which checks that every figure was produced, not how fast it is).
 import init, { stoppingCurves, cappedScore, estimateVariances } from './pkg/ldm_explorer.js';
-import initSim, { sample, scatterChunk } from './pkg/ldm_sim.js';
+import initSim, { generalGaussian, sample, scatterChunk } from './pkg/ldm_sim.js';
 
 const WASM_URL = new URL('./pkg/ldm_explorer_bg.wasm', import.meta.url);
 const SIM_URL = new URL('./pkg/ldm_sim_bg.wasm', import.meta.url);
@@ -42,6 +42,8 @@ const results = {
   'estimateVariances n = 1000, D = 1000 (ms)': median(() => estimateVariances({ variances, n: 1000, seed: 2 }), 5),
   'sample Euler–Maruyama n = 2000, steps = 500, d = 8 (million updates/s)': (2000 * 500 * 8) / emMs / 1000,
   'scatterChunk n = 2000, steps = 500, 2 coordinates, 101 frames (ms)': median(() => scatterChunk(scatterRequest), 7),
+  'generalGaussian D = 256, points = 256, n = 1000, estimated-basis curves of d = 1, 2, 4 … 32 (ms)': median(() => generalGaussian({ eigenvalues: spectrum(256), rotationSeed: 1, n: 1000, seed: 1, points: 256, dims: [1, 2, 4, 8, 16, 32] }), 3),
+  'generalGaussian D = 64, points = 256, n = 1000, every d (ms)': median(() => generalGaussian({ eigenvalues: spectrum(64), rotationSeed: 1, n: 1000, seed: 1, points: 256 }), 3),
   'wasm module (KB)': bytes.byteLength / 1000,
   'wasm module gzipped (KB)': (await gzippedSize(bytes)) / 1000,
 };

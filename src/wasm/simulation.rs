@@ -96,7 +96,9 @@ export interface GeneralRequest {
   u?: number;
   c?: number;
   schedule?: "ou" | "vp-linear" | "cosine" | "rectified-flow";
-  /** Latent dimensions of the estimated-basis curves (default every d; points × Σ d³ ≤ 2e9). */
+  /** Latent dimensions of the estimated-basis curves: each costs points × d³ (a d × d eigenproblem
+   *  per time), in all at most 2e9. Default: every d when points × Σ d³ ≤ 1e8, else d = 1, 2, 4, …
+   *  within that. */
   dims?: ArrayLike<number>;
 }
 export interface GeneralGaussian {

@@ -510,7 +510,7 @@ test('the benchmark page measures every figure', { skip }, async () => {
   await page.waitForSelector('body[data-ready="true"]', { timeout: 120000 });
   const results = await page.evaluate(() => window.benchmark);
   assert.deepEqual(errors, []);
-  assert.equal(Object.keys(results).length, 8);
+  assert.equal(Object.keys(results).length, 10);
   for (const [name, value] of Object.entries(results)) assert.ok(Number.isFinite(value) && value > 0, `${name}: ${value}`);
   console.log(JSON.stringify(results, null, 1));
   await page.close();

@@ -266,6 +266,9 @@ test('generalGaussian: the exact-basis curves are the diagonal ones, and bad inp
   assert.deepEqual(Array.from(general.switchTimes), Array.from(diagonal.switchTimes));
   assert.deepEqual(Array.from(general.bestDim), Array.from(diagonal.bestDim));
   assert.deepEqual(Array.from(general.dims), [1, 2, 3, 4, 5]);
+  const large = sim.generalGaussian({ eigenvalues: Array.from({ length: 200 }, (_, k) => 1 / (k + 1)), n: 400, seed: 1, points: 64 });
+  assert.deepEqual(Array.from(large.dims), [1, 2, 4, 8, 16, 32, 64], 'the default dims stay quick');
+  assert.equal(large.fd2.length, 7);
   // 500 samples estimate the spectrum to within half of each eigenvalue.
   assert.ok(general.estimatedEigenvalues.every((v, k) => Math.abs(v / eigenvalues[k] - 1) < 0.5));
   assert.equal(general.highProbability.lower[0], 0);
@@ -276,7 +279,7 @@ test('generalGaussian: the exact-basis curves are the diagonal ones, and bad inp
     [{ covariance: [1, 2, 2, 1], n: 10, seed: 1 }, /^covariance: is not positive semi-definite/],
     [{ covariance: [1, 0, 0, 1], rotationSeed: 3, n: 10, seed: 1 }, /^rotationSeed: /],
     [{ eigenvalues, n: 10, seed: 1, dims: [6] }, /^dims\[0\]: must be from 1 to D = 5/],
-    [{ eigenvalues: new Array(300).fill(1), n: 10, seed: 1 }, /^dims: points × Σ d³/],
+    [{ eigenvalues: new Array(300).fill(1), n: 10, seed: 1, dims: [300] }, /^dims: points × Σ d³/],
     [{ eigenvalues, n: 10, seed: 1, u: -1 }, /^u: /],
   ];
   for (const [request, pattern] of bad) {
