@@ -769,7 +769,7 @@ pub fn draw_spectrum_panel<DB: DrawingBackend>(
     variances: &[f64],
     style: &Style,
 ) -> Result<(), Failure<DB>> {
-    let (fitted, _) = style.fitted(area);
+    let (fitted, compact) = style.fitted(area);
     let style = &fitted;
     let dimension = variances.len();
     let errors = reconstruction_errors(variances);
@@ -797,9 +797,12 @@ pub fn draw_spectrum_panel<DB: DrawingBackend>(
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, spectrum.filled()));
     chart
         .draw_series(LineSeries::new(series(&errors), style.line(error, 2.0)))?
-        .label("reconstruction error with d dimensions: Σ σk² over k > d")
+        .label("reconstruction error with d dimensions")
         .legend(style.legend_swatch(style.line(error, 2.0)));
-    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    // A narrow plot (the upload preview, a phone) leaves the colours to its caption.
+    if !compact {
+        legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    }
     area.present()
 }
 

@@ -417,6 +417,7 @@ function showUpload(name, result) {
   $('upload-summary').textContent = kind === 'samples'
     ? `${name}: ${rows} samples × ${columns} dimensions${header ? ' (a header row skipped)' : ''}. Their centred covariance's ${D} eigenvalues run ${range}.`
     : `${name}: ${D} variances${header ? ' (a header row skipped)' : ''}, ${range}.`;
+  $('upload-summary').textContent += ' Dots: the spectrum; line: the reconstruction error with d dimensions.';
   $('upload-preview').hidden = false;
   const canvas = $('upload-spectrum');
   const scale = window.devicePixelRatio || 1;
