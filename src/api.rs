@@ -13,12 +13,13 @@ use crate::curves::{
 };
 use crate::estimate::estimate_variances;
 use crate::general::{
-    GeneralProblem, HighProbabilityWindows, check_covariance, frechet_distance2, high_probability_windows,
-    projected_curves, square_matrix,
+    GeneralProblem, HighProbabilityWindows, check_covariance, curves_of_projection, frechet_distance2,
+    high_probability_windows, square_matrix,
 };
 use crate::input::{self, InputError};
 use crate::sampler::{MAX_SAMPLE_INDEX, Method, Sampler, Score, Start, data_samples, empirical_fd2, frame_steps};
 use crate::schedule::{SCHEDULE_NAMES, Schedule};
+use nalgebra::DMatrix;
 
 /// Time points of a curve when the request gives none.
 pub const DEFAULT_POINTS: usize = 512;
@@ -412,6 +413,7 @@ pub struct GeneralRequest {
     #[serde(default)]
     pub covariance: Option<Vec<f64>>,
     #[serde(default)]
+    /// Turns the spectrum's eigenbasis; no output depends on it (Props 6–7 are rotation invariant).
     pub rotation_seed: Option<u64>,
     pub n: usize,
     pub seed: u64,
@@ -474,9 +476,9 @@ pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputErr
     let schedule = parse_schedule(request.schedule.as_deref())?;
     let final_time = request.final_time.unwrap_or(schedule.default_final_time());
     let problem = match (request.eigenvalues, request.covariance) {
-        (Some(eigenvalues), None) => {
-            GeneralProblem::from_spectrum(&eigenvalues, request.rotation_seed, schedule, final_time)?
-        }
+        // Every output is rotation invariant (the samples are drawn in the eigenbasis): a rotation
+        // would change no number, so none is built.
+        (Some(eigenvalues), None) => GeneralProblem::from_spectrum(&eigenvalues, None, schedule, final_time)?,
         (None, Some(covariance)) => {
             if request.rotation_seed.is_some() {
                 return Err(InputError::new("rotationSeed", "rotates a spectrum; a covariance is used as given"));
@@ -512,10 +514,13 @@ pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputErr
             ),
         ));
     }
-    let (estimated, basis) = problem.pca(request.n, request.seed);
+    let (estimated, rotation) = problem.pca_in_eigenbasis(request.n, request.seed);
+    // Ôᵀ Σ Ô = Vᵀ Λ V.
+    let scaled = DMatrix::from_fn(dimension, dimension, |i, j| problem.eigenvalues[i] * rotation[(i, j)]);
+    let projected = rotation.tr_mul(&scaled);
     Ok(GeneralAnswer {
         t: backward_times(final_time, points),
-        fd2: projected_curves(&problem, &basis, &estimated, &dims, points),
+        fd2: curves_of_projection(&problem, &projected, &estimated, &dims, points),
         fd2_exact: stopping_curves(&problem.spectral_problem(), points),
         switch_times: problem.switch_times(),
         windows: high_probability_windows(&problem, &estimated, request.n, u, c),
@@ -803,6 +808,39 @@ mod tests {
         };
         assert_eq!(run(1, 3), "n");
         assert_eq!(run(10, MAX_MONTE_CARLO_DIMENSION + 1), "sampler.d");
+    }
+
+    #[test]
+    fn general_answers_are_the_same_for_a_spectrum_and_its_rotated_covariance() {
+        let eigenvalues = vec![1.0, 0.5, 0.2, 0.05, 0.01];
+        let problem = GeneralProblem::from_spectrum(&eigenvalues, Some(8), Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
+        let request = |eigenvalues: Option<Vec<f64>>, covariance: Option<Vec<f64>>| GeneralRequest {
+            eigenvalues,
+            covariance,
+            rotation_seed: None,
+            n: 300,
+            seed: 4,
+            final_time: None,
+            points: Some(17),
+            u: None,
+            c: None,
+            schedule: None,
+            dims: None,
+        };
+        let spectral = general_answer(request(Some(eigenvalues), None)).unwrap();
+        let rotated = problem.covariance.transpose().as_slice().to_vec();
+        let covariance = general_answer(request(None, Some(rotated))).unwrap();
+        let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9);
+        assert!(close(&spectral.estimated_eigenvalues, &covariance.estimated_eigenvalues));
+        for (a, b) in spectral.fd2.iter().zip(&covariance.fd2) {
+            assert!(close(a, b), "{a:?} vs {b:?}");
+        }
+        // And the eigenbasis shortcut gives the curves of the explicit basis Ô = O V.
+        let (estimated, basis) = problem.pca(300, 4);
+        let explicit = crate::general::projected_curves(&problem, &basis, &estimated, &spectral.dims, 17);
+        for (a, b) in spectral.fd2.iter().zip(&explicit) {
+            assert!(close(a, b), "{a:?} vs {b:?}");
+        }
     }
 
     #[test]

@@ -194,10 +194,15 @@ impl GeneralProblem {
     /// eigenbasis (`Σ̂ = O W Oᵀ` with `W` the eigenbasis samples' second moment), which saves a
     /// rotation of the samples and gives the same `Σ̂`.
     pub fn pca(&self, n: usize, seed: u64) -> (Vec<f64>, DMatrix<f64>) {
-        let scaled = self.samples_in_eigenbasis(n, seed);
-        let moment = scaled.tr_mul(&scaled) / n as f64;
-        let (values, vectors) = sorted_eigen(&moment);
+        let (values, vectors) = self.pca_in_eigenbasis(n, seed);
         (values, &self.eigenvectors * vectors)
+    }
+
+    /// The same PCA with its eigenvectors `V` in the eigenbasis (`Ô = O V`): all the curves need,
+    /// since `Ôᵀ Σ Ô = Vᵀ Λ V`. Nothing here depends on `O`: Props 6–7 are rotation invariant.
+    pub fn pca_in_eigenbasis(&self, n: usize, seed: u64) -> (Vec<f64>, DMatrix<f64>) {
+        let scaled = self.samples_in_eigenbasis(n, seed);
+        sorted_eigen(&(scaled.tr_mul(&scaled) / n as f64))
     }
 
     /// The diagonal problem of the eigenvalues with the exact score (Prop 6's setting).
@@ -225,8 +230,18 @@ pub fn projected_curves(
     dims: &[usize],
     points: usize,
 ) -> Vec<Vec<f64>> {
-    let projected = basis.transpose() * &problem.covariance * basis;
-    let data_trace = problem.covariance.trace();
+    curves_of_projection(problem, &(basis.transpose() * &problem.covariance * basis), fitted, dims, points)
+}
+
+/// [`projected_curves`] from `C = Bᵀ Σ B` (the data's covariance in the basis).
+pub fn curves_of_projection(
+    problem: &GeneralProblem,
+    projected: &DMatrix<f64>,
+    fitted: &[f64],
+    dims: &[usize],
+    points: usize,
+) -> Vec<Vec<f64>> {
+    let data_trace: f64 = problem.eigenvalues.iter().sum();
     let times = backward_times(problem.final_time, points);
     let schedule = &problem.schedule;
     dims.iter()
