@@ -81,10 +81,12 @@ export interface FrechetRequest {
   mean2?: ArrayLike<number>;
 }
 export interface GeneralRequest {
-  /** Either the spectrum σk² (rotated by a seeded Haar rotation when rotationSeed is given) … */
+  /** Either the spectrum σk² … */
   eigenvalues?: ArrayLike<number>;
   /** … or the covariance itself, D × D row-major. */
   covariance?: ArrayLike<number>;
+  /** A seeded Haar rotation of the spectrum's eigenbasis. Accepted, but no number of the answer
+   *  depends on it: Props 6–7 are rotation invariant and the samples are drawn in the eigenbasis. */
   rotationSeed?: number;
   /** Samples of the PCA, and their seed. */
   n: number;
