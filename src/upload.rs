@@ -298,6 +298,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn uploads_over_the_limits_are_refused() {
+        let wide = Table {
+            rows: 2,
+            columns: MAX_SAMPLE_DIMENSION + 1,
+            values: vec![1.0; 2 * (MAX_SAMPLE_DIMENSION + 1)],
+            header: false,
+        };
+        assert!(interpret(&wide).unwrap_err().message.contains("at most 512 are supported"));
+        let long = Table {
+            rows: input::MAX_DIMENSION + 1,
+            columns: 1,
+            values: vec![1.0; input::MAX_DIMENSION + 1],
+            header: false,
+        };
+        assert!(interpret(&long).unwrap_err().message.contains("at most 4096 are supported"));
+        // A .npy whose shape claims more numbers than allowed is refused from its header.
+        let huge = npy("<f8", false, "(5000000, 2)", &[]);
+        assert!(read_npy(&huge).unwrap_err().message.contains("more than 5000000 numbers"));
+        // A CSV that grows past the limit stops at the line that crosses it.
+        let mut reader = CsvReader::new();
+        let row = format!("{}\n", vec!["1"; 1000].join(","));
+        let error = (0..=MAX_UPLOAD_VALUES / 1000).find_map(|_| reader.push(&row).err()).unwrap();
+        assert_eq!(error.field, format!("line {}", MAX_UPLOAD_VALUES / 1000 + 1));
+    }
+
     /// A `.npy` file as numpy writes it (version 1.0, header padded to 64 bytes).
     pub(crate) fn npy(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
         let mut header = format!(
