@@ -32,10 +32,20 @@ async function open(hash = '', { colorScheme = 'light', width = 1280, height = 1
   const page = await browser.newPage({ viewport: { width, height }, colorScheme, acceptDownloads: true });
   const problems = [];
   const foreign = [];
+  const pending = new Map();
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('request', (r) => pending.set(r, Date.now()));
+  page.on('requestfinished', (r) => pending.delete(r));
+  page.on('requestfailed', (r) => pending.delete(r));
   page.on('request', (r) => !r.url().startsWith(url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:') && foreign.push(r.url()));
-  await page.goto(`${url}${search}${hash}`);
+  try {
+    await page.goto(`${url}${search}${hash}`);
+  } catch (error) {
+    // Name the requests still open: a stalled load says where it stalled.
+    const open = [...pending].map(([r, t]) => `${r.url()} (${Date.now() - t} ms)`);
+    throw new Error(`${error.message.split('\n')[0]}; requests still open: ${open.join(', ') || 'none'}`);
+  }
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
   return { page, problems, foreign };
 }
@@ -206,6 +216,8 @@ test('a long simulation shows progress and can be cancelled; bad sampling input 
   assert.equal(await page.evaluate(() => window.ldmExplorer.simulating()), false);
   await page.waitForTimeout(500);
   assert.match(await text(page, '#sim-status'), /Cancelled/, 'no progress after the cancel');
+  // The checks below change d: without the overlay that starts no new long run.
+  await page.uncheck('#overlay');
   const cases = [
     ['#samples', '0', '#samples-message', /samples expects a whole number from 2 to 20000/],
     ['#runs', '1', '#runs-message', /runs expects a whole number from 2 to 200/],
@@ -219,7 +231,9 @@ test('a long simulation shows progress and can be cancelled; bad sampling input 
     assert.match(await text(page, message), pattern, `${control} = "${value}"`);
     assert.ok((await canvasPixels(page, 'scatter')).ink > 0, 'the scatter stays');
   }
-  assert.equal(await page.$eval('#overlay', (c) => c.checked), true, 'the other settings are kept');
+  // Invalid values never enter the state: the last good ones are kept.
+  const kept = await page.evaluate(() => window.ldmExplorer.state());
+  assert.deepEqual([kept.samples, kept.runs, kept.steps, kept.scatterX], [20000, 200, 200, 12]);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,10 +1,11 @@
 //! A static file server for `www/` on the loopback interface, for `cargo xtask serve` and for the
-//! end-to-end tests.
+//! end-to-end tests: GET and HEAD of files, one request per connection.
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-
-use tiny_http::{Header, Response, Server};
+use std::time::Duration;
 
 use crate::Result;
 
@@ -44,46 +45,73 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     resolved.is_file().then_some(resolved)
 }
 
-fn handle(server: Arc<Server>, root: PathBuf) {
+/// Accepts connections for ever, each answered on its own thread.
+fn handle(listener: TcpListener, root: PathBuf) {
     let root = Arc::new(root);
-    for request in server.incoming_requests() {
-        // One thread per request: a response stuck writing to a client that stopped reading (a
-        // closed tab's pooled connection) must not hold up every request after it.
+    for stream in listener.incoming().flatten() {
         let root = Arc::clone(&root);
-        std::thread::spawn(move || respond(request, &root));
+        std::thread::spawn(move || {
+            // A client that hung up or sent garbage is not the server's problem.
+            let _ = respond(stream, &root);
+        });
     }
 }
 
-fn respond(request: tiny_http::Request, root: &Path) {
-    let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("ASCII header");
-    let response = match resolve(root, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-        Some((path, bytes)) => Response::from_data(bytes)
-            .with_header(header("Content-Type", content_type(&path)))
-            .with_header(header("Cache-Control", "no-cache")),
-        None => Response::from_data(b"not found".to_vec()).with_status_code(404),
+/// Answers one request and closes the connection. Closing (instead of keeping the connection
+/// alive) matters: with tiny_http's keep-alive connections headless Chromium, about once in ten
+/// test runs, waited for ever on a module request sent on a reused connection.
+fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        let read = stream.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(());
+        }
+        head.extend_from_slice(&buffer[..read]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut request_line = head.lines().next().unwrap_or("").split(' ');
+    let (method, target) = (request_line.next().unwrap_or(""), request_line.next().unwrap_or("/"));
+    let (status, content_type, body) = match (method, resolve(root, target)) {
+        ("GET" | "HEAD", Some(path)) => match std::fs::read(&path) {
+            Ok(bytes) => ("200 OK", content_type(&path), bytes),
+            Err(_) => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        },
+        ("GET" | "HEAD", None) => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        _ => ("405 Method Not Allowed", "text/plain", b"only GET and HEAD".to_vec()),
     };
-    // A client that hung up is not the server's problem.
-    let _ = request.respond(response);
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
 }
 
-fn start(port: u16) -> Result<(Arc<Server>, u16)> {
-    let server = Server::http(("127.0.0.1", port)).map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
-    Ok((Arc::new(server), port))
+fn start(port: u16) -> Result<(TcpListener, u16)> {
+    let listener =
+        TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    Ok((listener, port))
 }
 
 /// Serves in a background thread (port 0: any free port) for as long as the process lives.
 pub fn spawn(root: &Path, port: u16) -> Result<Running> {
-    let (server, port) = start(port)?;
+    let (listener, port) = start(port)?;
     let root = root.to_path_buf();
-    std::thread::spawn(move || handle(server, root));
+    std::thread::spawn(move || handle(listener, root));
     Ok(Running { port })
 }
 
 pub fn serve_forever(root: &Path, port: u16) -> Result<()> {
-    let (server, port) = start(port)?;
+    let (listener, port) = start(port)?;
     println!("ldm-explorer: serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)", root.display());
-    handle(server, root.to_path_buf());
+    handle(listener, root.to_path_buf());
     Ok(())
 }
 
@@ -98,5 +126,26 @@ mod tests {
         assert_eq!(resolve(&root, "/index.html?x=1#y"), Some(root.join("index.html")));
         assert_eq!(resolve(&root, "/../Cargo.toml"), None);
         assert_eq!(resolve(&root, "/nothing-here.js"), None);
+    }
+
+    #[test]
+    fn a_request_is_answered_and_the_connection_closed() {
+        let running = spawn(&crate::repo_root().join("www"), 0).unwrap();
+        let ask = |request: &str| {
+            let mut stream = TcpStream::connect(("127.0.0.1", running.port)).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut answer = String::new();
+            // read_to_string ends only because the server closes the connection.
+            stream.read_to_string(&mut answer).unwrap();
+            answer
+        };
+        let page = ask("GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+        assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page:.80}");
+        assert!(page.contains("Content-Type: text/html; charset=utf-8\r\n") && page.contains("Connection: close\r\n"));
+        assert!(page.contains("<!doctype html>"));
+        assert!(ask("GET /../Cargo.toml HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
+        assert!(ask("POST / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405"));
+        let head = ask("HEAD /index.html HTTP/1.1\r\n\r\n");
+        assert!(head.ends_with("\r\n\r\n") && !head.contains("<!doctype"));
     }
 }
