@@ -143,6 +143,15 @@ pub struct SamplerLawAnswer {
 }
 
 impl SamplerRequest {
+    /// The sampler of a request whose `n` and `seed` must be absent (named `{prefix}n`, `{prefix}seed`).
+    fn sampler_drawing_nothing(&self, prefix: &str, message: &str) -> Result<Sampler, InputError> {
+        if self.n.is_some() || self.seed.is_some() {
+            let field = if self.n.is_some() { "n" } else { "seed" };
+            return Err(InputError::new(format!("{prefix}{field}"), message));
+        }
+        self.sampler()
+    }
+
     fn sampler(&self) -> Result<Sampler, InputError> {
         let schedule = parse_schedule(self.schedule.as_deref())?;
         let final_time = self.final_time.unwrap_or(schedule.default_final_time());
@@ -191,13 +200,7 @@ pub fn sample_answer(request: SamplerRequest) -> Result<SampleAnswer, InputError
     let sampler = request.sampler()?;
     let n = request.n.ok_or_else(|| InputError::new("n", "sample needs the number of samples n"))?;
     let seed = request.seed.ok_or_else(|| InputError::new("seed", "sample needs a seed"))?;
-    let updates = n.saturating_mul(sampler.dimension).saturating_mul(sampler.steps);
-    if n == 0 || updates > input::MAX_SAMPLED_VALUES {
-        return Err(InputError::new(
-            "n",
-            format!("needs 1 ≤ n and n × d × steps ≤ {}, got n = {n} ({updates} updates)", input::MAX_SAMPLED_VALUES),
-        ));
-    }
+    check_draws("n", 0, n, n.saturating_mul(sampler.dimension).saturating_mul(sampler.steps))?;
     let latent = sampler.sample(n, seed);
     Ok(SampleAnswer {
         empirical_fd2: empirical_fd2(&latent, sampler.dimension, &sampler.problem.variances),
@@ -208,11 +211,7 @@ pub fn sample_answer(request: SamplerRequest) -> Result<SampleAnswer, InputError
 }
 
 pub fn sampler_law_answer(request: SamplerRequest) -> Result<SamplerLawAnswer, InputError> {
-    if request.n.is_some() || request.seed.is_some() {
-        let field = if request.n.is_some() { "n" } else { "seed" };
-        return Err(InputError::new(field, "samplerLaw is exact and draws nothing: leave out n and seed"));
-    }
-    let sampler = request.sampler()?;
+    let sampler = request.sampler_drawing_nothing("", "samplerLaw is exact and draws nothing: leave out n and seed")?;
     let t = sampler.step_times();
     let continuous_fd2 = t.iter().map(|&time| sampler.continuous_fd2_at(time)).collect();
     Ok(SamplerLawAnswer { fd2: sampler.law_fd2(), continuous_fd2, t })
@@ -275,14 +274,10 @@ pub const MAX_FRAMES: usize = 1001;
 
 /// The sampler of a nested request, which draws under the outer request's seed.
 fn nested_sampler(request: &SamplerRequest) -> Result<Sampler, InputError> {
-    if request.n.is_some() || request.seed.is_some() {
-        let field = if request.n.is_some() { "sampler.n" } else { "sampler.seed" };
-        return Err(InputError::new(field, "give n and seed beside the sampler, not inside it"));
-    }
-    request.sampler()
+    request.sampler_drawing_nothing("sampler.", "give n and seed beside the sampler, not inside it")
 }
 
-/// `count` samples from `first` over `width` coordinates and `steps` steps: within the limits.
+/// Samples `first .. first + count`, costing `work` coordinate updates: within the limits.
 fn check_draws(field: &str, first: usize, count: usize, work: usize) -> Result<(), InputError> {
     if count == 0 || work > input::MAX_SAMPLED_VALUES {
         return Err(InputError::new(
