@@ -13,8 +13,8 @@ use crate::curves::{
 };
 use crate::estimate::estimate_variances;
 use crate::general::{
-    GeneralProblem, HighProbabilityWindows, check_covariance, curves_of_projection, frechet_distance2,
-    high_probability_windows, square_matrix,
+    GeneralProblem, HighProbabilityWindows, check_covariance, covariance_eigen, curves_of_projection,
+    frechet_with_root, high_probability_windows, sqrt_from_eigen, square_matrix,
 };
 use crate::input::{self, InputError};
 use crate::sampler::{MAX_SAMPLE_INDEX, Method, Sampler, Score, Start, data_samples, empirical_fd2, frame_steps};
@@ -379,7 +379,8 @@ pub fn frechet_answer(request: FrechetRequest) -> Result<f64, InputError> {
         ));
     }
     check_covariance("cov1", &cov1)?;
-    check_covariance("cov2", &cov2)?;
+    // Σ2's eigendecomposition checks it and gives its square root.
+    let sqrt_cov2 = sqrt_from_eigen(&covariance_eigen("cov2", &cov2)?);
     let mean = |field: &str, mean: Option<Vec<f64>>| -> Result<Vec<f64>, InputError> {
         let mean = mean.unwrap_or_else(|| vec![0.0; dimension]);
         if mean.len() != dimension {
@@ -394,7 +395,7 @@ pub fn frechet_answer(request: FrechetRequest) -> Result<f64, InputError> {
         Ok(mean)
     };
     let (mean1, mean2) = (mean("mean1", request.mean1)?, mean("mean2", request.mean2)?);
-    Ok(frechet_distance2(&mean1, &cov1, &mean2, &cov2))
+    Ok(frechet_with_root(&mean1, &cov1, &mean2, &cov2, &sqrt_cov2))
 }
 
 /// `generalGaussian({eigenvalues | covariance, rotationSeed?, n, seed, T?, points?, u?, c?,

@@ -2,7 +2,7 @@
 //! covariance from a spectrum and a seeded rotation, the sample covariance and its PCA, and the
 //! stopping-time curves of the PCA-projected process with the exact or the estimated eigenbasis.
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, Dyn, SymmetricEigen};
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::curves::{DiagonalProblem, backward_times, switch_times};
@@ -35,6 +35,19 @@ pub fn square_matrix(field: &str, values: &[f64]) -> Result<DMatrix<f64>, InputE
 
 /// Checks that a matrix is a covariance: symmetric and positive semi-definite, up to round-off.
 pub fn check_covariance(field: &str, matrix: &DMatrix<f64>) -> Result<(), InputError> {
+    check_symmetric(field, matrix)?;
+    check_positive_semi_definite(field, matrix, symmetric_part(matrix).symmetric_eigenvalues().min())
+}
+
+/// [`check_covariance`] and [`sorted_eigen`] from one eigendecomposition.
+pub fn covariance_eigen(field: &str, matrix: &DMatrix<f64>) -> Result<(Vec<f64>, DMatrix<f64>), InputError> {
+    check_symmetric(field, matrix)?;
+    let eigen = symmetric_part(matrix).symmetric_eigen();
+    check_positive_semi_definite(field, matrix, eigen.eigenvalues.min())?;
+    Ok(sorted(eigen))
+}
+
+fn check_symmetric(field: &str, matrix: &DMatrix<f64>) -> Result<(), InputError> {
     let scale = matrix.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let dimension = matrix.nrows();
     for i in 0..dimension {
@@ -55,7 +68,10 @@ pub fn check_covariance(field: &str, matrix: &DMatrix<f64>) -> Result<(), InputE
             }
         }
     }
-    let smallest = symmetric_part(matrix).symmetric_eigenvalues().min();
+    Ok(())
+}
+
+fn check_positive_semi_definite(field: &str, matrix: &DMatrix<f64>, smallest: f64) -> Result<(), InputError> {
     let largest = matrix.diagonal().max().max(0.0);
     if smallest < -COVARIANCE_TOLERANCE * largest.max(f64::MIN_POSITIVE) {
         return Err(InputError::new(
@@ -73,20 +89,28 @@ fn symmetric_part(matrix: &DMatrix<f64>) -> DMatrix<f64> {
 /// Eigenvalues (descending, clamped at zero) and eigenvectors (columns, in the same order) of a
 /// covariance.
 pub fn sorted_eigen(matrix: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
-    let eigen = symmetric_part(matrix).symmetric_eigen();
-    let mut order: Vec<usize> = (0..matrix.nrows()).collect();
+    sorted(symmetric_part(matrix).symmetric_eigen())
+}
+
+fn sorted(eigen: SymmetricEigen<f64, Dyn>) -> (Vec<f64>, DMatrix<f64>) {
+    let dimension = eigen.eigenvalues.len();
+    let mut order: Vec<usize> = (0..dimension).collect();
     order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
     let values = order.iter().map(|&k| eigen.eigenvalues[k].max(0.0)).collect();
-    let vectors = DMatrix::from_fn(matrix.nrows(), matrix.nrows(), |i, j| eigen.eigenvectors[(i, order[j])]);
+    let vectors = DMatrix::from_fn(dimension, dimension, |i, j| eigen.eigenvectors[(i, order[j])]);
     (values, vectors)
 }
 
 /// The positive semi-definite square root, through the eigendecomposition.
 pub fn psd_sqrt(matrix: &DMatrix<f64>) -> DMatrix<f64> {
-    let (values, vectors) = sorted_eigen(matrix);
+    sqrt_from_eigen(&sorted_eigen(matrix))
+}
+
+/// `V diag(sqrt(values)) Vᵀ` from a covariance's `(values, V)`.
+pub fn sqrt_from_eigen((values, vectors): &(Vec<f64>, DMatrix<f64>)) -> DMatrix<f64> {
     let roots =
         DMatrix::from_diagonal(&nalgebra::DVector::from_iterator(values.len(), values.iter().map(|v| v.sqrt())));
-    &vectors * roots * vectors.transpose()
+    vectors * roots * vectors.transpose()
 }
 
 /// `tr((A^{1/2} B A^{1/2})^{1/2})` for covariances `A` (given by its square root) and `B`.
@@ -97,9 +121,20 @@ fn root_trace(sqrt_a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
 /// `dF²(N(μ1, Σ1), N(μ2, Σ2)) = |μ1 − μ2|² + tr(Σ1 + Σ2 − 2 (Σ2^{1/2} Σ1 Σ2^{1/2})^{1/2})` (eq. 6),
 /// floored at zero (round-off can leave `−1e−16` for equal inputs).
 pub fn frechet_distance2(mean1: &[f64], cov1: &DMatrix<f64>, mean2: &[f64], cov2: &DMatrix<f64>) -> f64 {
+    frechet_with_root(mean1, cov1, mean2, cov2, &psd_sqrt(cov2))
+}
+
+/// [`frechet_distance2`] with `Σ2^{1/2}` already known.
+pub fn frechet_with_root(
+    mean1: &[f64],
+    cov1: &DMatrix<f64>,
+    mean2: &[f64],
+    cov2: &DMatrix<f64>,
+    sqrt_cov2: &DMatrix<f64>,
+) -> f64 {
     let means: f64 = mean1.iter().zip(mean2).map(|(a, b)| (a - b).powi(2)).sum();
     let traces = cov1.trace() + cov2.trace();
-    (means + traces - 2.0 * root_trace(&psd_sqrt(cov2), cov1)).max(0.0)
+    (means + traces - 2.0 * root_trace(sqrt_cov2, cov1)).max(0.0)
 }
 
 /// A Haar-distributed rotation: the Q of a seeded Gaussian matrix's QR, its columns' signs fixed by
@@ -131,9 +166,8 @@ pub struct GeneralProblem {
 
 impl GeneralProblem {
     pub fn from_covariance(covariance: DMatrix<f64>, schedule: Schedule, final_time: f64) -> Result<Self, InputError> {
-        check_covariance("covariance", &covariance)?;
+        let (eigenvalues, eigenvectors) = covariance_eigen("covariance", &covariance)?;
         input::check_final_time(final_time, &schedule)?;
-        let (eigenvalues, eigenvectors) = sorted_eigen(&covariance);
         Ok(GeneralProblem { covariance, eigenvalues, eigenvectors, schedule, final_time })
     }
 
