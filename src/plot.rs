@@ -1,6 +1,7 @@
 //! Drawing with plotters, generic over the backend: the same code draws on the page's canvas
 //! (plotters-canvas) and into SVG for export.
 
+use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -493,11 +494,9 @@ fn draw_time_curves<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(vec![(x, y_min), (x, y_max)], style.line(CURSOR, 1.5)))?;
         }
     }
-    // A legend taller than half the plot would hide the curves it names (a short embedded plot).
     let overlay_entries = overlay.map_or(0, |o| 1 + usize::from(o.monte_carlo.is_some()));
     let entries = if legend_each { dims.len() } else { 2 } + 3 + overlay_entries;
-    let (_, plot_height) = chart.plotting_area().dim_in_pixel();
-    if (entries as f64) * 15.0 * style.scale <= 0.5 * plot_height as f64 {
+    if legend_fits(&chart, entries, style) {
         legend!(chart, style, SeriesLabelPosition::LowerLeft);
     }
     area.present()?;
@@ -626,6 +625,52 @@ fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     points.into_iter().enumerate().filter(|(i, _)| i % step == 0 || *i == last).map(|(_, p)| p).collect()
 }
 
+/// A chart with whole-number x (`k` or `d`) and a log y axis from `y_min` to `y_max`.
+struct IndexedLogChart<'a, DB: DrawingBackend> {
+    chart: ChartContext<'a, DB, Cartesian2d<RangedCoordf64, LogCoord<f64>>>,
+    y_min: f64,
+    y_max: f64,
+}
+
+/// A chart of values at `k = 1 … count` on a log y axis spanning `values` (whole-number x labels,
+/// powers of ten on y): what the per-coordinate and per-dimension panels share.
+fn indexed_log_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    count: usize,
+    values: &[f64],
+    (x_desc, y_desc): (&str, &str),
+    style: &Style,
+) -> Result<IndexedLogChart<'a, DB>, Failure<DB>> {
+    let (y_min, y_max) = log_range(values);
+    let mut chart =
+        frame(area, title, style)?.build_cartesian_2d(0.5..count as f64 + 0.5, (y_min..y_max).log_scale())?;
+    mesh!(
+        chart,
+        style,
+        x_desc,
+        y_desc,
+        y_label_formatter(&|v| power_of_ten_label(*v)),
+        x_label_formatter(&whole_number_label)
+    );
+    Ok(IndexedLogChart { chart, y_min, y_max })
+}
+
+/// `(k, value)` for `k = 1, 2, …`, values below the axis floor drawn on it.
+fn indexed(values: &[f64], y_min: f64) -> Vec<(f64, f64)> {
+    values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
+}
+
+/// Whether a legend of `entries` lines fits in half of the plot's height: taller, it would hide
+/// what it names (a short embedded plot).
+fn legend_fits<DB: DrawingBackend, CT: CoordTranslate>(
+    chart: &ChartContext<DB, CT>,
+    entries: usize,
+    style: &Style,
+) -> bool {
+    (entries as f64) * 15.0 * style.scale <= 0.5 * chart.plotting_area().dim_in_pixel().1 as f64
+}
+
 /// Panel 4a: per coordinate, the data's `σk²`, the fitted `σ̂k²` and the capped sampler's `V_T`,
 /// with the two thresholds that bracket the best dimension (Prop 5).
 pub fn draw_capped_variances_panel<DB: DrawingBackend>(
@@ -647,20 +692,15 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         .chain(&thresholds)
         .copied()
         .collect();
-    let (y_min, y_max) = log_range(&all);
-    let mut chart = frame(area, "End variances V_T under the cap vs σ² and σ̂² (Prop 5)", style)?
-        .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
-    mesh!(
-        chart,
+    let IndexedLogChart { mut chart, y_min, .. } = indexed_log_chart(
+        area,
+        "End variances V_T under the cap vs σ² and σ̂² (Prop 5)",
+        dimension,
+        &all,
+        ("latent coordinate k", "variance (log scale)"),
         style,
-        "latent coordinate k",
-        "variance (log scale)",
-        y_label_formatter(&|v| power_of_ten_label(*v)),
-        x_label_formatter(&whole_number_label)
-    );
-    let series = |values: &[f64]| -> Vec<(f64, f64)> {
-        values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
-    };
+    )?;
+    let series = |values: &[f64]| indexed(values, y_min);
     let radius = marker_radius(style, dimension) as i32;
     let (data, fitted, end) = (CATEGORICAL[0], RGBColor(230, 120, 30), CATEGORICAL[2]);
     // Distinct marks, so that coinciding values (an exact fit) stay visible: ring, dot, triangle.
@@ -720,17 +760,14 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
     let style = &fitted;
     let outcome = &capped.outcome;
     let dimension = outcome.fd2_by_dim.len();
-    let (y_min, y_max) = log_range(&outcome.fd2_by_dim);
-    let mut chart = frame(area, "dF² at t = T under the cap, by latent dimension (Prop 5)", style)?
-        .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
-    mesh!(
-        chart,
+    let IndexedLogChart { mut chart, y_min, y_max } = indexed_log_chart(
+        area,
+        "dF² at t = T under the cap, by latent dimension (Prop 5)",
+        dimension,
+        &outcome.fd2_by_dim,
+        ("latent dimension d", "dF² at t = T (log scale)"),
         style,
-        "latent dimension d",
-        "dF² at t = T (log scale)",
-        y_label_formatter(&|v| power_of_ten_label(*v)),
-        x_label_formatter(&whole_number_label)
-    );
+    )?;
     let band = RGBColor(118, 183, 178);
     chart
         .draw_series(std::iter::once(Rectangle::new(
@@ -739,8 +776,7 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         )))?
         .label(format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2))
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], band.mix(0.5).filled()));
-    let points: Vec<(f64, f64)> =
-        outcome.fd2_by_dim.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect();
+    let points = indexed(&outcome.fd2_by_dim, y_min);
     let color = CATEGORICAL[0];
     chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
     chart
@@ -774,20 +810,15 @@ pub fn draw_spectrum_panel<DB: DrawingBackend>(
     let dimension = variances.len();
     let errors = reconstruction_errors(variances);
     let all: Vec<f64> = variances.iter().chain(&errors).copied().collect();
-    let (y_min, y_max) = log_range(&all);
-    let mut chart = frame(area, "Spectrum σk² and the autoencoder's reconstruction error", style)?
-        .build_cartesian_2d(0.5..dimension as f64 + 0.5, (y_min..y_max).log_scale())?;
-    mesh!(
-        chart,
+    let IndexedLogChart { mut chart, y_min, .. } = indexed_log_chart(
+        area,
+        "Spectrum σk² and the autoencoder's reconstruction error",
+        dimension,
+        &all,
+        ("k (eigenvalue) or d (latent dimension)", "log scale"),
         style,
-        "k (eigenvalue) or d (latent dimension)",
-        "log scale",
-        y_label_formatter(&|v| power_of_ten_label(*v)),
-        x_label_formatter(&whole_number_label)
-    );
-    let series = |values: &[f64]| -> Vec<(f64, f64)> {
-        values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
-    };
+    )?;
+    let series = |values: &[f64]| indexed(values, y_min);
     let radius = marker_radius(style, dimension);
     let (spectrum, error) = (CATEGORICAL[0], CATEGORICAL[2]);
     chart.draw_series(LineSeries::new(series(variances), spectrum.mix(0.5).stroke_width(style.px(1.0))))?;
@@ -865,10 +896,9 @@ pub fn draw_scatter_panel<DB: DrawingBackend>(
         .draw_series(LineSeries::new(ellipse(gx, gy), style.line(generated_color, 2.2)))?
         .label("sampler's law, 95% ellipse (exact)")
         .legend(style.legend_swatch(style.line(generated_color, 2.2)));
-    // No legend on a phone, nor one that would cover half of a short (embedded) plot: the caption
-    // names the colours.
+    // No legend on a phone: the caption names the colours.
     let entries = 2 + 2 * usize::from(!frame_data.data.is_empty());
-    if !compact && (entries as f64) * 15.0 * style.scale <= 0.5 * chart.plotting_area().dim_in_pixel().1 as f64 {
+    if !compact && legend_fits(&chart, entries, style) {
         legend!(chart, style, SeriesLabelPosition::UpperLeft);
     }
     area.present()
