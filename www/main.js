@@ -213,11 +213,10 @@ function drawCursors(readout) {
 
 let worker = null;
 let nextJobId = 1;
-const running = { scatter: null, monteCarlo: null }; // {id, key, started} of the job in flight
-const finished = { scatter: null, monteCarlo: null }; // {key, message} of the last completed job
+const running = { scatter: null, monteCarlo: null }; // {id, key, job, started, done, total} of the job in flight
+const finished = { scatter: null, monteCarlo: null }; // {key, job, message, ms, breakdown} of the last completed job
 const applied = { scatter: null, monteCarlo: null }; // {explorer, key} handed to the model
 const cancelled = { scatter: null, monteCarlo: null }; // a key the reader cancelled: not rerun
-const progress = { scatter: null, monteCarlo: null }; // {done, total} of the jobs in flight
 
 function simulationWorker() {
   if (!worker) {
@@ -287,8 +286,8 @@ function syncSimulation() {
     }
     if (running[kind]?.key === job.key || cancelled[kind] === job.key) continue;
     const id = nextJobId++;
-    running[kind] = { id, key: job.key, started: performance.now() };
-    progress[kind] = { done: 0, total: kind === 'scatter' ? job.n : job.runs };
+    const total = kind === 'scatter' ? job.n : job.runs;
+    running[kind] = { id, key: job.key, job, started: performance.now(), done: 0, total };
     const { key, d, ...message } = job;
     simulationWorker().postMessage({ ...message, id });
   }
@@ -299,7 +298,6 @@ function stopJob(kind) {
   if (!running[kind]) return;
   worker?.postMessage({ type: 'cancel', kind });
   running[kind] = null;
-  progress[kind] = null;
 }
 
 function cancelSimulation() {
@@ -318,20 +316,18 @@ function onWorkerMessage({ data: message }) {
   const job = running[message.kind];
   if (!job || job.id !== message.id) return; // a superseded job
   if (message.type === 'progress') {
-    progress[message.kind] = { done: message.done, total: message.total };
+    Object.assign(job, { done: message.done, total: message.total });
     renderProgress();
   } else if (message.type === 'error') {
     running[message.kind] = null;
-    progress[message.kind] = null;
     renderProgress(message.message);
   } else if (message.type === 'done') {
     running[message.kind] = null;
-    progress[message.kind] = null;
     // Where the time went, on one clock: to the worker, in it, back, and into the model.
     const now = performance.timeOrigin + performance.now();
     const posted = performance.timeOrigin + job.started;
     const breakdown = { toWorkerMs: message.startedAt - posted, inWorkerMs: message.finishedAt - message.startedAt, backMs: now - message.finishedAt };
-    finished[message.kind] = { key: job.key, message, ms: performance.now() - job.started, breakdown };
+    finished[message.kind] = { key: job.key, job: job.job, message, ms: performance.now() - job.started, breakdown };
     applyResult(message.kind);
     renderProgress();
   }
@@ -341,8 +337,7 @@ function onWorkerMessage({ data: message }) {
 function applyResult(kind) {
   const result = finished[kind];
   if (applied[kind]?.explorer === explorer && applied[kind].key === result.key) return;
-  const job = JSON.parse(result.key);
-  const m = result.message;
+  const { job, message: m } = result;
   try {
     if (kind === 'scatter') explorer.setScatter(new Uint32Array(job.coordinates), m.steps, m.data, m.generated);
     else explorer.setMonteCarlo(job.d, m.t, m.values, job.n);
@@ -357,8 +352,8 @@ function applyResult(kind) {
 }
 
 function renderProgress(note) {
-  const jobs = ['scatter', 'monteCarlo'].filter((kind) => progress[kind]);
-  const done = jobs.reduce((sum, kind) => sum + progress[kind].done / progress[kind].total, 0);
+  const jobs = ['scatter', 'monteCarlo'].filter((kind) => running[kind]);
+  const done = jobs.reduce((sum, kind) => sum + running[kind].done / running[kind].total, 0);
   $('sim-progress').hidden = jobs.length === 0;
   $('sim-progress').value = jobs.length ? done / jobs.length : 0;
   $('cancel').hidden = jobs.length === 0;
@@ -369,11 +364,11 @@ function renderProgress(note) {
   } else if (jobs.length) {
     $('sim-status').textContent = jobs
       .map((kind) => kind === 'scatter'
-        ? `sampling ${progress.scatter.done} of ${progress.scatter.total}`
-        : `Monte Carlo run ${progress.monteCarlo.done} of ${progress.monteCarlo.total}`)
+        ? `sampling ${running.scatter.done} of ${running.scatter.total}`
+        : `Monte Carlo run ${running.monteCarlo.done} of ${running.monteCarlo.total}`)
       .join('; ') + '…';
   } else if (finished.scatter && applied.scatter?.explorer === explorer) {
-    const job = JSON.parse(finished.scatter.key);
+    const { job } = finished.scatter;
     $('sim-status').textContent = `Simulated: ${job.n} samples, seed ${job.seed}, in ${Math.round(finished.scatter.ms)} ms.`;
   }
 }
