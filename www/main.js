@@ -14,7 +14,6 @@ const EMBEDDABLE = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped',
 const SIMULATION_FIELDS = ['scatterX', 'scatterY', 'samples', 'runs', 'sampleSeed'];
 const SCATTER_FRAMES = 101; // recorded steps of the scatter: the cursor's resolution is T/100
 const MONTE_CARLO_CHECKPOINTS = 10;
-const MAX_MONTE_CARLO_DIMENSION = 256; // as src/api.rs
 const DATA_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T'];
 const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
 
@@ -27,6 +26,7 @@ let explorer = null; // the last model that computed without error
 let summary = null;
 let maxDimension = 0;
 let maxSampledValues = 0;
+let maxMonteCarloDimension = 0;
 let samplerError = ''; // why the sampler panels cannot run, if they cannot
 const frames = {}; // where each time panel's x axis lies, for pointer input
 const timings = { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null, lastCapMs: null, lastSimulationMs: {} };
@@ -259,8 +259,8 @@ function wantedJobs() {
     const sampler = explorer.samplerRequest(d);
     const checkpoints = Math.min(MONTE_CARLO_CHECKPOINTS, state.steps);
     const job = { kind: 'monteCarlo', sampler, seed: state.sampleSeed, n: state.samples, runs: state.runs, checkpoints, d };
-    if (d > MAX_MONTE_CARLO_DIMENSION) {
-      $('sim-limits').textContent = `Monte Carlo: d = ${d} is above ${MAX_MONTE_CARLO_DIMENSION} (each checkpoint is a d × d eigenproblem); highlight a smaller d`;
+    if (d > maxMonteCarloDimension) {
+      $('sim-limits').textContent = `Monte Carlo: d = ${d} is above ${maxMonteCarloDimension} (each checkpoint is a d × d eigenproblem); highlight a smaller d`;
     } else if (state.samples * d * state.steps > maxSampledValues) {
       $('sim-limits').textContent = `Monte Carlo: n × d × steps = ${state.samples * d * state.steps} is above ${maxSampledValues} updates per run; lower n or the steps`;
     } else {
@@ -795,7 +795,7 @@ function applyEmbedMode() {
 
 async function start() {
   await init();
-  ({ maxDimension, maxSampledValues } = limits());
+  ({ maxDimension, maxSampledValues, maxMonteCarloDimension } = limits());
   const parsed = parseHash(location.hash);
   state = parsed.state;
   if (parsed.problems.length) {

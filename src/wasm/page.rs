@@ -147,6 +147,8 @@ export interface Limits {
   maxPoints: number;
   maxCurveValues: number;
   maxSampledValues: number;
+  /** Largest latent dimension of a Monte Carlo run (each checkpoint is a d × d eigenproblem). */
+  maxMonteCarloDimension: number;
 }
 "#;
 
@@ -212,6 +214,7 @@ pub fn limits() -> JsValue {
         .set("maxPoints", input::MAX_POINTS as u32)
         .set("maxCurveValues", input::MAX_CURVE_VALUES as u32)
         .set("maxSampledValues", input::MAX_SAMPLED_VALUES as u32)
+        .set("maxMonteCarloDimension", api::MAX_MONTE_CARLO_DIMENSION as u32)
         .0
         .into()
 }

@@ -233,6 +233,11 @@ test('sampling requests name their bad field (n = 0, steps = 0, d > D, ...)', ()
     [() => sim.scatterChunk({ sampler: { ...sampler, nn: 4 }, seed: 1, count: 5, coordinates: [1], frames: 3 }), /unknown field `nn`/],
     [() => sim.monteCarloRun({ sampler, seed: 1, run: 0, n: 1, checkpoints: 3 }), /^n: /],
     [() => sim.monteCarloRun({ sampler, seed: 1, run: 0, n: 10, checkpoints: 0 }), /^checkpoints: /],
+    // The page's limit is the core's.
+    [() => {
+      const d = limits().maxMonteCarloDimension + 1;
+      sim.monteCarloRun({ sampler: { variances: new Array(d).fill(1), d, steps: 1, stopTime: 1 }, seed: 1, run: 0, n: 2, checkpoints: 1 });
+    }, /^sampler\.d: Monte Carlo runs take d up to 256/],
   ];
   for (const [call, pattern] of cases) {
     assert.throws(call, (e) => e instanceof Error && pattern.test(e.message), String(call));
