@@ -10,10 +10,16 @@ const current = { scatter: 0, monteCarlo: 0, upload: 0 }; // the job of each kin
 const UPLOAD_CHUNK_BYTES = 1 << 20;
 const clock = () => performance.timeOrigin + performance.now(); // comparable across threads
 
-/** Lets queued messages (a newer job, a cancel) in, then says whether job `id` still runs. */
-async function stillWanted(kind, id) {
+/**
+ * After a chunk of job `id`: reports its progress, lets queued messages (a newer job, a cancel) in,
+ * and says whether the job goes on; a job that does not is reported stopped.
+ */
+async function continueAfter(kind, id, done, total) {
+  postMessage({ id, type: 'progress', kind, done, total });
   await new Promise((resolve) => setTimeout(resolve, 0));
-  return current[kind] === id;
+  if (current[kind] === id) return true;
+  postMessage({ id, type: 'stopped', kind });
+  return false;
 }
 
 async function scatter({ id, sampler, seed, n, coordinates, frames }) {
@@ -36,8 +42,7 @@ async function scatter({ id, sampler, seed, n, coordinates, frames }) {
     }
     data.set(chunk.data, first * coordinates.length);
     if (first + count >= n) break;
-    postMessage({ id, type: 'progress', kind: 'scatter', done: first + count, total: n });
-    if (!(await stillWanted('scatter', id))) return postMessage({ id, type: 'stopped', kind: 'scatter' });
+    if (!(await continueAfter('scatter', id, first + count, n))) return;
   }
   const finishedAt = clock();
   postMessage({ id, type: 'done', kind: 'scatter', steps, t, data, generated, startedAt, finishedAt }, [data.buffer, generated.buffer]);
@@ -55,8 +60,7 @@ async function monteCarlo({ id, sampler, seed, n, runs, checkpoints }) {
     }
     values.set(result.fd2, run * t.length);
     if (run + 1 === runs) break;
-    postMessage({ id, type: 'progress', kind: 'monteCarlo', done: run + 1, total: runs });
-    if (!(await stillWanted('monteCarlo', id))) return postMessage({ id, type: 'stopped', kind: 'monteCarlo' });
+    if (!(await continueAfter('monteCarlo', id, run + 1, runs))) return;
   }
   const finishedAt = clock();
   postMessage({ id, type: 'done', kind: 'monteCarlo', t, values, startedAt, finishedAt }, [values.buffer]);
@@ -87,8 +91,7 @@ async function upload({ id, file, text }) {
         for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
           const bytes = await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer();
           reader.push(decoder.decode(bytes, { stream: true }));
-          postMessage({ id, type: 'progress', kind: 'upload', done: Math.min(offset + UPLOAD_CHUNK_BYTES, file.size), total: file.size });
-          if (!(await stillWanted('upload', id))) return postMessage({ id, type: 'stopped', kind: 'upload' });
+          if (!(await continueAfter('upload', id, Math.min(offset + UPLOAD_CHUNK_BYTES, file.size), file.size))) return;
         }
         reader.push(decoder.decode());
         result = reader.finish();
