@@ -92,6 +92,13 @@ pub fn sorted_eigen(matrix: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
     sorted(symmetric_part(matrix).symmetric_eigen())
 }
 
+/// The eigenvalues alone of [`sorted_eigen`] (no eigenvectors to accumulate).
+pub fn sorted_eigenvalues(matrix: &DMatrix<f64>) -> Vec<f64> {
+    let mut values: Vec<f64> = symmetric_part(matrix).symmetric_eigenvalues().iter().map(|v| v.max(0.0)).collect();
+    values.sort_by(|a, b| b.total_cmp(a));
+    values
+}
+
 fn sorted(eigen: SymmetricEigen<f64, Dyn>) -> (Vec<f64>, DMatrix<f64>) {
     let dimension = eigen.eigenvalues.len();
     let mut order: Vec<usize> = (0..dimension).collect();

@@ -4,7 +4,7 @@
 
 use nalgebra::DMatrix;
 
-use crate::general::sorted_eigen;
+use crate::general::sorted_eigenvalues;
 use crate::input::{self, InputError};
 
 /// Most numbers in one upload (a 40 MB float64 file; a CSV of this many numbers is about 100 MB).
@@ -237,11 +237,12 @@ pub fn interpret(table: &Table) -> Result<Upload, InputError> {
             format!("samples of {} dimensions; at most {MAX_SAMPLE_DIMENSION} are supported", table.columns),
         ));
     }
-    let samples = DMatrix::from_row_slice(table.rows, table.columns, &table.values);
-    let mean = samples.row_mean();
-    let centred = DMatrix::from_fn(table.rows, table.columns, |i, j| samples[(i, j)] - mean[j]);
-    let covariance = centred.tr_mul(&centred) / table.rows as f64;
-    let (spectrum, _) = sorted_eigen(&covariance);
+    let mut centred = DMatrix::from_row_slice(table.rows, table.columns, &table.values);
+    let mean = centred.row_mean();
+    for (mut column, m) in centred.column_iter_mut().zip(mean.iter()) {
+        column.add_scalar_mut(-m);
+    }
+    let spectrum = sorted_eigenvalues(&(centred.tr_mul(&centred) / table.rows as f64));
     Ok(Upload::Samples { rows: table.rows, columns: table.columns, spectrum })
 }
 
