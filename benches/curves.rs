@@ -76,16 +76,11 @@ fn general(c: &mut Criterion) {
     use ldm_explorer::api::{GeneralRequest, general_answer};
     let request = |dimension: usize, dims: Option<Vec<usize>>| GeneralRequest {
         eigenvalues: Some(spectrum(dimension)),
-        covariance: None,
-        rotation_seed: Some(1),
         n: 1000,
         seed: 1,
-        final_time: None,
         points: Some(256),
-        u: None,
-        c: None,
-        schedule: None,
         dims,
+        ..GeneralRequest::default()
     };
     let mut group = c.benchmark_group("generalGaussian");
     group.sample_size(10);

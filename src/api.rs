@@ -400,7 +400,7 @@ pub fn frechet_answer(request: FrechetRequest) -> Result<f64, InputError> {
 
 /// `generalGaussian({eigenvalues | covariance, rotationSeed?, n, seed, T?, points?, u?, c?,
 /// schedule?, dims?})`: any covariance (Props 6–7).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GeneralRequest {
     #[serde(default)]
@@ -408,8 +408,8 @@ pub struct GeneralRequest {
     /// Row-major `D × D`.
     #[serde(default)]
     pub covariance: Option<Vec<f64>>,
-    #[serde(default)]
     /// Turns the spectrum's eigenbasis; no output depends on it (Props 6–7 are rotation invariant).
+    #[serde(default)]
     pub rotation_seed: Option<u64>,
     pub n: usize,
     pub seed: u64,
@@ -813,15 +813,10 @@ mod tests {
         let request = |eigenvalues: Option<Vec<f64>>, covariance: Option<Vec<f64>>| GeneralRequest {
             eigenvalues,
             covariance,
-            rotation_seed: None,
             n: 300,
             seed: 4,
-            final_time: None,
             points: Some(17),
-            u: None,
-            c: None,
-            schedule: None,
-            dims: None,
+            ..GeneralRequest::default()
         };
         let spectral = general_answer(request(Some(eigenvalues), None)).unwrap();
         let rotated = problem.covariance.transpose().as_slice().to_vec();
