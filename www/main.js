@@ -170,6 +170,7 @@ function drawPending() {
     try {
       const cursor = panel === 'scatter' ? state.cursor : undefined;
       frames[panel] = explorer.draw(panel, canvas, { ...options, cursor, scale });
+      if (panel === 'scatter') drawnScatterStep = scatterStepAtCursor();
     } catch (error) {
       $(panel === 'scatter' ? 'sim-status' : 'curves-message').textContent = error.message;
     }
@@ -590,10 +591,17 @@ function afterViewChange(panels = TIME_PANELS) {
   scheduleDraw(panels);
 }
 
-/** The cursor moved: its layer, the readout and the scatter change (in the next frame). */
+let drawnScatterStep = null; // the sampler step the scatter shows
+
+/** The scatter's step at the cursor (null when there is no sampler to show). */
+function scatterStepAtCursor() {
+  return explorer && !samplerError ? explorer.scatterStep(state.cursor) : null;
+}
+
+/** The cursor moved: its layer and the readout change, and the scatter if it reaches another step. */
 function afterCursorChange() {
   writeUrl();
-  scheduleDraw(['scatter']);
+  scheduleDraw(scatterStepAtCursor() === drawnScatterStep ? [] : ['scatter']);
 }
 
 /** A typed value: valid ones enter the state, invalid ones are explained and left out. */

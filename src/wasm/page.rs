@@ -420,7 +420,24 @@ impl Explorer {
         }))
     }
 
-    /// The scatter at the cursor: the last recorded frame at or before it.
+    /// The step the scatter shows at backward time `cursor` (`times`: the sampler's step times) and
+    /// its index among the shown ones: the last recorded step at or before the cursor, or the last
+    /// step of all before the worker's samples arrive.
+    fn scatter_step(&self, times: &[f64], cursor: f64) -> (usize, usize) {
+        let reached = |n: usize| times[n] <= cursor + 1e-12;
+        match &self.scatter {
+            Some(s) => {
+                let frame = s.steps.iter().rposition(|&n| reached(n)).unwrap_or(0);
+                (frame, s.steps[frame])
+            }
+            None => {
+                let step = (0..times.len()).rposition(reached).unwrap_or(0);
+                (step, step)
+            }
+        }
+    }
+
+    /// The scatter at the cursor: the frame of [`Explorer::scatter_step`].
     fn scatter_frame(&self, view: &View) -> Result<ScatterFrame, JsError> {
         let choice = self.sampler.ok_or_else(|| JsError::new("scatter: choose a sampler first"))?;
         let d = self.sampler_dimension(view.emphasis);
@@ -428,9 +445,9 @@ impl Explorer {
         let times = sampler.step_times();
         let cursor = view.cursor.unwrap_or(self.curves.problem.final_time);
         let variances = &self.curves.problem.variances;
-        let (coordinates, step, data, generated) = match &self.scatter {
+        let (frame, step) = self.scatter_step(&times, cursor);
+        let (coordinates, data, generated) = match &self.scatter {
             Some(s) => {
-                let frame = s.steps.iter().rposition(|&n| times[n] <= cursor + 1e-12).unwrap_or(0);
                 let n = s.data.len() / 2;
                 let pairs = |values: &[f64]| values.chunks_exact(2).map(|p| (p[0], p[1])).collect::<Vec<_>>();
                 let mut generated = pairs(&s.generated[frame * 2 * n..(frame + 1) * 2 * n]);
@@ -443,12 +460,9 @@ impl Explorer {
                         point.1 = 0.0;
                     }
                 }
-                (s.coordinates, s.steps[frame], pairs(&s.data), generated)
+                (s.coordinates, pairs(&s.data), generated)
             }
-            None => {
-                let step = times.iter().rposition(|&t| t <= cursor + 1e-12).unwrap_or(0);
-                ([1, 2.min(variances.len())], step, Vec::new(), Vec::new())
-            }
+            None => ([1, 2.min(variances.len())], Vec::new(), Vec::new()),
         };
         let law = |k: usize| if k <= d { sampler.coordinate_law(k - 1)[step] } else { 0.0 };
         let samples =
@@ -547,6 +561,14 @@ impl Explorer {
         }
         self.sampler = Some(choice);
         Ok(())
+    }
+
+    /// The sampler step the scatter shows at backward time `t`: a cursor move that keeps it needs
+    /// no redraw.
+    #[wasm_bindgen(js_name = scatterStep)]
+    pub fn scatter_step_js(&self, t: f64) -> Result<u32, JsError> {
+        let choice = self.sampler.ok_or_else(|| JsError::new("scatter: choose a sampler first"))?;
+        Ok(self.scatter_step(&self.sampler(choice, 1)?.step_times(), t).1 as u32)
     }
 
     /// The sampler's latent dimension for a highlighted `d` (0 or out of range: the best `d` at `T`).
