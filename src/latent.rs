@@ -1,0 +1,273 @@
+//! Sampling image latents (issue 6): Euler–Maruyama in the PCA latent with one of two scores, the
+//! plan both engines run (the CPU here, the GPU in `gpu`), and what is measured on the result.
+//!
+//! - The **Gaussian** plug-in score `−(a² + b²σ̂k²)⁻¹ y` (the paper's model): coordinates are
+//!   independent, each step is `y ← A y + B ξ` with the coefficients of [`Sampler`], whose exact law
+//!   gives the closed-form curve.
+//! - The **empirical** score: the exact score of the training latents' empirical law, a mixture of
+//!   `N(b zᵢ, a² I)`: `s(y) = (b ẑ − y)/a²` with `ẑ` the softmax-weighted mean of the `zᵢ`,
+//!   weights `∝ exp(−|y − b zᵢ|²/(2a²))`. It costs `O(n_train · d)` a sample a step and
+//!   memorises: run long enough, it returns the training images.
+//!
+//! Both start from the Gaussian score's law at `t = 0`, `N(0, a²_T + b²_T σ̂k²)`, so that the scores
+//! alone differ. The noise of (sample, step, coordinate) is Philox's ([`crate::philox`]), the same on
+//! both engines.
+
+use std::ops::Range;
+
+use crate::curves::DiagonalProblem;
+use crate::input::InputError;
+use crate::philox::{START_STEP, latent_normals};
+use crate::sampler::{Method, Sampler, Score, Start, frame_steps};
+use crate::schedule::Schedule;
+
+/// Most samples of one run.
+pub const MAX_LATENT_SAMPLES: usize = 1 << 16;
+/// Most recorded frames of one run.
+pub const MAX_LATENT_FRAMES: usize = 101;
+/// Most steps of one run.
+pub const MAX_LATENT_STEPS: usize = 10_000;
+/// Largest latent dimension the GPU kernels hold (a 32×32 image has 1024 pixels).
+pub const MAX_LATENT_DIMENSION: usize = 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LatentScore {
+    Gaussian,
+    Empirical,
+}
+
+impl LatentScore {
+    pub fn from_name(name: &str) -> Option<LatentScore> {
+        match name {
+            "gaussian" => Some(LatentScore::Gaussian),
+            "empirical" => Some(LatentScore::Empirical),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            LatentScore::Gaussian => "gaussian",
+            LatentScore::Empirical => "empirical",
+        }
+    }
+}
+
+/// What one run samples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatentRequest {
+    pub d: usize,
+    pub score: LatentScore,
+    pub steps: usize,
+    pub samples: usize,
+    pub seed: u64,
+    /// Recorded states, spread evenly from the start to the end (`t = T`).
+    pub frames: usize,
+    pub schedule: Schedule,
+    pub final_time: f64,
+}
+
+/// One empirical-score step: `y ← keep·y + pull·ẑ + noise·ξ`, and the mixture's `b` and
+/// `1/(2a²)` at the step's start.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EmpiricalStep {
+    pub keep: f32,
+    pub pull: f32,
+    pub noise: f32,
+    pub b: f32,
+    pub inverse_two_a2: f32,
+}
+
+/// Everything an engine needs, in `f32` as both engines compute.
+#[derive(Clone, Debug)]
+pub struct LatentPlan {
+    pub request: LatentRequest,
+    /// The Gaussian score's sampler (its law is the closed form).
+    pub sampler: Sampler,
+    /// Step indices recorded (0 is the start, `steps` the end), ascending.
+    pub frames: Vec<usize>,
+    pub start_sd: Vec<f32>,
+    /// Gaussian: `(A, B)` of step `n`, coordinate `k` at `[(n·d + k)·2 ..]`.
+    pub gaussian: Vec<f32>,
+    /// Empirical: one entry a step.
+    pub empirical: Vec<EmpiricalStep>,
+    /// Empirical: the training latents, `n_train × d`.
+    pub training: Vec<f32>,
+}
+
+impl LatentPlan {
+    /// `variances`: the data's variances in the PCA basis (largest first, all `P`);
+    /// `coordinates`: the training images' coordinates on all `P` components (`n_train × P`).
+    pub fn new(variances: &[f64], coordinates: &[f64], request: LatentRequest) -> Result<LatentPlan, InputError> {
+        let pixels = variances.len();
+        let d = request.d;
+        if d == 0 || d > pixels.min(MAX_LATENT_DIMENSION) {
+            return Err(InputError::new("d", format!("must be from 1 to {}, got {d}", pixels.min(MAX_LATENT_DIMENSION))));
+        }
+        if request.samples == 0 || request.samples > MAX_LATENT_SAMPLES {
+            return Err(InputError::new("samples", format!("must be from 1 to {MAX_LATENT_SAMPLES}, got {}", request.samples)));
+        }
+        if request.steps == 0 || request.steps > MAX_LATENT_STEPS {
+            return Err(InputError::new("steps", format!("must be from 1 to {MAX_LATENT_STEPS}, got {}", request.steps)));
+        }
+        if request.frames < 2 || request.frames > MAX_LATENT_FRAMES {
+            return Err(InputError::new("frames", format!("must be from 2 to {MAX_LATENT_FRAMES}, got {}", request.frames)));
+        }
+        let problem = DiagonalProblem::new(variances.to_vec(), None, request.schedule, request.final_time)?;
+        let sampler = Sampler::new(
+            problem,
+            d,
+            request.steps,
+            request.final_time,
+            Method::EulerMaruyama,
+            Start::Stationary,
+            Score::Exact,
+        )?;
+        let start_sd = (0..d).map(|k| sampler.start_variance(k).sqrt() as f32).collect();
+        let mut gaussian = Vec::new();
+        let mut empirical = Vec::new();
+        let mut training = Vec::new();
+        match request.score {
+            LatentScore::Gaussian => {
+                gaussian.reserve(request.steps * d * 2);
+                for n in 0..request.steps {
+                    for k in 0..d {
+                        let (a, b) = sampler.step_coefficient(n, k);
+                        gaussian.extend([a as f32, b as f32]);
+                    }
+                }
+            }
+            LatentScore::Empirical => {
+                let schedule = &request.schedule;
+                let h = sampler.step_length();
+                for n in 0..request.steps {
+                    let tau = request.final_time - n as f64 * h;
+                    let w2 = schedule.w2(tau).expect("checked by the sampler: variance preserving");
+                    let a2 = schedule.a2(tau);
+                    let b = schedule.b2(tau).sqrt();
+                    empirical.push(EmpiricalStep {
+                        keep: (1.0 + h * w2 * (1.0 - 2.0 / a2)) as f32,
+                        pull: (2.0 * h * w2 * b / a2) as f32,
+                        noise: (2.0 * w2 * h).sqrt() as f32,
+                        b: b as f32,
+                        inverse_two_a2: (0.5 / a2) as f32,
+                    });
+                }
+                training = coordinates.chunks_exact(pixels).flat_map(|row| row[..d].iter().map(|&v| v as f32)).collect();
+                if training.is_empty() {
+                    return Err(InputError::new("images", "the empirical score needs training images"));
+                }
+            }
+        }
+        let frames = frame_steps(request.steps, request.frames);
+        Ok(LatentPlan { request, sampler, frames, start_sd, gaussian, empirical, training })
+    }
+
+    pub fn d(&self) -> usize {
+        self.request.d
+    }
+
+    pub fn training_count(&self) -> usize {
+        self.training.len() / self.d()
+    }
+
+    /// Backward times of the recorded frames.
+    pub fn frame_times(&self) -> Vec<f64> {
+        let h = self.sampler.step_length();
+        self.frames.iter().map(|&n| if n == self.request.steps { self.request.final_time } else { n as f64 * h }).collect()
+    }
+
+    /// Coordinate updates of a whole run (samples × steps × d), the unit of the benchmarks.
+    pub fn updates(&self) -> f64 {
+        (self.request.samples * self.request.steps * self.d()) as f64
+    }
+
+    /// The CPU engine: samples `samples` of the run, recorded at every frame, layout
+    /// `[frame][sample][coordinate]`.
+    pub fn run_cpu(&self, samples: Range<usize>) -> Vec<f32> {
+        let d = self.d();
+        let count = samples.len();
+        let mut out = vec![0.0f32; self.frames.len() * count * d];
+        let mut y = vec![0.0f32; d];
+        let mut mixture_mean = vec![0.0f32; d];
+        let mut logits = vec![0.0f32; self.training_count()];
+        let seed = self.request.seed;
+        for (row, s) in samples.enumerate() {
+            for (k, value) in y.iter_mut().enumerate() {
+                *value = self.start_sd[k] * latent_normals(seed, s as u32, START_STEP, (k / 4) as u32)[k % 4];
+            }
+            let mut done = 0;
+            for (f, &frame) in self.frames.iter().enumerate() {
+                for n in done..frame {
+                    match self.request.score {
+                        LatentScore::Gaussian => {
+                            let coefficients = &self.gaussian[n * d * 2..(n + 1) * d * 2];
+                            for block in 0..d.div_ceil(4) {
+                                let noise = latent_normals(seed, s as u32, n as u32, block as u32);
+                                for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
+                                    let k = 4 * block + lane;
+                                    y[k] = coefficients[2 * k] * y[k] + coefficients[2 * k + 1] * z;
+                                }
+                            }
+                        }
+                        LatentScore::Empirical => {
+                            let step = self.empirical[n];
+                            self.mixture_mean(&y, step, &mut logits, &mut mixture_mean);
+                            for block in 0..d.div_ceil(4) {
+                                let noise = latent_normals(seed, s as u32, n as u32, block as u32);
+                                for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
+                                    let k = 4 * block + lane;
+                                    y[k] = step.keep * y[k] + step.pull * mixture_mean[k] + step.noise * z;
+                                }
+                            }
+                        }
+                    }
+                }
+                done = frame;
+                out[(f * count + row) * d..(f * count + row + 1) * d].copy_from_slice(&y);
+            }
+        }
+        out
+    }
+
+    /// `ẑ`: the training latents averaged with weights `∝ exp(−|y − b zᵢ|² / (2a²))`.
+    fn mixture_mean(&self, y: &[f32], step: EmpiricalStep, logits: &mut [f32], out: &mut [f32]) {
+        let d = self.d();
+        let mut largest = f32::NEG_INFINITY;
+        for (logit, z) in logits.iter_mut().zip(self.training.chunks_exact(d)) {
+            let squared: f32 = y.iter().zip(z).map(|(&y, &z)| (y - step.b * z) * (y - step.b * z)).sum();
+            *logit = -squared * step.inverse_two_a2;
+            largest = largest.max(*logit);
+        }
+        out.fill(0.0);
+        let mut total = 0.0f32;
+        for (logit, z) in logits.iter().zip(self.training.chunks_exact(d)) {
+            let weight = (logit - largest).exp();
+            total += weight;
+            for (o, &z) in out.iter_mut().zip(z) {
+                *o += weight * z;
+            }
+        }
+        for o in out.iter_mut() {
+            *o /= total;
+        }
+    }
+
+    /// The Gaussian score's exact pixel-space `dF²` to the data after every step (`steps + 1`).
+    pub fn law_fd2(&self) -> Vec<f64> {
+        self.sampler.law_fd2()
+    }
+}
+
+/// Pixel-space `dF²` to the data of each recorded frame of `latents` (`[frame][sample][k]`, as the
+/// engines return), the data being `N(mean, U diag(variances) Uᵀ)`: in the PCA basis the decoded
+/// samples and the data share their frame, so this is [`crate::sampler::empirical_fd2`].
+pub fn frame_fd2(latents: &[f32], frames: usize, d: usize, variances: &[f64]) -> Vec<f64> {
+    let per_frame = latents.len() / frames;
+    latents
+        .chunks_exact(per_frame)
+        .map(|frame| {
+            let values: Vec<f64> = frame.iter().map(|&v| f64::from(v)).collect();
+            crate::sampler::empirical_fd2(&values, d, variances)
+        })
+        .collect()
+}

@@ -1,0 +1,250 @@
+//! Image sets, their PCA and the CPU engine of the latent sampler (issue 6), against closed forms
+//! and independent computations.
+
+use ldm_explorer::images::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area};
+use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
+use ldm_explorer::schedule::Schedule;
+
+fn digits() -> ImageSet {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/digits.ldmimg")).expect("digits file");
+    ImageSet::from_ldmimg(&bytes).expect("the shipped digits read")
+}
+
+fn header(count: u32, width: u16, height: u16, levels: u16, labelled: u16) -> Vec<u8> {
+    let mut bytes = b"LDMIMG1\0".to_vec();
+    bytes.extend(count.to_le_bytes());
+    for v in [width, height, levels, labelled] {
+        bytes.extend(v.to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn the_shipped_digits_are_the_uci_set() {
+    let set = digits();
+    assert_eq!((set.count(), set.width, set.height), (1797, 8, 8));
+    let labels = set.labels.as_ref().expect("labelled");
+    // The UCI test set's class counts (178, 182, 177, 183, 181, 182, 181, 179, 174, 180).
+    let counts: Vec<usize> = (0..10).map(|c| labels.iter().filter(|&&l| l == c).count()).collect();
+    assert_eq!(counts, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+    // The first row of the CSV: 0,0,5,13,9,1,0,0 over 16.
+    assert_eq!(&set.image(0)[..8], &[0.0, 0.0, 5.0 / 16.0, 13.0 / 16.0, 9.0 / 16.0, 1.0 / 16.0, 0.0, 0.0]);
+}
+
+#[test]
+fn broken_image_files_are_named_not_panicked_on() {
+    let mut good = header(2, 2, 2, 16, 0);
+    good.extend([0, 1, 2, 3, 4, 5, 6, 16]);
+    assert!(ImageSet::from_ldmimg(&good).is_ok());
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"PNG....".to_vec(), "header"),
+        (good[..good.len() - 1].to_vec(), "truncated"),
+        ([good.clone(), vec![0]].concat(), "truncated or padded"),
+        ({ let mut b = good.clone(); b[27] = 17; b }, "above the largest value"),
+        ({ let mut b = header(2, 64, 2, 16, 0); b.extend([0; 256]); b }, "each side"),
+        ({ let mut b = header(1, 2, 2, 16, 0); b.extend([0; 4]); b }, "at least 2"),
+        ({ let mut b = header(2, 2, 2, 0, 0); b.extend([0; 8]); b }, "largest pixel value"),
+        ({ let mut b = header(2, 2, 2, 16, 7); b.extend([0; 8]); b }, "label flag"),
+        (header(u32::MAX, 32, 32, 16, 1), "bytes"),
+    ];
+    for (bytes, expected) in cases {
+        let error = ImageSet::from_ldmimg(&bytes).expect_err(expected);
+        assert_eq!(error.field, "file");
+        assert!(error.message.contains(expected), "{expected}: {}", error.message);
+    }
+}
+
+#[test]
+fn rgba_becomes_grey_and_resizing_keeps_the_mean() {
+    let grey = grey_from_rgba("x", 2, 1, &[255, 255, 255, 255, 255, 0, 0, 128]).unwrap();
+    assert!((grey[0] - 1.0).abs() < 1e-6);
+    assert!((grey[1] - 0.2126 * 128.0 / 255.0).abs() < 1e-6);
+    assert!(grey_from_rgba("x", 2, 2, &[0; 12]).unwrap_err().message.contains("RGBA"));
+    assert!(grey_from_rgba("x", 0, 2, &[]).unwrap_err().message.contains("empty"));
+
+    assert_eq!(fitted_size(8, 8), (8, 8));
+    assert_eq!(fitted_size(64, 48), (32, 24));
+    assert_eq!(fitted_size(1000, 10), (32, 1));
+    // 7×5 → 3×2 by area: every output pixel is a weighted mean, the image mean is kept.
+    let source: Vec<f32> = (0..35).map(|i| ((i * 37) % 11) as f32 / 10.0).collect();
+    let small = resize_area(&source, 7, 5, 3, 2);
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    assert!((mean(&small) - mean(&source)).abs() < 1e-5);
+    // 4×4 → 2×2 is a plain 2×2 block mean.
+    let block: Vec<f32> = (0..16).map(|i| i as f32).collect();
+    assert_eq!(resize_area(&block, 4, 4, 2, 2), vec![2.5, 4.5, 10.5, 12.5]);
+}
+
+#[test]
+fn sprite_sheets_are_cut_and_checked() {
+    // A 3×2 sheet of 2×2 tiles (6×4 pixels); the last tile is flat padding.
+    let (w, h) = (6, 4);
+    let mut rgba = vec![0u8; w * h * 4];
+    for y in 0..h {
+        for x in 0..w {
+            let tile = (y / 2) * 3 + x / 2;
+            let value = if tile == 5 { 0 } else { ((x % 2 + 2 * (y % 2)) * 60 + tile * 10) as u8 };
+            rgba[(y * w + x) * 4..(y * w + x) * 4 + 4].copy_from_slice(&[value, value, value, 255]);
+        }
+    }
+    let set = ImageSet::from_sprite_sheet(w, h, &rgba, 2, 2).unwrap();
+    assert_eq!((set.count(), set.width, set.height), (5, 2, 2));
+    assert!((set.image(1)[3] - 190.0 / 255.0).abs() < 1e-5);
+    let error = ImageSet::from_sprite_sheet(w, h, &rgba, 4, 2).unwrap_err();
+    assert_eq!(error.field, "tile");
+    assert!(error.message.contains("do not divide"));
+    assert!(ImageSet::from_sprite_sheet(w, h, &rgba, 0, 2).is_err());
+    assert!(ImageSet::from_sprite_sheet(w, h, &rgba[4..], 2, 2).is_err());
+    let two = ImageSet::from_rgba_images(&[(2, 1, &[0, 0, 0, 255, 9, 9, 9, 255][..]), (1, 1, &[255, 255, 255, 255][..])]).unwrap();
+    assert_eq!((two.width, two.height), (2, 1));
+    assert_eq!(two.image(1), &[1.0, 1.0]);
+    assert_eq!(ImageSet::from_rgba_images(&[(1, 1, &[0, 0, 0, 255][..])]).unwrap_err().field, "images");
+}
+
+#[test]
+fn pca_is_an_orthonormal_change_of_basis() {
+    let set = digits();
+    let pca = ImagePca::fit(&set);
+    let p = pca.pixels();
+    // Full-dimension decoding returns the images.
+    let latents = pca.training_latents(p);
+    let decoded = pca.decode(&latents[..3 * p], p);
+    for (a, b) in decoded.iter().zip(&set.intensities[..3 * p]) {
+        assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+    // Coordinates have mean 0 and the eigenvalues as variances; total variance is kept.
+    for k in [0, 5, 20] {
+        let column: Vec<f64> = latents.chunks_exact(p).map(|r| r[k]).collect();
+        let mean = column.iter().sum::<f64>() / column.len() as f64;
+        let variance = column.iter().map(|v| v * v).sum::<f64>() / column.len() as f64;
+        assert!(mean.abs() < 1e-9);
+        assert!((variance - pca.variances[k]).abs() < 1e-9 * pca.variances[0]);
+    }
+    let total: f64 = (0..p)
+        .map(|j| {
+            let values: Vec<f64> = (0..set.count()).map(|i| 2.0 * f64::from(set.image(i)[j]) - 1.0).collect();
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64
+        })
+        .sum();
+    assert!((pca.variances.iter().sum::<f64>() - total).abs() < 1e-9 * total);
+    assert!(pca.variances.windows(2).all(|w| w[0] >= w[1]));
+    // Nearest training image against brute force over decoded pixels.
+    let d = 10;
+    let own = pca.training_latents(d);
+    let query = &own[7 * d..8 * d];
+    let decoded = pca.decode(query, d);
+    let brute = (0..set.count())
+        .map(|i| {
+            let squared: f64 = decoded.iter().zip(set.image(i)).map(|(&a, &b)| f64::from(a - b).powi(2)).sum();
+            (i, (squared / p as f64).sqrt())
+        })
+        .fold((0, f64::INFINITY), |best, c| if c.1 < best.1 { c } else { best });
+    let nearest = pca.nearest_training(query, d)[0];
+    assert_eq!(nearest.0, brute.0);
+    assert!((nearest.1 - brute.1).abs() < 1e-6, "{nearest:?} vs {brute:?}");
+}
+
+fn request(d: usize, score: LatentScore, steps: usize, samples: usize) -> LatentRequest {
+    LatentRequest { d, score, steps, samples, seed: 11, frames: 5, schedule: Schedule::OrnsteinUhlenbeck, final_time: 2.0 }
+}
+
+/// `|mean| < 4 se` and `|variance − law| < 4 se` for a column of samples.
+fn assert_moments(values: &[f64], law_mean: f64, law_variance: f64, what: &str) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = values.iter().map(|v| (v - law_mean).powi(2)).sum::<f64>() / n;
+    assert!((mean - law_mean).abs() < 4.0 * (law_variance / n).sqrt(), "{what}: mean {mean} vs {law_mean}");
+    assert!(
+        (variance - law_variance).abs() < 4.0 * law_variance * (2.0 / n).sqrt(),
+        "{what}: variance {variance} vs {law_variance}"
+    );
+}
+
+#[test]
+fn gaussian_score_samples_follow_the_exact_law() {
+    let pca = ImagePca::fit(&digits());
+    let (d, n) = (6, 4000);
+    let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Gaussian, 50, n)).unwrap();
+    let run = plan.run_cpu(0..n);
+    let law = plan.sampler.law_variances();
+    for (f, &step) in plan.frames.iter().enumerate() {
+        for k in [0, 3, 5] {
+            let column: Vec<f64> = (0..n).map(|s| f64::from(run[(f * n + s) * d + k])).collect();
+            assert_moments(&column, 0.0, law[step * d + k], &format!("frame {f}, k {k}"));
+        }
+    }
+    // Chunks reproduce the full run exactly (counter-based noise).
+    let part = plan.run_cpu(100..103);
+    for f in 0..plan.frames.len() {
+        assert_eq!(&part[f * 3 * d..(f + 1) * 3 * d], &run[(f * n + 100) * d..(f * n + 103) * d]);
+    }
+    // The empirical dF² of the last frame is near the law's (biased up by about d²/n).
+    let fd2 = frame_fd2(&run, plan.frames.len(), d, &pca.variances);
+    let exact = *plan.law_fd2().last().unwrap();
+    assert!((fd2.last().unwrap() - exact).abs() < 0.05 * exact, "{fd2:?} vs {exact}");
+}
+
+#[test]
+fn empirical_score_of_one_point_is_a_gaussian_pulled_to_it() {
+    // One training latent z₁: the mixture is N(b z₁, a² I), ẑ = z₁ exactly, so each coordinate follows
+    // m ← keep·m + pull·z₁, V ← keep²·V + noise², computed here in f64.
+    let variances = [0.8, 0.3, 0.05];
+    let point = [0.5, -1.0, 0.2];
+    let (d, n) = (3, 4000);
+    let plan = LatentPlan::new(&variances, &point, request(d, LatentScore::Empirical, 40, n)).unwrap();
+    let run = plan.run_cpu(0..n);
+    for k in 0..d {
+        let (mut mean, mut variance) = (0.0f64, f64::from(plan.start_sd[k]).powi(2));
+        let mut law = vec![(mean, variance)];
+        for step in &plan.empirical {
+            mean = f64::from(step.keep) * mean + f64::from(step.pull) * point[k];
+            variance = f64::from(step.keep).powi(2) * variance + f64::from(step.noise).powi(2);
+            law.push((mean, variance));
+        }
+        for (f, &frame) in plan.frames.iter().enumerate() {
+            let column: Vec<f64> = (0..n).map(|s| f64::from(run[(f * n + s) * d + k])).collect();
+            assert_moments(&column, law[frame].0, law[frame].1, &format!("k {k}, frame {f}"));
+        }
+        // At t = T the samples sit on the point.
+        assert!((law.last().unwrap().0 - point[k]).abs() < 0.01);
+    }
+}
+
+#[test]
+fn empirical_score_memorises_and_gaussian_does_not() {
+    let set = digits();
+    let small = ImageSet { intensities: set.intensities[..200 * 64].to_vec(), labels: None, ..set };
+    let pca = ImagePca::fit(&small);
+    let d = 16;
+    let training_scale = median(&pca.training_nearest_distances(200));
+    let nearest_at_end = |score| {
+        let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, score, 200, 24)).unwrap();
+        let run = plan.run_cpu(0..24);
+        let last: Vec<f64> = run[(plan.frames.len() - 1) * 24 * d..].iter().map(|&v| f64::from(v)).collect();
+        let distances: Vec<f64> = pca.nearest_training(&last, d).iter().map(|&(_, r)| r).collect();
+        median(&distances)
+    };
+    let (empirical, gaussian) = (nearest_at_end(LatentScore::Empirical), nearest_at_end(LatentScore::Gaussian));
+    // Memorised samples sit at a training image's reconstruction (its own tail past d); Gaussian
+    // samples are new images, as far from the training set as training images are from each other.
+    assert!(empirical < 0.6 * training_scale, "empirical {empirical} vs training {training_scale}");
+    assert!(gaussian > 0.8 * training_scale, "gaussian {gaussian} vs training {training_scale}");
+}
+
+#[test]
+fn plan_limits_name_their_field() {
+    let variances = [1.0, 0.5];
+    let point = [0.0, 0.0];
+    let cases = [
+        (LatentRequest { d: 3, ..request(1, LatentScore::Gaussian, 10, 10) }, "d"),
+        (LatentRequest { samples: 0, ..request(1, LatentScore::Gaussian, 10, 10) }, "samples"),
+        (LatentRequest { steps: 0, ..request(1, LatentScore::Gaussian, 10, 10) }, "steps"),
+        (LatentRequest { frames: 1, ..request(1, LatentScore::Gaussian, 10, 10) }, "frames"),
+        (LatentRequest { final_time: -1.0, ..request(1, LatentScore::Gaussian, 10, 10) }, "T"),
+    ];
+    for (request, field) in cases {
+        let error = LatentPlan::new(&variances, &point, request).unwrap_err();
+        assert!(error.field.starts_with(field), "{field}: {error}");
+    }
+}
