@@ -9,6 +9,8 @@ pub mod curves;
 pub mod estimate;
 pub mod export;
 pub mod general;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 pub mod images;
 pub mod input;
 pub mod latent;

@@ -3,12 +3,9 @@
 
 use ldm_explorer::images::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area};
 use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
-use ldm_explorer::schedule::Schedule;
 
-fn digits() -> ImageSet {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/digits.ldmimg")).expect("digits file");
-    ImageSet::from_ldmimg(&bytes).expect("the shipped digits read")
-}
+mod common;
+use common::{assert_moments, digits, request};
 
 fn header(count: u32, width: u16, height: u16, levels: u16, labelled: u16) -> Vec<u8> {
     let mut bytes = b"LDMIMG1\0".to_vec();
@@ -143,22 +140,6 @@ fn pca_is_an_orthonormal_change_of_basis() {
     let nearest = pca.nearest_training(query, d)[0];
     assert_eq!(nearest.0, brute.0);
     assert!((nearest.1 - brute.1).abs() < 1e-6, "{nearest:?} vs {brute:?}");
-}
-
-fn request(d: usize, score: LatentScore, steps: usize, samples: usize) -> LatentRequest {
-    LatentRequest { d, score, steps, samples, seed: 11, frames: 5, schedule: Schedule::OrnsteinUhlenbeck, final_time: 2.0 }
-}
-
-/// `|mean| < 4 se` and `|variance − law| < 4 se` for a column of samples.
-fn assert_moments(values: &[f64], law_mean: f64, law_variance: f64, what: &str) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let variance = values.iter().map(|v| (v - law_mean).powi(2)).sum::<f64>() / n;
-    assert!((mean - law_mean).abs() < 4.0 * (law_variance / n).sqrt(), "{what}: mean {mean} vs {law_mean}");
-    assert!(
-        (variance - law_variance).abs() < 4.0 * law_variance * (2.0 / n).sqrt(),
-        "{what}: variance {variance} vs {law_variance}"
-    );
 }
 
 #[test]
