@@ -1,9 +1,11 @@
 // Euler–Maruyama steps with the exact score of the training latents' empirical law. One workgroup
 // owns one sample; its 64 invocations share the sample's state in workgroup memory. Each step walks
-// the training latents in tiles of 64: invocation t scores training point `tile + t` (a squared
-// distance over d), the workgroup takes the tile's largest logit, and the running softmax is
-// rescaled to it (an online softmax: no logit array of n_train entries is needed); then invocation
-// t accumulates the weighted latents of its own coordinates k = t, t + 64, …
+// the training latents in tiles of 256, four points an invocation: each invocation scores its points
+// (squared distances over d) and keeps their largest logit; after a barrier every invocation reads
+// the 64 partial maxima, rescales the running softmax to the new largest logit (an online softmax: no
+// array of n_train logits is needed) and weighs its points; after a second barrier invocation t sums
+// the tile's weighted latents on its own coordinates k = t, t + 64, … Two barriers a tile (the
+// buffers alternate between tiles), since barriers are what a software rasteriser pays most for.
 
 struct Params {
     samples: u32,
@@ -27,6 +29,8 @@ struct Step {
 }
 
 const GROUP: u32 = 64u;
+const PER_POINT: u32 = 4u;
+const TILE: u32 = GROUP * PER_POINT;
 const MAX_D: u32 = 1024u;
 const PER_INVOCATION: u32 = MAX_D / GROUP;
 const FAR: f32 = -3.0e38;
@@ -41,8 +45,10 @@ const FAR: f32 = -3.0e38;
 @group(0) @binding(4) var<storage, read> training_by_coordinate: array<f32>;
 
 var<workgroup> y: array<f32, MAX_D>;
-var<workgroup> reduction: array<f32, GROUP>;
-var<workgroup> weights: array<f32, GROUP>;
+// Per tile parity: the tile's weights, and each invocation's largest logit, then weight sum.
+var<workgroup> weights: array<array<f32, TILE>, 2>;
+var<workgroup> partial_max: array<array<f32, GROUP>, 2>;
+var<workgroup> partial_sum: array<array<f32, GROUP>, 2>;
 
 @compute @workgroup_size(64)
 fn empirical_steps(
@@ -63,35 +69,46 @@ fn empirical_steps(
         var sums: array<f32, PER_INVOCATION>;
         var running_max = FAR;
         var total = 0.0;
-        for (var tile = 0u; tile < n_train; tile += GROUP) {
-            let i = tile + t;
-            var logit = FAR;
-            if (i < n_train) {
-                var squared = 0.0;
-                for (var k = 0u; k < d; k++) {
-                    let gap = y[k] - step.b * training_by_coordinate[k * n_train + i];
-                    squared = fma(gap, gap, squared);
+        var parity = 0u;
+        for (var tile = 0u; tile < n_train; tile += TILE) {
+            var logits: array<f32, PER_POINT>;
+            var largest = FAR;
+            for (var p = 0u; p < PER_POINT; p++) {
+                let i = tile + p * GROUP + t;
+                logits[p] = FAR;
+                if (i < n_train) {
+                    var squared = 0.0;
+                    for (var k = 0u; k < d; k++) {
+                        let gap = y[k] - step.b * training_by_coordinate[k * n_train + i];
+                        squared = fma(gap, gap, squared);
+                    }
+                    logits[p] = -squared * step.inverse_two_a2;
                 }
-                logit = -squared * step.inverse_two_a2;
+                largest = max(largest, logits[p]);
             }
-            reduction[t] = logit;
+            partial_max[parity][t] = largest;
             workgroupBarrier();
-            for (var width = GROUP / 2u; width > 0u; width >>= 1u) {
-                if (t < width) {
-                    reduction[t] = max(reduction[t], reduction[t + width]);
-                }
-                workgroupBarrier();
+            var tile_max = FAR;
+            for (var j = 0u; j < GROUP; j++) {
+                tile_max = max(tile_max, partial_max[parity][j]);
             }
-            let new_max = max(running_max, reduction[0]);
+            let new_max = max(running_max, tile_max);
+            var own_sum = 0.0;
+            for (var p = 0u; p < PER_POINT; p++) {
+                let i = tile + p * GROUP + t;
+                let w = select(0.0, exp(logits[p] - new_max), i < n_train);
+                weights[parity][p * GROUP + t] = w;
+                own_sum += w;
+            }
+            partial_sum[parity][t] = own_sum;
+            workgroupBarrier();
             let rescale = exp(running_max - new_max);
-            weights[t] = select(0.0, exp(logit - new_max), i < n_train);
-            workgroupBarrier();
-            let count = min(GROUP, n_train - tile);
             var tile_total = 0.0;
-            for (var j = 0u; j < count; j++) {
-                tile_total += weights[j];
+            for (var j = 0u; j < GROUP; j++) {
+                tile_total += partial_sum[parity][j];
             }
             total = total * rescale + tile_total;
+            let count = min(TILE, n_train - tile);
             for (var slot = 0u; slot < PER_INVOCATION; slot++) {
                 let k = t + slot * GROUP;
                 if (k >= d) {
@@ -99,13 +116,15 @@ fn empirical_steps(
                 }
                 var sum = 0.0;
                 for (var j = 0u; j < count; j++) {
-                    sum = fma(weights[j], training[(tile + j) * d + k], sum);
+                    sum = fma(weights[parity][j], training[(tile + j) * d + k], sum);
                 }
                 sums[slot] = sums[slot] * rescale + sum;
             }
             running_max = new_max;
-            workgroupBarrier();
+            parity = 1u - parity;
         }
+        // Every invocation has read y for this step's distances before the tile loop's last
+        // barrier; now each writes its own coordinates.
         for (var slot = 0u; slot < PER_INVOCATION; slot++) {
             let k = t + slot * GROUP;
             if (k >= d) {
