@@ -857,3 +857,40 @@ mod tests {
         assert_eq!(capped_answer(capped).unwrap_err().field, "C");
     }
 }
+
+/// `lab.plan({...})`: one run of the image latent sampler (issue 6).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageRunRequest {
+    pub d: usize,
+    /// `"gaussian"` or `"empirical"`.
+    pub score: String,
+    pub steps: usize,
+    pub samples: usize,
+    pub seed: u64,
+    /// Recorded frames from the start to `t = T` (default 21).
+    #[serde(default)]
+    pub frames: Option<usize>,
+    #[serde(rename = "T", default)]
+    pub final_time: Option<f64>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+}
+
+impl ImageRunRequest {
+    pub fn latent_request(&self) -> Result<crate::latent::LatentRequest, InputError> {
+        use crate::latent::LatentScore;
+        let score = parse_name("score", &self.score, &["gaussian", "empirical"], LatentScore::from_name)?;
+        let schedule = parse_schedule(self.schedule.as_deref())?;
+        Ok(crate::latent::LatentRequest {
+            d: self.d,
+            score,
+            steps: self.steps,
+            samples: self.samples,
+            seed: self.seed,
+            frames: self.frames.unwrap_or(21),
+            final_time: self.final_time.unwrap_or(schedule.default_final_time()),
+            schedule,
+        })
+    }
+}

@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 use crate::curves::DiagonalProblem;
+use crate::images::ImagePca;
 use crate::input::InputError;
 use crate::philox::{START_STEP, latent_normals};
 use crate::sampler::{Method, Sampler, Score, Start, frame_steps};
@@ -29,6 +30,8 @@ pub const MAX_LATENT_FRAMES: usize = 101;
 pub const MAX_LATENT_STEPS: usize = 10_000;
 /// Largest latent dimension the GPU kernels hold (a 32×32 image has 1024 pixels).
 pub const MAX_LATENT_DIMENSION: usize = 1024;
+/// Most recorded values (samples × d × frames) of one run: 128 MB of `f32`.
+pub const MAX_RECORDED_VALUES: usize = 1 << 25;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LatentScore {
@@ -111,6 +114,13 @@ impl LatentPlan {
         }
         if request.frames < 2 || request.frames > MAX_LATENT_FRAMES {
             return Err(InputError::new("frames", format!("must be from 2 to {MAX_LATENT_FRAMES}, got {}", request.frames)));
+        }
+        let recorded = request.samples * d * request.frames;
+        if recorded > MAX_RECORDED_VALUES {
+            return Err(InputError::new(
+                "samples",
+                format!("samples × d × frames = {recorded} values; at most {MAX_RECORDED_VALUES} are recorded"),
+            ));
         }
         let problem = DiagonalProblem::new(variances.to_vec(), None, request.schedule, request.final_time)?;
         let sampler = Sampler::new(
@@ -270,4 +280,104 @@ pub fn frame_fd2(latents: &[f32], frames: usize, d: usize, variances: &[f64]) ->
             crate::sampler::empirical_fd2(&values, d, variances)
         })
         .collect()
+}
+
+/// Samples shown as pictures: the first few of a run, at every frame.
+pub const MAX_GRID: usize = 64;
+/// Samples whose nearest training image is sought for the memorisation summary.
+pub const MEMORISATION_SAMPLES: usize = 256;
+/// Training images whose own nearest neighbour sets the scale of that summary.
+pub const MEMORISATION_TRAINING: usize = 200;
+
+/// A run being filled, by CPU chunks or by the GPU at once: the frames of all its samples.
+#[derive(Clone, Debug)]
+pub struct LatentRun {
+    pub plan: LatentPlan,
+    /// `[frame][sample][coordinate]`, all samples.
+    pub latents: Vec<f32>,
+    /// Samples `0..done` are in.
+    pub done: usize,
+}
+
+/// What the page shows of a finished run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSummary {
+    pub d: usize,
+    pub score: LatentScore,
+    /// Backward times of the frames.
+    pub t: Vec<f64>,
+    /// Simulated pixel-space dF² to the data at each frame.
+    pub empirical_fd2: Vec<f64>,
+    /// The Gaussian score's exact dF² after every step, and the steps' times.
+    pub law_t: Vec<f64>,
+    pub law_fd2: Vec<f64>,
+    /// The first `grid` samples' nearest training image and RMS distance at every frame,
+    /// `[frame][grid sample]`.
+    pub nearest: Vec<(usize, f64)>,
+    /// Median nearest-training distance of up to [`MEMORISATION_SAMPLES`] samples at the end, and
+    /// the median distance of [`MEMORISATION_TRAINING`] training images to their nearest other one.
+    pub sample_nearest_median: f64,
+    pub training_nearest_median: f64,
+}
+
+impl LatentRun {
+    pub fn new(plan: LatentPlan) -> LatentRun {
+        let size = plan.frames.len() * plan.request.samples * plan.d();
+        LatentRun { plan, latents: vec![0.0; size], done: 0 }
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.done == self.plan.request.samples
+    }
+
+    /// Runs the next `count` samples on the CPU; returns how many are done.
+    pub fn run_cpu_chunk(&mut self, count: usize) -> usize {
+        let (n, d) = (self.plan.request.samples, self.plan.d());
+        let range = self.done..(self.done + count.max(1)).min(n);
+        let rows = range.len();
+        let chunk = self.plan.run_cpu(range.clone());
+        for f in 0..self.plan.frames.len() {
+            let to = (f * n + range.start) * d;
+            self.latents[to..to + rows * d].copy_from_slice(&chunk[f * rows * d..(f + 1) * rows * d]);
+        }
+        self.done = range.end;
+        self.done
+    }
+
+    /// Takes a whole run computed elsewhere (the GPU), laid out as [`LatentPlan::run_cpu`]'s.
+    pub fn set_all(&mut self, latents: Vec<f32>) {
+        assert_eq!(latents.len(), self.latents.len(), "a whole run's frames");
+        self.latents = latents;
+        self.done = self.plan.request.samples;
+    }
+
+    /// The first `grid` samples' latents at every frame, `[frame][grid sample][coordinate]`.
+    pub fn grid_latents(&self, grid: usize) -> Vec<f32> {
+        let (n, d) = (self.plan.request.samples, self.plan.d());
+        let grid = grid.min(n);
+        (0..self.plan.frames.len()).flat_map(|f| self.latents[f * n * d..(f * n + grid) * d].iter().copied()).collect()
+    }
+
+    /// `training_nearest_median`: the image set's own scale, computed once per set (it costs
+    /// [`MEMORISATION_TRAINING`] × n × P).
+    pub fn summary(&self, pca: &ImagePca, grid: usize, training_nearest_median: f64) -> RunSummary {
+        let (n, d) = (self.plan.request.samples, self.plan.d());
+        let frames = self.plan.frames.len();
+        let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
+        let nearest = pca.nearest_training(&widen(&self.grid_latents(grid)), d);
+        let last = &self.latents[(frames - 1) * n * d..];
+        let checked = &last[..n.min(MEMORISATION_SAMPLES) * d];
+        let distances: Vec<f64> = pca.nearest_training(&widen(checked), d).iter().map(|&(_, r)| r).collect();
+        RunSummary {
+            d,
+            score: self.plan.request.score,
+            t: self.plan.frame_times(),
+            empirical_fd2: frame_fd2(&self.latents, frames, d, &pca.variances),
+            law_t: self.plan.sampler.step_times(),
+            law_fd2: self.plan.law_fd2(),
+            nearest,
+            sample_nearest_median: crate::images::median(&distances),
+            training_nearest_median,
+        }
+    }
 }

@@ -67,7 +67,7 @@ async fn empirical_gpu_of_one_point_follows_its_law() {
     let gpu = device().await;
     let variances = [0.8, 0.3, 0.05, 0.01, 0.0];
     let point = [0.5, -1.0, 0.2, 0.1, 0.0];
-    let (d, n) = (5, 4096);
+    let (d, n) = (5, 1024);
     let plan = LatentPlan::new(&variances, &point, request(d, LatentScore::Empirical, 40, n)).unwrap();
     let run = gpu.run(&plan, |_, _| {}).await.unwrap();
     for k in 0..d {

@@ -1,9 +1,11 @@
 //! The `#[wasm_bindgen]` layer: JS objects in (serde-wasm-bindgen), plain objects with typed-array
 //! fields out, every error a JS `Error` whose message starts with the offending field.
 //!
-//! The crate builds two wasm modules (wasm-pack.toml): the page's (`page` feature: closed forms and
-//! drawing, loaded first and kept small) and the sampling worker's (`simulation` feature: seeded
-//! Monte Carlo, loaded only when the page samples). This module holds what both share.
+//! The crate builds three wasm modules (wasm-pack.toml): the page's (`page` feature: closed forms and
+//! drawing, loaded first and kept small), the sampling worker's (`simulation` feature: seeded
+//! Monte Carlo, loaded only when the page samples) and the image worker's (`gpu` feature: image
+//! sets and the GPU sampler, loaded only when the page shows images). This module holds what they
+//! share.
 
 use js_sys::{Array, Float64Array, Object, Reflect};
 use serde::de::DeserializeOwned;
@@ -16,6 +18,8 @@ use crate::input::InputError;
 mod page;
 #[cfg(feature = "simulation")]
 mod simulation;
+#[cfg(feature = "gpu")]
+mod images;
 
 // The request both modules take: a discretised sampler of the backward process.
 #[wasm_bindgen(typescript_custom_section)]

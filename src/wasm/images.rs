@@ -1,0 +1,325 @@
+//! The image module (`pkg/ldm_images.js`, feature `gpu`): image sets, their PCA autoencoder and the
+//! latent sampler on the GPU (wgpu's WebGPU backend) or, where there is none, on the CPU. The page
+//! runs it in a worker; this layer only converts between JS and [`crate::latent`] / [`crate::gpu`].
+
+use std::rc::Rc;
+
+use js_sys::{Float32Array, Function, Promise, Uint8Array, Uint32Array};
+use plotters::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use super::{Out, error, floats, parse};
+use crate::api::ImageRunRequest;
+use crate::gpu::GpuSampler;
+use crate::images::{ImagePca, ImageSet, median};
+use crate::latent::{LatentPlan, LatentRun, MAX_GRID, MEMORISATION_TRAINING};
+use crate::plot::{ImageCurves, Style, Theme, draw_image_curves_panel};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+export interface ImageRunRequest {
+  /** Latent dimension, 1 ≤ d ≤ min(P, 1024). */
+  d: number;
+  score: "gaussian" | "empirical";
+  steps: number;
+  samples: number;
+  seed: number;
+  /** Recorded frames from t = 0 to T (default 21). */
+  frames?: number;
+  T?: number;
+  schedule?: "ou" | "vp-linear" | "cosine";
+}
+export interface ImageSetInfo {
+  count: number;
+  width: number;
+  height: number;
+  /** PCA eigenvalues (signal scale 2·intensity − 1), largest first. */
+  variances: Float64Array;
+  labels?: Uint8Array;
+  /** Median RMS distance (intensity) of 200 training images to their nearest other one. */
+  trainingNearestMedian: number;
+}
+export interface RunSummary {
+  d: number;
+  score: string;
+  t: Float64Array;
+  /** Simulated pixel-space dF² to the data at each frame. */
+  empiricalFd2: Float64Array;
+  /** The Gaussian score's exact dF² after each step (closed form). */
+  lawT: Float64Array;
+  lawFd2: Float64Array;
+  /** [frame][grid sample]: nearest training image and RMS distance (intensity units). */
+  nearest: Uint32Array;
+  nearestDistance: Float64Array;
+  sampleNearestMedian: number;
+  trainingNearestMedian: number;
+}
+"#;
+
+/// An image set and its PCA.
+#[wasm_bindgen]
+pub struct ImageLab {
+    set: ImageSet,
+    pca: Rc<ImagePca>,
+    training_nearest_median: f64,
+}
+
+impl ImageLab {
+    fn new(set: ImageSet) -> ImageLab {
+        let pca = ImagePca::fit(&set);
+        let training_nearest_median = median(&pca.training_nearest_distances(MEMORISATION_TRAINING));
+        ImageLab { set, pca: Rc::new(pca), training_nearest_median }
+    }
+}
+
+#[wasm_bindgen]
+impl ImageLab {
+    /// The explorer's image-set file (the shipped digits).
+    #[wasm_bindgen(js_name = fromFile)]
+    pub fn from_file(bytes: &[u8]) -> Result<ImageLab, JsError> {
+        Ok(ImageLab::new(ImageSet::from_ldmimg(bytes).map_err(error)?))
+    }
+
+    /// Images decoded by the browser: RGBA bytes of each, one after another.
+    #[wasm_bindgen(js_name = fromImages)]
+    pub fn from_images(widths: Vec<u32>, heights: Vec<u32>, rgba: &[u8]) -> Result<ImageLab, JsError> {
+        if widths.len() != heights.len() {
+            return Err(JsError::new("images: as many widths as heights are needed"));
+        }
+        let mut images = Vec::with_capacity(widths.len());
+        let mut at = 0usize;
+        for (&w, &h) in widths.iter().zip(&heights) {
+            let bytes = (w as usize).saturating_mul(h as usize).saturating_mul(4);
+            let end = at.checked_add(bytes).filter(|&end| end <= rgba.len());
+            let end = end.ok_or_else(|| JsError::new("images: the RGBA bytes end before the last image"))?;
+            images.push((w as usize, h as usize, &rgba[at..end]));
+            at = end;
+        }
+        Ok(ImageLab::new(ImageSet::from_rgba_images(&images).map_err(error)?))
+    }
+
+    /// One sprite sheet cut into tiles.
+    #[wasm_bindgen(js_name = fromSpriteSheet)]
+    pub fn from_sprite_sheet(width: u32, height: u32, rgba: &[u8], tile_width: u32, tile_height: u32) -> Result<ImageLab, JsError> {
+        let set = ImageSet::from_sprite_sheet(width as usize, height as usize, rgba, tile_width as usize, tile_height as usize)
+            .map_err(error)?;
+        Ok(ImageLab::new(set))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "ImageSetInfo")]
+    pub fn info(&self) -> JsValue {
+        let mut out = Out::new()
+            .set("count", self.pca.count as u32)
+            .set("width", self.pca.width as u32)
+            .set("height", self.pca.height as u32)
+            .set("variances", floats(&self.pca.variances))
+            .set("trainingNearestMedian", self.training_nearest_median);
+        if let Some(labels) = &self.set.labels {
+            out = out.set("labels", Uint8Array::from(&labels[..]));
+        }
+        out.0.into()
+    }
+
+    /// Intensities of training images by index, one image after another.
+    pub fn images(&self, indices: Vec<u32>) -> Result<Float32Array, JsError> {
+        let count = self.set.count();
+        let mut out = Vec::with_capacity(indices.len() * self.set.pixels());
+        for i in indices {
+            if i as usize >= count {
+                return Err(JsError::new(&format!("indices: image {i} is past the last ({})", count - 1)));
+            }
+            out.extend_from_slice(self.set.image(i as usize));
+        }
+        Ok(Float32Array::from(&out[..]))
+    }
+
+    /// A validated run of the sampler on this set, not started.
+    pub fn plan(&self, #[wasm_bindgen(unchecked_param_type = "ImageRunRequest")] request: JsValue) -> Result<ImageRun, JsError> {
+        let request: ImageRunRequest = parse(request, "plan")?;
+        let plan = LatentPlan::new(&self.pca.variances, &self.pca.coordinates, request.latent_request().map_err(error)?)
+            .map_err(error)?;
+        Ok(ImageRun { run: LatentRun::new(plan), grid_pixels: None })
+    }
+}
+
+/// A run of the sampler: filled by CPU chunks ([`ImageRun::run_cpu`]) or at once on the GPU
+/// ([`run_on_gpu`]).
+#[wasm_bindgen]
+pub struct ImageRun {
+    run: LatentRun,
+    /// Decoded on the GPU, when it ran there: `[frame][grid sample][pixel]`.
+    grid_pixels: Option<(usize, Vec<f32>)>,
+}
+
+#[wasm_bindgen]
+impl ImageRun {
+    /// Runs the next `count` samples on the CPU; returns how many samples are done.
+    #[wasm_bindgen(js_name = runCpu)]
+    pub fn run_cpu(&mut self, count: u32) -> u32 {
+        self.run.run_cpu_chunk(count as usize) as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> u32 {
+        self.run.done as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn samples(&self) -> u32 {
+        self.run.plan.request.samples as u32
+    }
+
+    /// Coordinate updates of the whole run (samples × steps × d).
+    #[wasm_bindgen(getter)]
+    pub fn updates(&self) -> f64 {
+        self.run.plan.updates()
+    }
+
+    /// The first `grid` samples decoded at every frame (`[frame][sample][pixel]` intensities):
+    /// the GPU's decoding when the run was on the GPU, else the CPU's.
+    pub fn grid(&self, lab: &ImageLab, grid: u32) -> Result<Float32Array, JsError> {
+        let grid = self.checked_grid(grid)?;
+        if let Some((_, pixels)) = self.grid_pixels.as_ref().filter(|(decoded, _)| *decoded == grid) {
+            return Ok(Float32Array::from(&pixels[..]));
+        }
+        let latents: Vec<f64> = self.run.grid_latents(grid).iter().map(|&v| f64::from(v)).collect();
+        Ok(Float32Array::from(&lab.pca.decode(&latents, self.run.plan.d())[..]))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "RunSummary")]
+    pub fn summary(&self, lab: &ImageLab, grid: u32) -> Result<JsValue, JsError> {
+        if !self.run.is_complete() {
+            return Err(JsError::new("run: not finished"));
+        }
+        let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?, lab.training_nearest_median);
+        let indices: Vec<u32> = summary.nearest.iter().map(|&(i, _)| i as u32).collect();
+        let distances: Vec<f64> = summary.nearest.iter().map(|&(_, r)| r).collect();
+        Ok(Out::new()
+            .set("d", summary.d as u32)
+            .set("score", summary.score.name())
+            .set("t", floats(&summary.t))
+            .set("empiricalFd2", floats(&summary.empirical_fd2))
+            .set("lawT", floats(&summary.law_t))
+            .set("lawFd2", floats(&summary.law_fd2))
+            .set("nearest", Uint32Array::from(&indices[..]))
+            .set("nearestDistance", floats(&distances))
+            .set("sampleNearestMedian", summary.sample_nearest_median)
+            .set("trainingNearestMedian", summary.training_nearest_median)
+            .0
+            .into())
+    }
+
+    fn checked_grid(&self, grid: u32) -> Result<usize, JsError> {
+        let grid = grid as usize;
+        if grid == 0 || grid > MAX_GRID {
+            return Err(JsError::new(&format!("grid: must be from 1 to {MAX_GRID}, got {grid}")));
+        }
+        Ok(grid.min(self.run.plan.request.samples))
+    }
+}
+
+/// A WebGPU device with the sampler's pipelines.
+#[wasm_bindgen]
+pub struct GpuEngine(Rc<GpuSampler>);
+
+#[wasm_bindgen]
+impl GpuEngine {
+    /// Resolves to an engine, or rejects with why there is none (no `navigator.gpu`, or no adapter).
+    pub async fn create() -> Result<GpuEngine, JsError> {
+        GpuSampler::new().await.map(|sampler| GpuEngine(Rc::new(sampler))).map_err(|e| JsError::new(&format!("gpu: {e}")))
+    }
+
+    /// The adapter's name, backend and kind.
+    #[wasm_bindgen(getter)]
+    pub fn adapter(&self) -> String {
+        self.0.adapter_description()
+    }
+}
+
+/// Runs all of `run`'s samples on the GPU, decodes its first `grid` samples there, and resolves to
+/// the run (the argument is consumed). `onProgress(framesDone, frames)` is called after each frame.
+#[wasm_bindgen(js_name = runOnGpu, unchecked_return_type = "Promise<ImageRun>")]
+pub fn run_on_gpu(engine: &GpuEngine, lab: &ImageLab, run: ImageRun, grid: u32, on_progress: Function) -> Promise {
+    let (sampler, pca) = (engine.0.clone(), lab.pca.clone());
+    wasm_bindgen_futures::future_to_promise(async move {
+        let mut run = run;
+        let grid = run.checked_grid(grid)?;
+        let progress = |done: usize, total: usize| {
+            let _ = on_progress.call2(&JsValue::NULL, &(done as u32).into(), &(total as u32).into());
+        };
+        let latents = sampler.run(&run.run.plan, progress).await.map_err(|e| JsError::new(&format!("gpu: {e}")))?;
+        run.run.set_all(latents);
+        let pixels = sampler
+            .decode(&pca, &run.run.grid_latents(grid), run.run.plan.d())
+            .await
+            .map_err(|e| JsError::new(&format!("gpu: {e}")))?;
+        run.grid_pixels = Some((grid, pixels));
+        Ok(JsValue::from(run))
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CurveSeries {
+    d: usize,
+    law_t: Vec<f64>,
+    law_fd2: Vec<f64>,
+    t: Vec<f64>,
+    empirical_fd2: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CurvesSvgRequest {
+    series: Vec<CurveSeries>,
+    title: String,
+    width: u32,
+    height: u32,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    cursor: Option<f64>,
+}
+
+/// The image panel's curves as SVG text: the runs' summaries' `lawT/lawFd2` lines and
+/// `t/empiricalFd2` dots for each `d`.
+#[wasm_bindgen(js_name = imageCurvesSvg)]
+pub fn image_curves_svg(request: JsValue) -> Result<String, JsError> {
+    let request: CurvesSvgRequest = parse(request, "imageCurvesSvg")?;
+    if !(64..=8192).contains(&request.width) || !(64..=8192).contains(&request.height) {
+        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
+    }
+    let theme = match request.theme.as_deref() {
+        None => crate::plot::LIGHT,
+        Some(name) => Theme::by_name(name).ok_or_else(|| JsError::new("theme: use light or dark"))?,
+    };
+    let curves: Vec<ImageCurves> = request
+        .series
+        .iter()
+        .map(|s| ImageCurves { d: s.d, law_t: &s.law_t, law_fd2: &s.law_fd2, t: &s.t, simulated: &s.empirical_fd2 })
+        .collect();
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (request.width, request.height)).into_drawing_area();
+        draw_image_curves_panel(&area, &request.title, &curves, request.cursor, &Style { theme, scale: 1.0 })
+            .map_err(|e| JsError::new(&format!("drawing: {e}")))?;
+    }
+    Ok(svg)
+}
+
+/// The limits of image sets and runs, for the page's messages.
+#[wasm_bindgen(js_name = imageLimits)]
+pub fn image_limits() -> JsValue {
+    use crate::{images, latent};
+    Out::new()
+        .set("maxSide", images::MAX_SIDE as u32)
+        .set("minImages", images::MIN_IMAGES as u32)
+        .set("maxImages", images::MAX_IMAGES as u32)
+        .set("maxSamples", latent::MAX_LATENT_SAMPLES as u32)
+        .set("maxSteps", latent::MAX_LATENT_STEPS as u32)
+        .set("maxDimension", latent::MAX_LATENT_DIMENSION as u32)
+        .set("maxGrid", MAX_GRID as u32)
+        .0
+        .into()
+}
