@@ -985,7 +985,7 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
         chart.draw_series(LineSeries::new(vec![(t, y_min), (t, y_max)], style.line(CURSOR, 1.5)))?;
     }
     if !compact && legend_fits(&chart, 2 * curves.len(), style) {
-        legend!(chart, style, SeriesLabelPosition::UpperRight);
+        legend!(chart, style, SeriesLabelPosition::LowerLeft);
     }
     area.present()
 }

@@ -5,12 +5,13 @@
 import init, { Explorer, estimateVariances, limits, plotSpectrum } from './pkg/ldm_explorer.js';
 import { DEFAULTS, parseHash, parseVarianceList, readField, toHash } from './state.js';
 import { FIGURE_4_LEFT, PRESET_PARAMETERS, PRESET_VIEWS, presetVariances } from './presets.js';
+import { imagesView, setupImages, syncImages } from './images.js';
 
 const POINTS = 400;
 const TIME_PANELS = ['curves', 'best-dimension', 'capped-curves'];
 const CAPPED_PANELS = ['capped-variances', 'capped-distance', 'capped-curves'];
 const ALL_PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', ...CAPPED_PANELS];
-const EMBEDDABLE = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts'];
+const EMBEDDABLE = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'images'];
 const SIMULATION_FIELDS = ['scatterX', 'scatterY', 'samples', 'runs', 'sampleSeed'];
 const SCATTER_FRAMES = 101; // recorded steps of the scatter: the cursor's resolution is T/100
 const MONTE_CARLO_CHECKPOINTS = 10;
@@ -554,6 +555,7 @@ function writeUrl() {
   const full = new URL(location.href);
   full.searchParams.delete('embed');
   $('full-explorer').href = full.href;
+  syncImages();
 }
 
 function syncControls() {
@@ -704,6 +706,7 @@ function bindControls() {
   dark.addEventListener('change', () => {
     syncControls();
     scheduleDraw(ALL_PANELS);
+    syncImages();
   });
   $('copy-link').addEventListener('click', copyLink);
   for (const canvas of document.querySelectorAll('canvas.time-plot')) bindCursorDrag(canvas);
@@ -814,6 +817,7 @@ async function start() {
   addExportButtons();
   syncControls();
   bindControls();
+  setupImages({ getState: () => state, readField, setMessage, writeUrl, download, theme: effectiveTheme });
   if (!compute()) {
     // A link whose data cannot be computed: draw the defaults meanwhile, then compute the link's
     // state again so that its messages stand beside the controls (a failure keeps the model).
@@ -840,6 +844,7 @@ window.ldmExplorer = {
   state: () => ({ ...state }),
   summary: () => summary,
   simulating: () => Boolean(running.scatter || running.monteCarlo),
+  images: imagesView,
 };
 
 start().catch((error) => {

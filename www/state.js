@@ -30,6 +30,13 @@ export const DEFAULTS = Object.freeze({
   samples: 2000, // samples of the scatter and of each Monte Carlo run
   runs: 20, // Monte Carlo runs
   sampleSeed: 1,
+  imgScore: 'gaussian', // the score of the image panel: 'gaussian' or 'empirical'
+  imgDims: '4,16,32,64', // latent dimensions compared side by side
+  imgSteps: 200,
+  imgSamples: 512,
+  imgSeed: 1,
+  imgSample: 1, // the grid row whose trajectory the strip shows
+  engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
 });
 
 export const SAMPLERS = ['euler-maruyama', 'exponential', 'flow-heun', 'flow-exact'];
@@ -64,7 +71,22 @@ const FIELDS = {
   samples: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 20000, expected: 'a whole number from 2 to 20000' },
   runs: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 200, expected: 'a whole number from 2 to 200' },
   sampleSeed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
+  imgScore: { parse: String, valid: (v) => v === 'gaussian' || v === 'empirical', expected: 'gaussian or empirical' },
+  imgDims: { parse: String, valid: (v) => parseDimensionList(v) !== null, expected: '1 to 6 whole numbers ≥ 1, comma separated' },
+  imgSteps: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 10000, expected: 'a whole number from 1 to 10000' },
+  imgSamples: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 65536, expected: 'a whole number from 2 to 65536' },
+  imgSeed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
+  imgSample: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 8, expected: 'a row from 1 to 8' },
+  engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
 };
+
+/** `"4, 16,32"` → `[4, 16, 32]`; null unless 1 to 6 whole numbers ≥ 1. */
+export function parseDimensionList(text) {
+  const entries = String(text).split(/[\s,;]+/).filter((e) => e !== '');
+  const values = entries.map(Number);
+  if (values.length < 1 || values.length > 6 || !values.every((v) => Number.isInteger(v) && v >= 1)) return null;
+  return values;
+}
 
 /** Reads one field from text: `{value}` or `{error}` (a sentence naming what was expected). */
 export function readField(name, text) {

@@ -120,6 +120,11 @@ fn sizes(path: &Path) -> Result<(usize, usize)> {
 /// Every test of the project, in order of cost.
 fn test() -> Result<()> {
     run(Command::new("cargo").args(["test", "--workspace"]))?;
+    // The GPU engine natively, on whatever Vulkan device there is (lavapipe on a CPU-only machine).
+    tools::ensure_vulkan()?;
+    run(Command::new("cargo")
+        .args(["test", "-p", "ldm-explorer", "--features", "gpu", "--test", "gpu"])
+        .env("XDG_RUNTIME_DIR", runtime_dir()?))?;
     let settings = build()?;
     tools::ensure_browser()?;
     // The core's unit tests and the integration tests that run on both targets, as wasm in headless
@@ -130,9 +135,10 @@ fn test() -> Result<()> {
         "ldm-explorer",
         "--target",
         "wasm32-unknown-unknown",
-        // Both glue layers compile into the test build.
+        // Every glue layer compiles into the test build; tests/gpu.rs runs on WebGPU (SwiftShader,
+        // enabled by webdriver.json's flags).
         "--features",
-        "simulation",
+        "simulation,gpu",
         "--lib",
         "--test",
         "theory",
@@ -142,6 +148,10 @@ fn test() -> Result<()> {
         "determinism",
         "--test",
         "general",
+        "--test",
+        "images",
+        "--test",
+        "gpu",
     ]))?;
     tools::ensure_node_packages()?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
@@ -154,6 +164,21 @@ fn test() -> Result<()> {
         .env("LDM_EXPLORER_PKG", repo_root().join(&settings.build.out_dir)))?;
     eprintln!("xtask: every test passed");
     Ok(())
+}
+
+/// `$XDG_RUNTIME_DIR`, or a private folder under target/ (Mesa warns without one).
+fn runtime_dir() -> Result<PathBuf> {
+    if let Some(dir) = env::var_os("XDG_RUNTIME_DIR") {
+        return Ok(dir.into());
+    }
+    let dir = repo_root().join("target/xdg-runtime");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| e.to_string())?;
+    }
+    Ok(dir)
 }
 
 /// The `*.test.mjs` files of a folder, sorted.

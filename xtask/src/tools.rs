@@ -52,23 +52,42 @@ pub fn wasm_opt_path(settings: &WasmSettings) -> PathBuf {
     binaryen_prefix(settings).join("node_modules/.bin/wasm-opt")
 }
 
-/// Chromium and chromedriver (Debian's packages), installed with apt when missing and root.
+/// Chromium and chromedriver (Debian's packages), installed with apt when missing.
 pub fn ensure_browser() -> Result<()> {
     if on_path("chromium") && on_path("chromedriver") {
         return Ok(());
     }
+    install_debian_packages(&["chromium", "chromium-driver"], "the browser tests need Chromium and chromedriver")
+}
+
+/// A Vulkan loader and Mesa's lavapipe (a Vulkan device on the CPU), for the native GPU tests on
+/// machines without a GPU; installed with apt when missing.
+pub fn ensure_vulkan() -> Result<()> {
+    let installed = |package: &str| {
+        Command::new("dpkg-query")
+            .args(["-W", "-f=${Status}", package])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "install ok installed")
+            .unwrap_or(false)
+    };
+    let packages = ["mesa-vulkan-drivers", "libvulkan1"];
+    if packages.iter().all(|p| installed(p)) {
+        return Ok(());
+    }
+    install_debian_packages(&packages, "the native GPU tests need a Vulkan device (Mesa's lavapipe)")
+}
+
+fn install_debian_packages(packages: &[&str], why: &str) -> Result<()> {
     let is_root = Command::new("id")
         .arg("-u")
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false);
     if !is_root {
-        return Err("the browser tests need Chromium and chromedriver: run `sudo apt-get install -y chromium chromium-driver` (Debian) and try again".into());
+        return Err(format!("{why}: run `sudo apt-get install -y {}` (Debian) and try again", packages.join(" ")));
     }
     run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-q", "chromium", "chromium-driver"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get").args(["install", "-y", "-q"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// The end-to-end tests' npm packages, exactly as package-lock.json pins them.

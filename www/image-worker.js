@@ -1,0 +1,155 @@
+// The image worker: image sets, their PCA and the latent sampler (pkg/ldm_images.wasm), off the
+// page's thread. It samples on WebGPU when the browser offers an adapter (wgpu's WebGPU backend)
+// and on the CPU otherwise, and says which. A newer run supersedes an older one between chunks
+// (CPU) or between latent dimensions (GPU).
+import init, { GpuEngine, ImageLab, runOnGpu } from './pkg/ldm_images.js';
+
+const ready = init({ module_or_path: new URL('./pkg/ldm_images_bg.wasm', import.meta.url) });
+// CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical).
+const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;
+const EMPIRICAL_PRODUCTS_PER_CHUNK = 3e7;
+let lab = null;
+let engine = null; // Promise of {engine} or {reason}
+let current = 0; // the run to work on
+
+function gpu(mode) {
+  if (mode === 'cpu') return Promise.resolve({ reason: 'the CPU was chosen (engine=cpu)' });
+  engine ??= GpuEngine.create().then(
+    async (created) => ({ engine: created, adapter: await adapterName(created.adapter) }),
+    async (error) => ({ reason: await whyNoGpu(String(error.message ?? error).replace(/^gpu: /, '')) }),
+  );
+  return engine;
+}
+
+/** The reason WebGPU is unavailable, in the reader's terms where the browser tells it. */
+async function whyNoGpu(fromWgpu) {
+  if (!('gpu' in navigator)) return 'this browser has no WebGPU (navigator.gpu is missing)';
+  try {
+    if (!(await navigator.gpu.requestAdapter())) return 'WebGPU offers no adapter here (requestAdapter() gave none)';
+  } catch {
+    // fall through to wgpu's own words
+  }
+  return fromWgpu;
+}
+
+/** wgpu names a WebGPU adapter by its description, which browsers leave empty: add what they tell. */
+async function adapterName(fromWgpu) {
+  try {
+    const info = (await navigator.gpu.requestAdapter())?.info;
+    const told = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
+    return told ? `${told} (${fromWgpu.replace(/^unnamed adapter /, '').replace(/[()]/g, '')})` : fromWgpu;
+  } catch {
+    return fromWgpu;
+  }
+}
+
+async function decode(file) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    return { width: bitmap.width, height: bitmap.height, rgba: context.getImageData(0, 0, bitmap.width, bitmap.height).data };
+  } catch (error) {
+    throw new Error(`images: "${file.name}" is not an image the browser can decode (${error.message ?? error})`);
+  }
+}
+
+async function load({ source, files, sheet }) {
+  await ready;
+  let next;
+  if (source === 'digits') {
+    const response = await fetch(new URL('./data/digits.ldmimg', import.meta.url));
+    if (!response.ok) throw new Error(`file: the digits could not be fetched (${response.status})`);
+    next = ImageLab.fromFile(new Uint8Array(await response.arrayBuffer()));
+  } else if (sheet) {
+    if (files.length !== 1) throw new Error(`images: a sprite sheet is one image; ${files.length} were given`);
+    const { width, height, rgba } = await decode(files[0]);
+    next = ImageLab.fromSpriteSheet(width, height, new Uint8Array(rgba.buffer), sheet.tileWidth, sheet.tileHeight);
+  } else {
+    const decoded = [];
+    for (const file of files) decoded.push(await decode(file));
+    const total = decoded.reduce((sum, image) => sum + image.rgba.length, 0);
+    const rgba = new Uint8Array(total);
+    let at = 0;
+    for (const image of decoded) {
+      rgba.set(image.rgba, at);
+      at += image.rgba.length;
+    }
+    next = ImageLab.fromImages(decoded.map((i) => i.width), decoded.map((i) => i.height), rgba);
+  }
+  lab?.free();
+  lab = next;
+  const info = lab.info();
+  const preview = lab.images(Array.from({ length: Math.min(16, info.count) }, (_, i) => i));
+  postMessage({ type: 'loaded', source, info, preview });
+}
+
+const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function run({ id, request, grid, mode }) {
+  await ready;
+  if (!lab) throw new Error('images: no image set is loaded');
+  const device = await gpu(mode);
+  postMessage({ id, type: 'path', gpu: Boolean(device.engine), adapter: device.adapter ?? null, reason: device.reason ?? null });
+  const { dims, ...rest } = request;
+  const training = lab.info().count;
+  // Every d's plan first: a bad d is reported before any work, and the runs share one request.
+  const plans = [];
+  try {
+    for (const d of dims) plans.push(lab.plan({ ...rest, d }));
+  } catch (error) {
+    for (const plan of plans) plan.free();
+    throw error;
+  }
+  for (const [index, d] of dims.entries()) {
+    let imageRun = plans[index];
+    const startedAt = performance.now();
+    let path = 'cpu';
+    if (device.engine) {
+      try {
+        imageRun = await runOnGpu(device.engine, lab, imageRun, grid, (done, total) =>
+          postMessage({ id, type: 'progress', done: index + done / total, total: dims.length }),
+        );
+        path = 'gpu';
+      } catch (error) {
+        postMessage({ id, type: 'path', gpu: false, adapter: null, reason: `the GPU run failed (${error.message ?? error}); ran on the CPU` });
+        imageRun = lab.plan({ ...rest, d });
+        plans[index] = imageRun;
+      }
+    }
+    if (path === 'cpu') {
+      const perSample = request.steps * d * (request.score === 'empirical' ? training : 1);
+      const budget = request.score === 'empirical' ? EMPIRICAL_PRODUCTS_PER_CHUNK : GAUSSIAN_UPDATES_PER_CHUNK;
+      const count = Math.max(1, Math.floor(budget / perSample));
+      while (imageRun.done < imageRun.samples) {
+        imageRun.runCpu(count);
+        postMessage({ id, type: 'progress', done: index + imageRun.done / imageRun.samples, total: dims.length });
+        await yieldToMessages();
+        if (current !== id) return plans.slice(index).forEach((plan) => plan.free());
+      }
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    const summary = imageRun.summary(lab, grid);
+    const pixels = imageRun.grid(lab, grid);
+    const nearestImages = lab.images(summary.nearest);
+    const updates = imageRun.updates;
+    imageRun.free();
+    postMessage({ id, type: 'part', index, d, path, seconds, updates, summary, pixels, nearestImages });
+    await yieldToMessages();
+    if (current !== id) return plans.slice(index + 1).forEach((plan) => plan.free());
+  }
+  postMessage({ id, type: 'done' });
+}
+
+self.addEventListener('message', async ({ data }) => {
+  try {
+    if (data.type === 'load') await load(data);
+    else if (data.type === 'run') {
+      current = data.id;
+      await run(data);
+    } else if (data.type === 'cancel') current = 0;
+  } catch (error) {
+    postMessage({ type: 'error', id: data.id ?? null, kind: data.type, message: String(error.message ?? error) });
+  }
+});
