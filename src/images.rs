@@ -292,43 +292,31 @@ impl ImagePca {
         out
     }
 
-    /// For each latent (`m × d`): the training image nearest to its decoding and their RMS pixel
-    /// distance in intensity units. In the PCA basis the decoding has no component past `d`, so the
-    /// squared distance is the latent gap plus the training image's own tail `Σ_{k>d} c_ik²`.
+    /// For each latent (`m × d`): the training image whose reconstruction with the same `d`
+    /// components is nearest to the latent's decoding, and their RMS pixel distance (intensity
+    /// units). Both go through the same autoencoder, so a memorised sample sits at distance ≈ 0
+    /// whatever `d` loses; in the PCA basis that distance is the latent one.
     pub fn nearest_training(&self, latents: &[f64], d: usize) -> Vec<(usize, f64)> {
-        let p = self.pixels();
-        let tails: Vec<f64> = self.coordinates.chunks_exact(p).map(|c| c[d..].iter().map(|v| v * v).sum()).collect();
-        latents
-            .chunks_exact(d)
-            .map(|z| {
-                let (index, squared) = self
-                    .coordinates
-                    .chunks_exact(p)
-                    .zip(&tails)
-                    .map(|(c, tail)| z.iter().zip(c).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() + tail)
-                    .enumerate()
-                    .fold((0, f64::INFINITY), |best, (i, s)| if s < best.1 { (i, s) } else { best });
-                (index, rms_intensity(squared, p))
-            })
-            .collect()
+        let training = self.training_latents(d);
+        latents.chunks_exact(d).map(|z| self.nearest_among(z, &training, d, None)).collect()
     }
 
-    /// Each of the first `count` training images' distance to its nearest other training image
-    /// (RMS intensity): the scale against which a sample's nearest distance reads as memorised.
-    pub fn training_nearest_distances(&self, count: usize) -> Vec<f64> {
-        let p = self.pixels();
-        let rows: Vec<&[f64]> = self.coordinates.chunks_exact(p).collect();
-        (0..count.min(self.count))
-            .map(|i| {
-                let squared = rows
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(_, r)| r.iter().zip(rows[i]).map(|(a, b)| (a - b) * (a - b)).sum::<f64>())
-                    .fold(f64::INFINITY, f64::min);
-                rms_intensity(squared, p)
-            })
-            .collect()
+    /// Each of the first `count` training images' distance to the nearest other one, both
+    /// reconstructed with `d` components (RMS intensity): the scale against which a sample's
+    /// nearest distance reads as memorised or new.
+    pub fn training_nearest_distances(&self, count: usize, d: usize) -> Vec<f64> {
+        let training = self.training_latents(d);
+        (0..count.min(self.count)).map(|i| self.nearest_among(&training[i * d..(i + 1) * d], &training, d, Some(i)).1).collect()
+    }
+
+    fn nearest_among(&self, z: &[f64], training: &[f64], d: usize, skip: Option<usize>) -> (usize, f64) {
+        let (index, squared) = training
+            .chunks_exact(d)
+            .enumerate()
+            .filter(|&(i, _)| Some(i) != skip)
+            .map(|(i, c)| (i, z.iter().zip(c).map(|(a, b)| (a - b) * (a - b)).sum::<f64>()))
+            .fold((0, f64::INFINITY), |best, c| if c.1 < best.1 { c } else { best });
+        (index, rms_intensity(squared, self.pixels()))
     }
 }
 

@@ -315,7 +315,8 @@ pub struct RunSummary {
     /// `[frame][grid sample]`.
     pub nearest: Vec<(usize, f64)>,
     /// Median nearest-training distance of up to [`MEMORISATION_SAMPLES`] samples at the end, and
-    /// the median distance of [`MEMORISATION_TRAINING`] training images to their nearest other one.
+    /// the median distance of [`MEMORISATION_TRAINING`] training images to their nearest other one
+    /// (all reconstructed with the run's `d` components).
     pub sample_nearest_median: f64,
     pub training_nearest_median: f64,
 }
@@ -358,9 +359,7 @@ impl LatentRun {
         (0..self.plan.frames.len()).flat_map(|f| self.latents[f * n * d..(f * n + grid) * d].iter().copied()).collect()
     }
 
-    /// `training_nearest_median`: the image set's own scale, computed once per set (it costs
-    /// [`MEMORISATION_TRAINING`] × n × P).
-    pub fn summary(&self, pca: &ImagePca, grid: usize, training_nearest_median: f64) -> RunSummary {
+    pub fn summary(&self, pca: &ImagePca, grid: usize) -> RunSummary {
         let (n, d) = (self.plan.request.samples, self.plan.d());
         let frames = self.plan.frames.len();
         let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
@@ -377,7 +376,7 @@ impl LatentRun {
             law_fd2: self.plan.law_fd2(),
             nearest,
             sample_nearest_median: crate::images::median(&distances),
-            training_nearest_median,
+            training_nearest_median: crate::images::median(&pca.training_nearest_distances(MEMORISATION_TRAINING, d)),
         }
     }
 }

@@ -126,20 +126,23 @@ fn pca_is_an_orthonormal_change_of_basis() {
         .sum();
     assert!((pca.variances.iter().sum::<f64>() - total).abs() < 1e-9 * total);
     assert!(pca.variances.windows(2).all(|w| w[0] >= w[1]));
-    // Nearest training image against brute force over decoded pixels.
+    // Nearest training image against brute force over decoded pixels of the reconstructions.
     let d = 10;
     let own = pca.training_latents(d);
-    let query = &own[7 * d..8 * d];
-    let decoded = pca.decode(query, d);
-    let brute = (0..set.count())
-        .map(|i| {
-            let squared: f64 = decoded.iter().zip(set.image(i)).map(|(&a, &b)| f64::from(a - b).powi(2)).sum();
-            (i, (squared / p as f64).sqrt())
-        })
+    let query: Vec<f64> = own[7 * d..8 * d].iter().map(|v| v + 0.05).collect();
+    let decoded = pca.decode(&query, d);
+    let reconstructions = pca.decode(&own, d);
+    let brute = reconstructions
+        .chunks_exact(p)
+        .map(|r| (decoded.iter().zip(r).map(|(&a, &b)| f64::from(a - b).powi(2)).sum::<f64>() / p as f64).sqrt())
+        .enumerate()
         .fold((0, f64::INFINITY), |best, c| if c.1 < best.1 { c } else { best });
-    let nearest = pca.nearest_training(query, d)[0];
+    let nearest = pca.nearest_training(&query, d)[0];
     assert_eq!(nearest.0, brute.0);
     assert!((nearest.1 - brute.1).abs() < 1e-6, "{nearest:?} vs {brute:?}");
+    // Leave-one-out: no training image is its own nearest neighbour.
+    let scale = pca.training_nearest_distances(5, d);
+    assert!(scale.iter().all(|&r| r > 0.0));
 }
 
 #[test]
@@ -198,7 +201,7 @@ fn empirical_score_memorises_and_gaussian_does_not() {
     let small = ImageSet { intensities: set.intensities[..200 * 64].to_vec(), labels: None, ..set };
     let pca = ImagePca::fit(&small);
     let d = 16;
-    let training_scale = median(&pca.training_nearest_distances(200));
+    let training_scale = median(&pca.training_nearest_distances(200, d));
     let nearest_at_end = |score| {
         let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, score, 200, 24)).unwrap();
         let run = plan.run_cpu(0..24);
@@ -207,8 +210,8 @@ fn empirical_score_memorises_and_gaussian_does_not() {
         median(&distances)
     };
     let (empirical, gaussian) = (nearest_at_end(LatentScore::Empirical), nearest_at_end(LatentScore::Gaussian));
-    // Memorised samples sit at a training image's reconstruction (its own tail past d); Gaussian
-    // samples are new images, as far from the training set as training images are from each other.
+    // Memorised samples sit on a training image's reconstruction; Gaussian samples are new images,
+    // as far from the training set as training images are from each other.
     assert!(empirical < 0.6 * training_scale, "empirical {empirical} vs training {training_scale}");
     assert!(gaussian > 0.8 * training_scale, "gaussian {gaussian} vs training {training_scale}");
 }

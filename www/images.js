@@ -282,8 +282,9 @@ function summarise(frame) {
     return `d = ${d}: simulated dF² ${format(summary.empiricalFd2[frame])}${exact}`;
   });
   const last = parts[parts.length - 1].summary;
-  const memory = `At t = T the samples' median RMS distance to their nearest training image is ${format(last.sampleNearestMedian)}
-    (d = ${last.d}); training images lie ${format(last.trainingNearestMedian)} from their nearest other one.`;
+  const memory = `At t = T (d = ${last.d}), the samples' median RMS pixel distance to the nearest training image is
+    ${format(last.sampleNearestMedian)}; training images lie ${format(last.trainingNearestMedian)} from their nearest other one
+    (all through the same ${last.d} components)${last.sampleNearestMedian < 0.5 * last.trainingNearestMedian ? ': the samples are copies of training images' : ''}.`;
   $('images-summary').textContent = `At the cursor: ${lines.join('; ')}. ${memory}`;
 }
 

@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use super::{Out, error, floats, parse};
 use crate::api::ImageRunRequest;
 use crate::gpu::GpuSampler;
-use crate::images::{ImagePca, ImageSet, median};
-use crate::latent::{LatentPlan, LatentRun, MAX_GRID, MEMORISATION_TRAINING};
+use crate::images::{ImagePca, ImageSet};
+use crate::latent::{LatentPlan, LatentRun, MAX_GRID};
 use crate::plot::{ImageCurves, Style, Theme, draw_image_curves_panel};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -37,8 +37,6 @@ export interface ImageSetInfo {
   /** PCA eigenvalues (signal scale 2·intensity − 1), largest first. */
   variances: Float64Array;
   labels?: Uint8Array;
-  /** Median RMS distance (intensity) of 200 training images to their nearest other one. */
-  trainingNearestMedian: number;
 }
 export interface RunSummary {
   d: number;
@@ -49,9 +47,12 @@ export interface RunSummary {
   /** The Gaussian score's exact dF² after each step (closed form). */
   lawT: Float64Array;
   lawFd2: Float64Array;
-  /** [frame][grid sample]: nearest training image and RMS distance (intensity units). */
+  /** [frame][grid sample]: the training image whose d-component reconstruction is nearest, and
+   * the RMS distance to it (intensity units). */
   nearest: Uint32Array;
   nearestDistance: Float64Array;
+  /** Medians at t = T: samples to their nearest training reconstruction; 200 training images to
+   * the nearest other one (the scale of "new"). */
   sampleNearestMedian: number;
   trainingNearestMedian: number;
 }
@@ -62,14 +63,12 @@ export interface RunSummary {
 pub struct ImageLab {
     set: ImageSet,
     pca: Rc<ImagePca>,
-    training_nearest_median: f64,
 }
 
 impl ImageLab {
     fn new(set: ImageSet) -> ImageLab {
         let pca = ImagePca::fit(&set);
-        let training_nearest_median = median(&pca.training_nearest_distances(MEMORISATION_TRAINING));
-        ImageLab { set, pca: Rc::new(pca), training_nearest_median }
+        ImageLab { set, pca: Rc::new(pca) }
     }
 }
 
@@ -113,8 +112,7 @@ impl ImageLab {
             .set("count", self.pca.count as u32)
             .set("width", self.pca.width as u32)
             .set("height", self.pca.height as u32)
-            .set("variances", floats(&self.pca.variances))
-            .set("trainingNearestMedian", self.training_nearest_median);
+            .set("variances", floats(&self.pca.variances));
         if let Some(labels) = &self.set.labels {
             out = out.set("labels", Uint8Array::from(&labels[..]));
         }
@@ -192,7 +190,7 @@ impl ImageRun {
         if !self.run.is_complete() {
             return Err(JsError::new("run: not finished"));
         }
-        let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?, lab.training_nearest_median);
+        let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?);
         let indices: Vec<u32> = summary.nearest.iter().map(|&(i, _)| i as u32).collect();
         let distances: Vec<f64> = summary.nearest.iter().map(|&(_, r)| r).collect();
         Ok(Out::new()

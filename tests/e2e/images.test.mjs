@@ -1,0 +1,226 @@
+// The images panel in a real Chromium: on WebGPU (SwiftShader, with --enable-unsafe-webgpu) and on
+// the CPU fallback (without the flag), the same seeded numbers either way; the empirical score's
+// memorisation; the reader's images and broken files; exports and the URL.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const url = process.env.LDM_EXPLORER_URL;
+const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
+const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WEBGPU = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+// Small runs: SwiftShader is a GPU on the CPU.
+const SMALL = '#imgDims=4,16&imgSteps=100&imgSamples=256';
+
+let withGpu;
+let withoutGpu;
+test.before(async () => {
+  if (skip) return;
+  mkdirSync(screenshots, { recursive: true });
+  const launch = (extra) => chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...extra] });
+  withGpu = await launch(WEBGPU);
+  withoutGpu = await launch(['--disable-gpu']);
+});
+test.after(async () => {
+  await withGpu?.close();
+  await withoutGpu?.close();
+});
+
+/** Opens the page, brings the images panel into view and waits for its run `runs` to finish. */
+async function open(browser, hash, { search = '' } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  await page.goto(`${url}${search}${hash}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  await page.$eval('#panel-images', (e) => e.scrollIntoView());
+  await finished(page, 1);
+  return { page, problems };
+}
+
+async function finished(page, run) {
+  await page.waitForFunction((run) => Number(document.body.dataset.imagesReady) >= run, run, { timeout: 120000 });
+  return page.evaluate(() => window.ldmExplorer.images());
+}
+
+const text = (page, selector) => page.$eval(selector, (e) => e.textContent);
+
+function inked(page, id) {
+  return page.evaluate((id) => {
+    const canvas = document.getElementById(id);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const greys = new Set();
+    for (let i = 0; i < data.length; i += 4) greys.add(data[i]);
+    return greys.size;
+  }, id);
+}
+
+test('with WebGPU the panel samples on the GPU; the CPU engine gives the same numbers', { skip }, async () => {
+  const { page, problems } = await open(withGpu, SMALL);
+  const onGpu = await page.evaluate(() => window.ldmExplorer.images());
+  assert.equal(onGpu.path.gpu, true, JSON.stringify(onGpu.path));
+  assert.match(onGpu.path.adapter, /swiftshader/i);
+  assert.match(await text(page, '#images-path'), /Sampled on the GPU \(WebGPU\).*swiftshader/i);
+  assert.deepEqual(onGpu.parts.map((p) => [p.d, p.path]), [[4, 'gpu'], [16, 'gpu']]);
+  assert.ok((await inked(page, 'canvas-image-grid')) > 20, 'the grid shows grey pictures');
+  assert.ok((await page.$$eval('#image-curves svg circle', (c) => c.length)) >= 2 * 21);
+  await (await page.$('#panel-images')).screenshot({ path: path.join(screenshots, 'images-gpu.png') });
+
+  // The same run on the CPU: the same Philox noise, so the same samples up to SwiftShader's log/cos.
+  await page.selectOption('#engine', 'cpu');
+  const onCpu = await finished(page, 2);
+  assert.equal(onCpu.path.gpu, false);
+  assert.match(await text(page, '#images-path'), /Sampled on the CPU in a worker.*engine=cpu/);
+  assert.ok((await page.evaluate(() => location.hash)).includes('engine=cpu'));
+  for (const [i, part] of onCpu.parts.entries()) {
+    const gpu = onGpu.parts[i].summary;
+    assert.deepEqual([...part.summary.lawFd2], [...gpu.lawFd2], 'the closed form does not depend on the engine');
+    part.summary.empiricalFd2.forEach((value, f) => {
+      assert.ok(Math.abs(value - gpu.empiricalFd2[f]) <= 1e-3 * value, `d = ${part.d}, frame ${f}: CPU ${value} vs GPU ${gpu.empiricalFd2[f]}`);
+    });
+    // Simulated against exact at t = T: 256 samples, so within 15% plus the d²/n bias.
+    const last = part.summary.empiricalFd2.at(-1);
+    const exact = part.summary.lawFd2.at(-1);
+    assert.ok(Math.abs(last - exact) < 0.15 * exact + (part.d * part.d) / 256, `d = ${part.d}: ${last} vs ${exact}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('without WebGPU the page falls back to the CPU and says so', { skip }, async () => {
+  const { page, problems } = await open(withoutGpu, SMALL);
+  const view = await page.evaluate(() => window.ldmExplorer.images());
+  assert.equal(view.path.gpu, false);
+  assert.match(await text(page, '#images-path'), /Sampled on the CPU in a worker.*No GPU: (WebGPU offers no adapter|this browser has no WebGPU)/);
+  assert.deepEqual(view.parts.map((p) => p.path), ['cpu', 'cpu']);
+  assert.ok((await inked(page, 'canvas-image-grid')) > 20);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the empirical score memorises: its samples end on training images, the Gaussian score\'s do not', { skip }, async () => {
+  const { page, problems } = await open(withGpu, '#imgScore=empirical&imgDims=16&imgSteps=200&imgSamples=64');
+  const [empirical] = (await page.evaluate(() => window.ldmExplorer.images())).parts;
+  assert.equal(empirical.path, 'gpu');
+  assert.ok(empirical.summary.sampleNearestMedian < 0.6 * empirical.summary.trainingNearestMedian, JSON.stringify(empirical.summary.sampleNearestMedian));
+  await page.selectOption('#imgScore', 'gaussian');
+  const [gaussian] = (await finished(page, 2)).parts;
+  assert.ok(gaussian.summary.sampleNearestMedian > 0.8 * gaussian.summary.trainingNearestMedian);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** Drops files made in the page (a canvas per picture, grey noise) on the images drop zone. */
+function dropPictures(page, pictures) {
+  return page.evaluate(async (pictures) => {
+    const transfer = new DataTransfer();
+    for (const { name, width, height, broken } of pictures) {
+      let blob;
+      if (broken) blob = new Blob([new Uint8Array([137, 80, 78, 71, 1, 2, 3])], { type: 'image/png' });
+      else {
+        const canvas = new OffscreenCanvas(width, height);
+        const context = canvas.getContext('2d');
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            const v = (x * 37 + y * 91 + width) % 256;
+            context.fillStyle = `rgb(${v},${v},${v})`;
+            context.fillRect(x, y, 1, 1);
+          }
+        }
+        blob = await canvas.convertToBlob({ type: 'image/png' });
+      }
+      transfer.items.add(new File([blob], name, { type: 'image/png' }));
+    }
+    document.getElementById('image-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, pictures);
+}
+
+test('the reader\'s images and sprite sheets are read; broken ones are explained and keep the set', { skip }, async () => {
+  const { page, problems } = await open(withoutGpu, SMALL);
+  const digits = await text(page, '#images-source');
+  assert.match(digits, /1797 images of 8×8/);
+
+  await dropPictures(page, [{ name: 'broken.png', broken: true }]);
+  await page.waitForFunction(() => document.getElementById('image-files-message').textContent !== '');
+  assert.match(await text(page, '#image-files-message'), /broken\.png.*not an image/);
+  assert.equal(await text(page, '#images-source'), digits, 'the digits stay in use');
+
+  await page.check('#image-sheet');
+  await page.fill('#tile-width', '5');
+  await dropPictures(page, [{ name: 'sheet.png', width: 24, height: 16 }]);
+  await page.waitForFunction(() => /tile/.test(document.getElementById('image-files-message').textContent));
+  assert.match(await text(page, '#image-files-message'), /tile: 5×8 tiles do not divide the 24×16 sheet/);
+  assert.equal(await text(page, '#images-source'), digits);
+
+  await page.fill('#tile-width', '8');
+  await dropPictures(page, [{ name: 'sheet.png', width: 24, height: 16 }]);
+  await page.waitForFunction(() => /your images/.test(document.getElementById('images-source').textContent));
+  assert.match(await text(page, '#images-source'), /6 images of 8×8/);
+  assert.equal(await text(page, '#image-files-message'), '');
+  // The new set is sampled at once (8×8 tiles: 64 pixels, so d = 4 and 16 both run).
+  const view = await finished(page, 2);
+  assert.equal(view.info.count, 6);
+
+  // A folder's worth of pictures of several sizes, resized to the first one's (at most 32 a side).
+  await page.uncheck('#image-sheet');
+  await dropPictures(page, [{ name: 'a.png', width: 40, height: 20 }, { name: 'b.png', width: 10, height: 10 }, { name: 'c.png', width: 64, height: 64 }]);
+  await page.waitForFunction(() => /3 images/.test(document.getElementById('images-source').textContent));
+  assert.match(await text(page, '#images-source'), /3 images of 32×16/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+async function exported(page, target, kind) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`.image-exports[data-target="${target}"] button[data-export="${kind}"]`),
+  ]);
+  assert.equal(download.suggestedFilename(), `ldm-explorer-images-${target}.${kind}`);
+  const bytes = readFileSync(await download.path());
+  await page.waitForTimeout(300);
+  return bytes;
+}
+
+test('the images panel exports, keeps its state in the URL and explains bad input', { skip }, async () => {
+  const { page, problems } = await open(withoutGpu, `${SMALL}&imgSeed=7`);
+  for (const target of ['grid', 'strip', 'curves']) {
+    const png = await exported(page, target, 'png');
+    assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], `${target}.png signature`);
+  }
+  const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
+  assert.match(svg, /^<svg/);
+  const csv = (await exported(page, 'curves', 'csv')).toString('utf8').trim().split('\n');
+  assert.equal(csv[0], 'd,score,t,simulated_fd2,exact_gaussian_fd2');
+  assert.equal(csv.length, 1 + 2 * 21);
+  const view = await page.evaluate(() => window.ldmExplorer.images());
+  const row = csv[1 + 21 + 20].split(',');
+  assert.equal(Number(row[0]), 16);
+  assert.equal(Number(row[3]), view.parts[1].summary.empiricalFd2[20]);
+  assert.equal(Number(row[4]), view.parts[1].summary.lawFd2.at(-1));
+
+  // d beyond the 64 pixels: a message beside the control, the last pictures stay.
+  await page.fill('#imgDims', '4, 100');
+  await page.waitForFunction(() => document.getElementById('imgDims-message').textContent !== '');
+  assert.match(await text(page, '#imgDims-message'), /d: must be from 1 to 64, got 100/);
+  assert.equal((await page.evaluate(() => window.ldmExplorer.images())).status, 'error');
+  assert.ok((await inked(page, 'canvas-image-grid')) > 20, 'the last pictures stay');
+  await page.fill('#imgDims', 'four');
+  assert.match(await text(page, '#imgDims-message'), /imgDims expects 1 to 6 whole numbers/);
+  assert.match(await page.evaluate(() => location.hash), /imgDims=4%2C\+?100/);
+  assert.match(await page.evaluate(() => location.hash), /imgSeed=7/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('embed mode can show the images panel alone', { skip }, async () => {
+  const { page, problems } = await open(withoutGpu, SMALL, { search: '?embed=images' });
+  const visible = await page.$$eval('section.panel', (sections) => sections.filter((s) => s.offsetParent !== null).map((s) => s.dataset.panel));
+  assert.deepEqual(visible, ['images']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
