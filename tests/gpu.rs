@@ -92,8 +92,8 @@ async fn empirical_gpu_follows_the_cpu() {
     // 150 training images: three tiles of 64, the last one partial.
     let small = ImageSet { intensities: set.intensities[..150 * 64].to_vec(), labels: None, ..set };
     let pca = ImagePca::fit(&small);
-    let (d, n) = (70.min(pca.pixels()), 96);
-    let d = d.min(64);
+    // 98 samples: the last workgroup of four holds two.
+    let (d, n) = (64, 98);
     let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Empirical, 80, n)).unwrap();
     let on_gpu = gpu.run(&plan, |_, _| {}).await.unwrap();
     let on_cpu = plan.run_cpu(0..n);
@@ -113,6 +113,22 @@ async fn empirical_gpu_follows_the_cpu() {
     assert!(largest_gap(&on_gpu[..early], &on_cpu[..early]) < 0.02);
 }
 gpu_test!(empirical_score_on_the_gpu_follows_the_cpu, empirical_gpu_follows_the_cpu());
+
+async fn empirical_gpu_with_a_large_latent() {
+    // d = 300 > 256 runs on the one-sample-a-workgroup kernel. Synthetic training latents with
+    // well separated points, few steps: the softmax stays smooth and every value agrees.
+    let gpu = device().await;
+    let (p, n_train, d, n) = (320, 40, 300, 5);
+    let variances: Vec<f64> = (0..p).map(|k| 1.0 / (1.0 + k as f64)).collect();
+    let coordinates: Vec<f64> =
+        (0..n_train * p).map(|i| ((i * 7919 % 1000) as f64 / 1000.0 - 0.5) * variances[i % p].sqrt()).collect();
+    let plan = LatentPlan::new(&variances, &coordinates, request(d, LatentScore::Empirical, 12, n)).unwrap();
+    let on_gpu = gpu.run(&plan, |_, _| {}).await.unwrap();
+    let on_cpu = plan.run_cpu(0..n);
+    let gap = largest_gap(&on_gpu, &on_cpu);
+    assert!(gap < 0.02, "largest GPU−CPU gap {gap}");
+}
+gpu_test!(empirical_score_on_the_gpu_with_a_large_latent, empirical_gpu_with_a_large_latent());
 
 async fn decoding_on_the_gpu() {
     let gpu = device().await;

@@ -3,6 +3,7 @@
 // and on the CPU otherwise, and says which. A newer run supersedes an older one between chunks
 // (CPU) or between latent dimensions (GPU).
 import init, { GpuEngine, ImageLab, runOnGpu } from './pkg/ldm_images.js';
+import { adapterName } from './adapter-name.js';
 
 const ready = init({ module_or_path: new URL('./pkg/ldm_images_bg.wasm', import.meta.url) });
 // CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical).
@@ -30,17 +31,6 @@ async function whyNoGpu(fromWgpu) {
     // fall through to wgpu's own words
   }
   return fromWgpu;
-}
-
-/** wgpu names a WebGPU adapter by its description, which browsers leave empty: add what they tell. */
-async function adapterName(fromWgpu) {
-  try {
-    const info = (await navigator.gpu.requestAdapter())?.info;
-    const told = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
-    return told ? `${told} (${fromWgpu.replace(/^unnamed adapter /, '').replace(/[()]/g, '')})` : fromWgpu;
-  } catch {
-    return fromWgpu;
-  }
 }
 
 async function decode(file) {

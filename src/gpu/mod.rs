@@ -46,8 +46,19 @@ pub struct GpuSampler {
     info: wgpu::AdapterInfo,
     start: wgpu::ComputePipeline,
     gaussian: wgpu::ComputePipeline,
-    empirical: wgpu::ComputePipeline,
+    /// The empirical kernel compiled for `d ≤ 256` and for any `d` (workgroup memory holds the
+    /// sample's state: the smaller build leaves the driver more room).
+    empirical_small: wgpu::ComputePipeline,
+    empirical_large: wgpu::ComputePipeline,
     decode: wgpu::ComputePipeline,
+}
+
+/// The largest `d` of the smaller empirical build.
+const EMPIRICAL_SMALL_D: u32 = 256;
+
+/// The empirical kernel's source for latents up to `max_d`.
+fn empirical_source(max_d: u32) -> String {
+    include_str!("empirical.wgsl").replace("const MAX_D: u32 = 256u;", &format!("const MAX_D: u32 = {max_d}u;"))
 }
 
 impl GpuSampler {
@@ -81,7 +92,8 @@ impl GpuSampler {
             })
         };
         let gaussian_module = module("gaussian", include_str!("gaussian.wgsl"));
-        let empirical_module = module("empirical", include_str!("empirical.wgsl"));
+        let empirical_small = module("empirical", &empirical_source(EMPIRICAL_SMALL_D));
+        let empirical_large = module("empirical", &empirical_source(crate::latent::MAX_LATENT_DIMENSION as u32));
         let decode_module = module("decode", include_str!("decode.wgsl"));
         let pipeline = |module: &wgpu::ShaderModule, entry: &str| {
             device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
@@ -96,7 +108,8 @@ impl GpuSampler {
         Ok(GpuSampler {
             start: pipeline(&gaussian_module, "start"),
             gaussian: pipeline(&gaussian_module, "gaussian_steps"),
-            empirical: pipeline(&empirical_module, "empirical_steps"),
+            empirical_small: pipeline(&empirical_small, "empirical_steps"),
+            empirical_large: pipeline(&empirical_large, "empirical_steps"),
             decode: pipeline(&decode_module, "decode"),
             info: adapter.get_info(),
             device,
@@ -187,7 +200,8 @@ impl GpuSampler {
                     (4, self.storage("training by coordinate", bytemuck::cast_slice(&by_coordinate))),
                 ];
                 let per_step = f64::from(samples) * f64::from(d) * f64::from(training);
-                (&self.empirical, buffers, samples, EMPIRICAL_PRODUCTS_PER_DISPATCH / per_step)
+                let pipeline = if d <= EMPIRICAL_SMALL_D { &self.empirical_small } else { &self.empirical_large };
+                (pipeline, buffers, samples, EMPIRICAL_PRODUCTS_PER_DISPATCH / per_step)
             }
         };
         let steps_per_dispatch = (steps_per_dispatch.floor() as usize).max(1);

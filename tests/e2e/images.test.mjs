@@ -217,6 +217,19 @@ test('the images panel exports, keeps its state in the URL and explains bad inpu
   await page.close();
 });
 
+test('the benchmark page measures the GPU engine on WebGPU (printed, not asserted)', { skip }, async () => {
+  const page = await withGpu.newPage();
+  await page.goto(new URL('bench.html', url).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 300000 });
+  const results = await page.evaluate(() => window.benchmark);
+  const gpu = Object.keys(results).filter((name) => name.startsWith('images GPU'));
+  assert.equal(gpu.length, 2, 'both GPU figures are measured');
+  for (const name of gpu) assert.ok(Number.isFinite(results[name]) && results[name] > 0);
+  console.log(await text(page, '#adapter'));
+  console.log(JSON.stringify(Object.fromEntries(Object.entries(results).filter(([name]) => name.startsWith('images'))), null, 1));
+  await page.close();
+});
+
 test('embed mode can show the images panel alone', { skip }, async () => {
   const { page, problems } = await open(withoutGpu, SMALL, { search: '?embed=images' });
   const visible = await page.$$eval('section.panel', (sections) => sections.filter((s) => s.offsetParent !== null).map((s) => s.dataset.panel));
