@@ -46,7 +46,7 @@ fn main() {
     let sizes = if full {
         [(LatentScore::Gaussian, 65_536, 1000), (LatentScore::Empirical, 4096, 1000)]
     } else {
-        [(LatentScore::Gaussian, 4096, 200), (LatentScore::Empirical, 256, 50)]
+        [(LatentScore::Gaussian, 4096, 200), (LatentScore::Empirical, 64, 20)]
     };
     for (score, samples, steps) in sizes {
         let plan = plan(&pca, score, samples, steps);

@@ -45,7 +45,13 @@ impl ImageSet {
         &self.intensities[i * self.pixels()..(i + 1) * self.pixels()]
     }
 
-    fn checked(width: usize, height: usize, intensities: Vec<f32>, labels: Option<Vec<u8>>, field: &str) -> Result<Self, InputError> {
+    fn checked(
+        width: usize,
+        height: usize,
+        intensities: Vec<f32>,
+        labels: Option<Vec<u8>>,
+        field: &str,
+    ) -> Result<Self, InputError> {
         let count = intensities.len() / (width * height).max(1);
         if count < MIN_IMAGES {
             return Err(InputError::new(field, format!("holds {count} image(s); at least {MIN_IMAGES} are needed")));
@@ -66,7 +72,10 @@ impl ImageSet {
         let count = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
         let (width, height, levels, labelled) = (u16_at(12), u16_at(14), u16_at(16), u16_at(18));
         if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
-            return Err(InputError::new(field, format!("images of {width}×{height}: each side must be 1 to {MAX_SIDE}")));
+            return Err(InputError::new(
+                field,
+                format!("images of {width}×{height}: each side must be 1 to {MAX_SIDE}"),
+            ));
         }
         if levels == 0 || levels > 255 {
             return Err(InputError::new(field, format!("the largest pixel value must be 1 to 255, got {levels}")));
@@ -79,15 +88,23 @@ impl ImageSet {
         if expected != Some(bytes.len()) {
             return Err(InputError::new(
                 field,
-                format!("is {} bytes; {count} images of {width}×{height} need {} (truncated or padded)", bytes.len(),
-                    expected.map_or("more than memory holds".into(), |e| e.to_string())),
+                format!(
+                    "is {} bytes; {count} images of {width}×{height} need {} (truncated or padded)",
+                    bytes.len(),
+                    expected.map_or("more than memory holds".into(), |e| e.to_string())
+                ),
             ));
         }
         let body = &bytes[HEADER..HEADER + count * pixels];
         if let Some(at) = body.iter().position(|&p| usize::from(p) > levels) {
             return Err(InputError::new(
                 field,
-                format!("pixel {} of image {} is {}, above the largest value {levels}", at % pixels, at / pixels, body[at]),
+                format!(
+                    "pixel {} of image {} is {}, above the largest value {levels}",
+                    at % pixels,
+                    at / pixels,
+                    body[at]
+                ),
             ));
         }
         let intensities = body.iter().map(|&p| f32::from(p) / levels as f32).collect();
@@ -102,7 +119,10 @@ impl ImageSet {
             return Err(InputError::new("images", "no image was given"));
         };
         if images.len() > MAX_IMAGES {
-            return Err(InputError::new("images", format!("{} images; at most {MAX_IMAGES} are supported", images.len())));
+            return Err(InputError::new(
+                "images",
+                format!("{} images; at most {MAX_IMAGES} are supported", images.len()),
+            ));
         }
         let (width, height) = fitted_size(first_width, first_height);
         let mut intensities = Vec::with_capacity(images.len() * width * height);
@@ -125,7 +145,7 @@ impl ImageSet {
         if tile_width == 0 || tile_height == 0 {
             return Err(InputError::new("tile", "the tile size must be at least 1×1"));
         }
-        if sheet_width % tile_width != 0 || sheet_height % tile_height != 0 {
+        if !sheet_width.is_multiple_of(tile_width) || !sheet_height.is_multiple_of(tile_height) {
             return Err(InputError::new(
                 "tile",
                 format!("{tile_width}×{tile_height} tiles do not divide the {sheet_width}×{sheet_height} sheet"),
@@ -266,7 +286,16 @@ impl ImagePca {
         let variances = values.iter().map(|&v| v.max(0.0)).collect();
         let projected = &centred * &components;
         let coordinates = (0..n).flat_map(|i| (0..p).map(move |k| (i, k))).map(|(i, k)| projected[(i, k)]).collect();
-        ImagePca { width: set.width, height: set.height, count: n, mean, variances, components, coordinates, labels: set.labels.clone() }
+        ImagePca {
+            width: set.width,
+            height: set.height,
+            count: n,
+            mean,
+            variances,
+            components,
+            coordinates,
+            labels: set.labels.clone(),
+        }
     }
 
     pub fn pixels(&self) -> usize {
@@ -306,7 +335,9 @@ impl ImagePca {
     /// nearest distance reads as memorised or new.
     pub fn training_nearest_distances(&self, count: usize, d: usize) -> Vec<f64> {
         let training = self.training_latents(d);
-        (0..count.min(self.count)).map(|i| self.nearest_among(&training[i * d..(i + 1) * d], &training, d, Some(i)).1).collect()
+        (0..count.min(self.count))
+            .map(|i| self.nearest_among(&training[i * d..(i + 1) * d], &training, d, Some(i)).1)
+            .collect()
     }
 
     fn nearest_among(&self, z: &[f64], training: &[f64], d: usize, skip: Option<usize>) -> (usize, f64) {
@@ -330,5 +361,11 @@ pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    if n == 0 { f64::NAN } else if n % 2 == 1 { sorted[n / 2] } else { 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]) }
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+    }
 }

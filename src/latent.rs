@@ -104,16 +104,28 @@ impl LatentPlan {
         let pixels = variances.len();
         let d = request.d;
         if d == 0 || d > pixels.min(MAX_LATENT_DIMENSION) {
-            return Err(InputError::new("d", format!("must be from 1 to {}, got {d}", pixels.min(MAX_LATENT_DIMENSION))));
+            return Err(InputError::new(
+                "d",
+                format!("must be from 1 to {}, got {d}", pixels.min(MAX_LATENT_DIMENSION)),
+            ));
         }
         if request.samples == 0 || request.samples > MAX_LATENT_SAMPLES {
-            return Err(InputError::new("samples", format!("must be from 1 to {MAX_LATENT_SAMPLES}, got {}", request.samples)));
+            return Err(InputError::new(
+                "samples",
+                format!("must be from 1 to {MAX_LATENT_SAMPLES}, got {}", request.samples),
+            ));
         }
         if request.steps == 0 || request.steps > MAX_LATENT_STEPS {
-            return Err(InputError::new("steps", format!("must be from 1 to {MAX_LATENT_STEPS}, got {}", request.steps)));
+            return Err(InputError::new(
+                "steps",
+                format!("must be from 1 to {MAX_LATENT_STEPS}, got {}", request.steps),
+            ));
         }
         if request.frames < 2 || request.frames > MAX_LATENT_FRAMES {
-            return Err(InputError::new("frames", format!("must be from 2 to {MAX_LATENT_FRAMES}, got {}", request.frames)));
+            return Err(InputError::new(
+                "frames",
+                format!("must be from 2 to {MAX_LATENT_FRAMES}, got {}", request.frames),
+            ));
         }
         let recorded = request.samples * d * request.frames;
         if recorded > MAX_RECORDED_VALUES {
@@ -162,7 +174,8 @@ impl LatentPlan {
                         inverse_two_a2: (0.5 / a2) as f32,
                     });
                 }
-                training = coordinates.chunks_exact(pixels).flat_map(|row| row[..d].iter().map(|&v| v as f32)).collect();
+                training =
+                    coordinates.chunks_exact(pixels).flat_map(|row| row[..d].iter().map(|&v| v as f32)).collect();
                 if training.is_empty() {
                     return Err(InputError::new("images", "the empirical score needs training images"));
                 }
@@ -183,7 +196,10 @@ impl LatentPlan {
     /// Backward times of the recorded frames.
     pub fn frame_times(&self) -> Vec<f64> {
         let h = self.sampler.step_length();
-        self.frames.iter().map(|&n| if n == self.request.steps { self.request.final_time } else { n as f64 * h }).collect()
+        self.frames
+            .iter()
+            .map(|&n| if n == self.request.steps { self.request.final_time } else { n as f64 * h })
+            .collect()
     }
 
     /// Coordinate updates of a whole run (samples × steps × d), the unit of the benchmarks.

@@ -961,7 +961,13 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
     let (y_min, y_max) = log_range(&all);
     let x_max = curves.iter().filter_map(|c| c.law_t.last()).copied().fold(0.0, f64::max).max(1e-9);
     let mut chart = frame(area, title, style)?.build_cartesian_2d(0.0..x_max, (y_min..y_max).log_scale())?;
-    mesh!(chart, style, "stopping time t (backward)", "pixel dF² (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)));
+    mesh!(
+        chart,
+        style,
+        "stopping time t (backward)",
+        "pixel dF² (log scale)",
+        y_label_formatter(&|v| power_of_ten_label(*v))
+    );
     let clamp = |xs: &[f64], ys: &[f64]| -> Vec<(f64, f64)> {
         xs.iter().zip(ys).filter(|(_, y)| y.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()
     };

@@ -33,7 +33,9 @@ macro_rules! gpu_test {
 }
 
 async fn device() -> GpuSampler {
-    GpuSampler::new().await.expect("a GPU adapter (natively: install mesa-vulkan-drivers; in Chromium: --enable-unsafe-webgpu)")
+    GpuSampler::new()
+        .await
+        .expect("a GPU adapter (natively: install mesa-vulkan-drivers; in Chromium: --enable-unsafe-webgpu)")
 }
 
 /// The largest `|gpu − cpu|` over all recorded values, in units of the coordinate's law scale.
@@ -102,11 +104,8 @@ async fn empirical_gpu_follows_the_cpu() {
     let frames = plan.frames.len();
     let last = |run: &[f32]| run[(frames - 1) * n * d..].to_vec();
     let (gpu_last, cpu_last) = (last(&on_gpu), last(&on_cpu));
-    let close = gpu_last
-        .chunks_exact(d)
-        .zip(cpu_last.chunks_exact(d))
-        .filter(|(a, b)| largest_gap(a, b) < 0.02)
-        .count();
+    let close =
+        gpu_last.chunks_exact(d).zip(cpu_last.chunks_exact(d)).filter(|(a, b)| largest_gap(a, b) < 0.02).count();
     assert!(close * 10 >= n * 9, "{close} of {n} samples agree");
     // The first frames (before the mixture is sharp) agree everywhere.
     let early = n * d * 2;

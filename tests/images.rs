@@ -37,11 +37,46 @@ fn broken_image_files_are_named_not_panicked_on() {
         (b"PNG....".to_vec(), "header"),
         (good[..good.len() - 1].to_vec(), "truncated"),
         ([good.clone(), vec![0]].concat(), "truncated or padded"),
-        ({ let mut b = good.clone(); b[27] = 17; b }, "above the largest value"),
-        ({ let mut b = header(2, 64, 2, 16, 0); b.extend([0; 256]); b }, "each side"),
-        ({ let mut b = header(1, 2, 2, 16, 0); b.extend([0; 4]); b }, "at least 2"),
-        ({ let mut b = header(2, 2, 2, 0, 0); b.extend([0; 8]); b }, "largest pixel value"),
-        ({ let mut b = header(2, 2, 2, 16, 7); b.extend([0; 8]); b }, "label flag"),
+        (
+            {
+                let mut b = good.clone();
+                b[27] = 17;
+                b
+            },
+            "above the largest value",
+        ),
+        (
+            {
+                let mut b = header(2, 64, 2, 16, 0);
+                b.extend([0; 256]);
+                b
+            },
+            "each side",
+        ),
+        (
+            {
+                let mut b = header(1, 2, 2, 16, 0);
+                b.extend([0; 4]);
+                b
+            },
+            "at least 2",
+        ),
+        (
+            {
+                let mut b = header(2, 2, 2, 0, 0);
+                b.extend([0; 8]);
+                b
+            },
+            "largest pixel value",
+        ),
+        (
+            {
+                let mut b = header(2, 2, 2, 16, 7);
+                b.extend([0; 8]);
+                b
+            },
+            "label flag",
+        ),
         (header(u32::MAX, 32, 32, 16, 1), "bytes"),
     ];
     for (bytes, expected) in cases {
@@ -92,7 +127,9 @@ fn sprite_sheets_are_cut_and_checked() {
     assert!(error.message.contains("do not divide"));
     assert!(ImageSet::from_sprite_sheet(w, h, &rgba, 0, 2).is_err());
     assert!(ImageSet::from_sprite_sheet(w, h, &rgba[4..], 2, 2).is_err());
-    let two = ImageSet::from_rgba_images(&[(2, 1, &[0, 0, 0, 255, 9, 9, 9, 255][..]), (1, 1, &[255, 255, 255, 255][..])]).unwrap();
+    let two =
+        ImageSet::from_rgba_images(&[(2, 1, &[0, 0, 0, 255, 9, 9, 9, 255][..]), (1, 1, &[255, 255, 255, 255][..])])
+            .unwrap();
     assert_eq!((two.width, two.height), (2, 1));
     assert_eq!(two.image(1), &[1.0, 1.0]);
     assert_eq!(ImageSet::from_rgba_images(&[(1, 1, &[0, 0, 0, 255][..])]).unwrap_err().field, "images");

@@ -65,7 +65,10 @@ impl GpuSampler {
     /// The first adapter wgpu offers, or why there is none. In a browser without WebGPU (or whose
     /// `requestAdapter()` answers null) this is an `Err`, and the caller falls back to the CPU.
     pub async fn new() -> Result<GpuSampler, String> {
-        let instance = wgpu::util::new_instance_with_webgpu_detection(wgpu::InstanceDescriptor::new_without_display_handle_from_env()).await;
+        let instance = wgpu::util::new_instance_with_webgpu_detection(
+            wgpu::InstanceDescriptor::new_without_display_handle_from_env(),
+        )
+        .await;
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
                 power_preference: wgpu::PowerPreference::HighPerformance,
@@ -82,7 +85,11 @@ impl GpuSampler {
             ..wgpu::Limits::downlevel_defaults()
         };
         let (device, queue) = adapter
-            .request_device(&wgpu::DeviceDescriptor { label: Some("ldm-explorer"), required_limits: limits, ..Default::default() })
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("ldm-explorer"),
+                required_limits: limits,
+                ..Default::default()
+            })
             .await
             .map_err(|error| format!("the adapter gave no device: {error}"))?;
         let module = |name: &str, source: &str| {
@@ -183,7 +190,12 @@ impl GpuSampler {
             LatentScore::Gaussian => {
                 let coefficients = self.storage("coefficients", bytemuck::cast_slice(&plan.gaussian));
                 let per_step = f64::from(samples) * f64::from(d);
-                (&self.gaussian, vec![(3, coefficients)], blocks.div_ceil(WORKGROUP), GAUSSIAN_UPDATES_PER_DISPATCH / per_step)
+                (
+                    &self.gaussian,
+                    vec![(3, coefficients)],
+                    blocks.div_ceil(WORKGROUP),
+                    GAUSSIAN_UPDATES_PER_DISPATCH / per_step,
+                )
             }
             LatentScore::Empirical => {
                 let table: Vec<[f32; 8]> = plan
@@ -191,9 +203,8 @@ impl GpuSampler {
                     .iter()
                     .map(|s| [s.keep, s.pull, s.noise, s.b, s.inverse_two_a2, 0.0, 0.0, 0.0])
                     .collect();
-                let by_coordinate: Vec<f32> = (0..plan.d())
-                    .flat_map(|k| plan.training.chunks_exact(plan.d()).map(move |row| row[k]))
-                    .collect();
+                let by_coordinate: Vec<f32> =
+                    (0..plan.d()).flat_map(|k| plan.training.chunks_exact(plan.d()).map(move |row| row[k])).collect();
                 let buffers = vec![
                     (2, self.storage("steps", bytemuck::cast_slice(&table))),
                     (3, self.storage("training", bytemuck::cast_slice(&plan.training))),
@@ -241,8 +252,10 @@ impl GpuSampler {
         if rows == 0 {
             return Ok(Vec::new());
         }
-        let components: Vec<f32> =
-            (0..pixels).flat_map(|j| (0..pixels).map(move |k| (j, k))).map(|(j, k)| pca.components[(j, k)] as f32).collect();
+        let components: Vec<f32> = (0..pixels)
+            .flat_map(|j| (0..pixels).map(move |k| (j, k)))
+            .map(|(j, k)| pca.components[(j, k)] as f32)
+            .collect();
         let mean: Vec<f32> = pca.mean.iter().map(|&m| m as f32).collect();
         let params = self.uniform(&DecodeParams { rows: rows as u32, d: d as u32, pixels: pixels as u32, _pad: 0 });
         let out_bytes = (rows * pixels * 4) as u64;
@@ -269,7 +282,12 @@ impl GpuSampler {
 
     /// Finishes `encoder` with a copy of `source` into a mappable buffer, submits, and returns the
     /// copy once the device is done.
-    async fn read_back(&self, mut encoder: wgpu::CommandEncoder, source: &wgpu::Buffer, size: u64) -> Result<Vec<f32>, String> {
+    async fn read_back(
+        &self,
+        mut encoder: wgpu::CommandEncoder,
+        source: &wgpu::Buffer,
+        size: u64,
+    ) -> Result<Vec<f32>, String> {
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("read back"),
             size,
@@ -297,7 +315,12 @@ impl GpuSampler {
 
 /// Records one dispatch of `groups` workgroups, folded into two dimensions past the per-dimension
 /// limit (the shaders rebuild the linear index from `num_workgroups`).
-fn dispatch(encoder: &mut wgpu::CommandEncoder, pipeline: &wgpu::ComputePipeline, group: &wgpu::BindGroup, groups: u32) {
+fn dispatch(
+    encoder: &mut wgpu::CommandEncoder,
+    pipeline: &wgpu::ComputePipeline,
+    group: &wgpu::BindGroup,
+    groups: u32,
+) {
     let x = groups.clamp(1, MAX_GROUPS_PER_DIMENSION);
     let mut pass = encoder.begin_compute_pass(&Default::default());
     pass.set_pipeline(pipeline);

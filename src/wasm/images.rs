@@ -100,9 +100,21 @@ impl ImageLab {
 
     /// One sprite sheet cut into tiles.
     #[wasm_bindgen(js_name = fromSpriteSheet)]
-    pub fn from_sprite_sheet(width: u32, height: u32, rgba: &[u8], tile_width: u32, tile_height: u32) -> Result<ImageLab, JsError> {
-        let set = ImageSet::from_sprite_sheet(width as usize, height as usize, rgba, tile_width as usize, tile_height as usize)
-            .map_err(error)?;
+    pub fn from_sprite_sheet(
+        width: u32,
+        height: u32,
+        rgba: &[u8],
+        tile_width: u32,
+        tile_height: u32,
+    ) -> Result<ImageLab, JsError> {
+        let set = ImageSet::from_sprite_sheet(
+            width as usize,
+            height as usize,
+            rgba,
+            tile_width as usize,
+            tile_height as usize,
+        )
+        .map_err(error)?;
         Ok(ImageLab::new(set))
     }
 
@@ -133,10 +145,14 @@ impl ImageLab {
     }
 
     /// A validated run of the sampler on this set, not started.
-    pub fn plan(&self, #[wasm_bindgen(unchecked_param_type = "ImageRunRequest")] request: JsValue) -> Result<ImageRun, JsError> {
+    pub fn plan(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImageRunRequest")] request: JsValue,
+    ) -> Result<ImageRun, JsError> {
         let request: ImageRunRequest = parse(request, "plan")?;
-        let plan = LatentPlan::new(&self.pca.variances, &self.pca.coordinates, request.latent_request().map_err(error)?)
-            .map_err(error)?;
+        let plan =
+            LatentPlan::new(&self.pca.variances, &self.pca.coordinates, request.latent_request().map_err(error)?)
+                .map_err(error)?;
         Ok(ImageRun { run: LatentRun::new(plan), grid_pixels: None })
     }
 }
@@ -225,7 +241,20 @@ pub struct GpuEngine(Rc<GpuSampler>);
 impl GpuEngine {
     /// Resolves to an engine, or rejects with why there is none (no `navigator.gpu`, or no adapter).
     pub async fn create() -> Result<GpuEngine, JsError> {
-        GpuSampler::new().await.map(|sampler| GpuEngine(Rc::new(sampler))).map_err(|e| JsError::new(&format!("gpu: {e}")))
+        // wgpu expects a window or a worker with `navigator.gpu`; elsewhere (Node, say) it would trap.
+        let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+        let gpu = if navigator.is_object() {
+            js_sys::Reflect::get(&navigator, &"gpu".into()).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        };
+        if !gpu.is_object() {
+            return Err(JsError::new("gpu: this environment has no WebGPU (navigator.gpu is missing)"));
+        }
+        GpuSampler::new()
+            .await
+            .map(|sampler| GpuEngine(Rc::new(sampler)))
+            .map_err(|e| JsError::new(&format!("gpu: {e}")))
     }
 
     /// The adapter's name, backend and kind.

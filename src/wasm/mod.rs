@@ -14,12 +14,12 @@ use wasm_bindgen::prelude::*;
 use crate::api;
 use crate::input::InputError;
 
+#[cfg(feature = "gpu")]
+mod images;
 #[cfg(feature = "page")]
 mod page;
 #[cfg(feature = "simulation")]
 mod simulation;
-#[cfg(feature = "gpu")]
-mod images;
 
 // The request both modules take: a discretised sampler of the backward process.
 #[wasm_bindgen(typescript_custom_section)]

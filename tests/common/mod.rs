@@ -11,7 +11,16 @@ pub fn digits() -> ImageSet {
 }
 
 pub fn request(d: usize, score: LatentScore, steps: usize, samples: usize) -> LatentRequest {
-    LatentRequest { d, score, steps, samples, seed: 11, frames: 5, schedule: Schedule::OrnsteinUhlenbeck, final_time: 2.0 }
+    LatentRequest {
+        d,
+        score,
+        steps,
+        samples,
+        seed: 11,
+        frames: 5,
+        schedule: Schedule::OrnsteinUhlenbeck,
+        final_time: 2.0,
+    }
 }
 
 /// `|mean| < 4 se` and `|variance − law| < 4 se` for a column of samples.
@@ -25,4 +34,3 @@ pub fn assert_moments(values: &[f64], law_mean: f64, law_variance: f64, what: &s
         "{what}: variance {variance} vs {law_variance}"
     );
 }
-

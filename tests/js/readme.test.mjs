@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { api, sim } from './load.mjs';
+import { api, digitsBytes, images, sim } from './load.mjs';
 
 const readme = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
 const apiSection = readme.slice(readme.indexOf('## JavaScript API'), readme.indexOf('## Layout'));
@@ -29,8 +29,8 @@ blocks.forEach((block, index) => {
         return `${m[1]}__claim(${m[2]}, JSON.parse(${expected}), ${JSON.stringify(m[2])});`;
       })
       .join('\n');
-    // Both modules' exports, as a reader who imports each would have them.
-    const modules = { ...sim, ...api };
+    // The modules' exports, as a reader who imports each would have them, and the digits' bytes.
+    const modules = { ...images, ...sim, ...api, digitsBytes };
     const names = Object.keys(modules).filter((k) => k !== 'default' && /^[a-zA-Z]+$/.test(k));
     const AsyncFunction = (async () => {}).constructor;
     const run = new AsyncFunction('__claim', ...names, body);

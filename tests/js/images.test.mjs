@@ -1,0 +1,51 @@
+// The image module (ldm_images) in Node: its CPU engine, its errors, and its GPU engine's refusal
+// where there is no WebGPU (the browser tests run the GPU path).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { digitsBytes, images, sim } from './load.mjs';
+
+const { GpuEngine, ImageLab } = images;
+const request = { d: 16, score: 'gaussian', steps: 100, samples: 40, seed: 3 };
+
+test('a CPU run in chunks is the run in one go, and its closed form is samplerLaw\'s', () => {
+  const lab = ImageLab.fromFile(digitsBytes);
+  const info = lab.info();
+  assert.deepEqual([info.count, info.width, info.height, info.variances.length, info.labels.length], [1797, 8, 8, 64, 1797]);
+  const whole = lab.plan(request);
+  assert.equal(whole.runCpu(40), 40);
+  const chunked = lab.plan(request);
+  for (const expected of [7, 14, 21, 28, 35, 40]) assert.equal(chunked.runCpu(7), expected);
+  assert.deepEqual(chunked.grid(lab, 8), whole.grid(lab, 8));
+  const summary = whole.summary(lab, 8);
+  // The Gaussian score's law: the exact-score sampler on the PCA variances, through the other module.
+  const law = sim.samplerLaw({ variances: info.variances, d: 16, steps: 100, stopTime: 2, T: 2, score: 'exact' });
+  assert.deepEqual(summary.lawFd2, law.fd2);
+  assert.deepEqual(summary.lawT, law.t);
+  assert.equal(summary.t.length, 21);
+  assert.equal(summary.nearest.length, 21 * 8);
+  assert.ok(summary.nearest.every((i) => i < 1797));
+  assert.throws(() => lab.plan(request).summary(lab, 8), /run: not finished/);
+});
+
+test('bad image sets and requests name their field', () => {
+  const lab = ImageLab.fromFile(digitsBytes);
+  const cases = [
+    [() => lab.plan({ ...request, d: 100 }), /^d: must be from 1 to 64, got 100/],
+    [() => lab.plan({ ...request, score: 'x' }), /^score: unknown score "x"/],
+    [() => lab.plan({ ...request, dd: 1 }), /^plan: unknown field `dd`/],
+    [() => lab.plan({ ...request, steps: 0 }), /^steps: must be from 1/],
+    [() => lab.plan({ ...request, samples: 1e6 }), /^samples: must be from 1 to 65536/],
+    [() => lab.plan({ ...request, schedule: 'rectified-flow', T: 1 }), /^schedule: sampling needs a variance-preserving schedule/],
+    [() => ImageLab.fromFile(new Uint8Array([1, 2, 3])), /^file: is not an image set/],
+    [() => ImageLab.fromSpriteSheet(6, 4, new Uint8Array(96), 4, 2), /^tile: 4×2 tiles do not divide the 6×4 sheet/],
+    [() => ImageLab.fromImages([2], [2, 3], new Uint8Array(16)), /^images: as many widths as heights/],
+    [() => ImageLab.fromImages([2, 2], [2, 2], new Uint8Array(20)), /^images: the RGBA bytes end before the last image/],
+    [() => ImageLab.fromImages([2], [2], new Uint8Array(16)), /^images: holds 1 image\(s\); at least 2/],
+    [() => lab.images([5000]), /^indices: image 5000 is past the last/],
+  ];
+  for (const [call, message] of cases) assert.throws(call, (error) => message.test(error.message), String(message));
+});
+
+test('without WebGPU the GPU engine is refused with a reason, not a trap', async () => {
+  await assert.rejects(GpuEngine.create(), /^Error: gpu: this environment has no WebGPU/);
+});
