@@ -46,8 +46,9 @@ pub struct GpuSampler {
     info: wgpu::AdapterInfo,
     start: wgpu::ComputePipeline,
     gaussian: wgpu::ComputePipeline,
-    /// The empirical kernel compiled for `d ≤ 256` and for any `d` (workgroup memory holds the
-    /// sample's state: the smaller build leaves the driver more room).
+    /// The empirical kernel compiled for `d ≤ 256` and for any `d` (the sample's state in workgroup
+    /// memory and each invocation's sums grow with the largest `d`: the smaller build needs fewer
+    /// registers).
     empirical_small: wgpu::ComputePipeline,
     empirical_large: wgpu::ComputePipeline,
     decode: wgpu::ComputePipeline,
@@ -58,7 +59,10 @@ const EMPIRICAL_SMALL_D: u32 = 256;
 
 /// The empirical kernel's source for latents up to `max_d`.
 fn empirical_source(max_d: u32) -> String {
-    include_str!("empirical.wgsl").replace("const MAX_D: u32 = 256u;", &format!("const MAX_D: u32 = {max_d}u;"))
+    const DECLARATION: &str = "const MAX_D: u32 = 256u;";
+    let source = include_str!("empirical.wgsl");
+    assert!(source.contains(DECLARATION), "empirical.wgsl declares {DECLARATION}");
+    source.replace(DECLARATION, &format!("const MAX_D: u32 = {max_d}u;"))
 }
 
 impl GpuSampler {

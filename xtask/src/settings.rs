@@ -98,7 +98,7 @@ mod tests {
         let settings = WasmSettings::load(&crate::repo_root().join("wasm-pack.toml")).unwrap();
         assert_eq!(settings.build.target, "web");
         let names: Vec<&str> = settings.modules.iter().map(|m| m.out_name.as_str()).collect();
-        assert_eq!(names, ["ldm_explorer", "ldm_sim"]);
+        assert_eq!(names, ["ldm_explorer", "ldm_sim", "ldm_images"]);
         assert!(settings.wasm_opt.flags.iter().any(|f| f.starts_with("-O")));
         let version = locked_version(&crate::repo_root().join("Cargo.lock"), "wasm-bindgen").unwrap();
         assert!(version.starts_with("0.2."), "{version}");
