@@ -113,7 +113,7 @@ function onMessage({ data: message }) {
   } else if (message.type === 'path') {
     if (message.id !== runId) return;
     path = message;
-    setStatus(message.gpu ? `Sampling on the GPU (WebGPU): ${message.adapter}.` : `Sampling on the CPU in a worker: ${message.reason}.`);
+    setStatus(message.gpu ? `Sampling on the GPU (WebGPU, ${message.adapter})…` : `Sampling on the CPU in a worker, because ${message.reason}…`);
   } else if (message.type === 'progress') {
     if (message.id === runId) $('images-progress').value = message.done / message.total;
   } else if (message.type === 'part') {
@@ -124,10 +124,12 @@ function onMessage({ data: message }) {
     if (message.id !== runId) return;
     status = 'done';
     $('images-progress').hidden = true;
-    const where = path?.gpu ? `on the GPU (${path.adapter})` : 'on the CPU';
     const seconds = parts.reduce((sum, p) => sum + p.seconds, 0);
     const updates = parts.reduce((sum, p) => sum + p.updates, 0);
-    setStatus(`${path?.gpu ? 'Sampled on the GPU (WebGPU)' : 'Sampled on the CPU in a worker'}: ${updates.toExponential(2)} coordinate updates in ${seconds.toFixed(2)} s ${where}.${path?.gpu ? '' : ` No GPU: ${path?.reason}.`}`);
+    const work = `${updates.toExponential(2)} coordinate updates in ${seconds.toFixed(2)} s`;
+    setStatus(path?.gpu
+      ? `Sampled on the GPU (WebGPU, ${path.adapter}): ${work}.`
+      : `Sampled on the CPU in a worker, because ${path?.reason}: ${work}.`);
     document.body.dataset.imagesReady = String(runId);
   } else if (message.type === 'error') {
     if (message.kind === 'load') {

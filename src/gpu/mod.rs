@@ -128,6 +128,12 @@ impl GpuSampler {
         })
     }
 
+    /// Whether the adapter is a rasteriser on the CPU (lavapipe, SwiftShader): there the empirical
+    /// kernel runs slower than the CPU engine.
+    pub fn is_software(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
     /// What ran: the adapter's name, backend and kind, as the page shows it.
     pub fn adapter_description(&self) -> String {
         let info = &self.info;

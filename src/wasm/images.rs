@@ -262,6 +262,12 @@ impl GpuEngine {
     pub fn adapter(&self) -> String {
         self.0.adapter_description()
     }
+
+    /// Whether the adapter is a software rasteriser (SwiftShader behind Chromium's flags).
+    #[wasm_bindgen(getter)]
+    pub fn software(&self) -> bool {
+        self.0.is_software()
+    }
 }
 
 /// Runs all of `run`'s samples on the GPU, decodes its first `grid` samples there, and resolves to
