@@ -129,30 +129,34 @@ fn test() -> Result<()> {
     tools::ensure_browser()?;
     // The core's unit tests and the integration tests that run on both targets, as wasm in headless
     // Chromium (tests/determinism.rs compares the two targets' seeded draws bit for bit).
-    run(Command::new("cargo").args([
-        "test",
-        "-p",
-        "ldm-explorer",
-        "--target",
-        "wasm32-unknown-unknown",
-        // Every glue layer compiles into the test build; tests/gpu.rs runs on WebGPU (SwiftShader,
-        // enabled by webdriver.json's flags).
-        "--features",
-        "simulation,gpu",
-        "--lib",
-        "--test",
-        "theory",
-        "--test",
-        "sampling",
-        "--test",
-        "determinism",
-        "--test",
-        "general",
-        "--test",
-        "images",
-        "--test",
-        "gpu",
-    ]))?;
+    run(Command::new("cargo")
+        .args([
+            "test",
+            "-p",
+            "ldm-explorer",
+            "--target",
+            "wasm32-unknown-unknown",
+            // Every glue layer compiles into the test build; tests/gpu.rs runs on WebGPU (SwiftShader,
+            // enabled by webdriver.json's flags).
+            "--features",
+            "simulation,gpu",
+            "--lib",
+            "--test",
+            "theory",
+            "--test",
+            "sampling",
+            "--test",
+            "determinism",
+            "--test",
+            "general",
+            "--test",
+            "images",
+            "--test",
+            "gpu",
+        ])
+        // wasm-bindgen-test-runner gives a whole test binary 20 s by default; tests/gpu.rs runs its
+        // kernels on SwiftShader (a GPU emulated on the CPU) beside a debug-build CPU reference.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     tools::ensure_node_packages()?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
     // The page, served by the same server as `cargo xtask serve`, driven by Chromium.
