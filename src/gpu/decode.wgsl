@@ -10,7 +10,7 @@ struct DecodeParams {
 
 @group(0) @binding(0) var<uniform> params: DecodeParams;
 @group(0) @binding(1) var<storage, read> latents: array<f32>;
-// Principal directions, pixel-major: U_jk at j · pixels + k.
+// The first d principal directions, pixel-major: U_jk at j · d + k.
 @group(0) @binding(2) var<storage, read> components: array<f32>;
 @group(0) @binding(3) var<storage, read> mean: array<f32>;
 @group(0) @binding(4) var<storage, read_write> intensities: array<f32>;
@@ -25,7 +25,7 @@ fn decode(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let j = index % params.pixels;
     var x = mean[j];
     for (var k = 0u; k < params.d; k++) {
-        x = fma(components[j * params.pixels + k], latents[row * params.d + k], x);
+        x = fma(components[j * params.d + k], latents[row * params.d + k], x);
     }
     intensities[index] = (x + 1.0) * 0.5;
 }

@@ -9,16 +9,6 @@
 // latents on its own coordinates k = t, t + 64, … Two barriers a tile: the buffers alternate
 // between tiles. MAX_D is set by the host before compiling (src/gpu/mod.rs).
 
-struct Params {
-    samples: u32,
-    d: u32,
-    step_begin: u32,
-    step_end: u32,
-    key: vec2<u32>,
-    training: u32,
-    _pad: u32,
-}
-
 struct Step {
     keep: f32,
     pull: f32,

@@ -2,34 +2,29 @@
 // follows y ← A y + B ξ with the (A, B) of its step. One invocation owns four coordinates of one
 // sample (one Philox block), so a step costs one Philox call per invocation.
 
-struct Params {
-    samples: u32,
-    d: u32,
-    step_begin: u32,
-    step_end: u32,
-    key: vec2<u32>,
-    training: u32,
-    _pad: u32,
-}
-
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
 @group(0) @binding(2) var<storage, read> start_sd: array<f32>;
 @group(0) @binding(3) var<storage, read> coefficients: array<vec2<f32>>;
 
-fn invocation(id: vec3<u32>, groups: vec3<u32>) -> u32 {
-    return id.x + id.y * groups.x * 64u;
+// The (sample, block of four coordinates) an invocation owns; x is params.samples past the last.
+fn owned_block(id: vec3<u32>, groups: vec3<u32>) -> vec2<u32> {
+    let blocks = (params.d + 3u) / 4u;
+    let index = id.x + id.y * groups.x * 64u;
+    if (index >= params.samples * blocks) {
+        return vec2<u32>(params.samples, 0u);
+    }
+    return vec2<u32>(index / blocks, index % blocks);
 }
 
 @compute @workgroup_size(64)
 fn start(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let blocks = (params.d + 3u) / 4u;
-    let index = invocation(id, groups);
-    if (index >= params.samples * blocks) {
+    let owned = owned_block(id, groups);
+    if (owned.x >= params.samples) {
         return;
     }
-    let sample = index / blocks;
-    let block = index % blocks;
+    let sample = owned.x;
+    let block = owned.y;
     let z = latent_normals(params.key, sample, START_STEP, block);
     for (var lane = 0u; lane < 4u; lane++) {
         let k = 4u * block + lane;
@@ -41,13 +36,12 @@ fn start(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) 
 
 @compute @workgroup_size(64)
 fn gaussian_steps(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let blocks = (params.d + 3u) / 4u;
-    let index = invocation(id, groups);
-    if (index >= params.samples * blocks) {
+    let owned = owned_block(id, groups);
+    if (owned.x >= params.samples) {
         return;
     }
-    let sample = index / blocks;
-    let block = index % blocks;
+    let sample = owned.x;
+    let block = owned.y;
     let lanes = min(4u, params.d - 4u * block);
     let base = sample * params.d + 4u * block;
     var y = vec4<f32>(0.0);

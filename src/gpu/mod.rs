@@ -10,6 +10,7 @@ use crate::latent::{LatentPlan, LatentScore};
 use crate::philox::key;
 
 const PHILOX: &str = include_str!("philox.wgsl");
+const PARAMS: &str = include_str!("params.wgsl");
 const WORKGROUP: u32 = 64;
 /// Most workgroups along one dispatch dimension (WebGPU's guaranteed limit).
 const MAX_GROUPS_PER_DIMENSION: u32 = 65_535;
@@ -62,7 +63,7 @@ fn empirical_source(max_d: u32) -> String {
     const DECLARATION: &str = "const MAX_D: u32 = 256u;";
     let source = include_str!("empirical.wgsl");
     assert!(source.contains(DECLARATION), "empirical.wgsl declares {DECLARATION}");
-    source.replace(DECLARATION, &format!("const MAX_D: u32 = {max_d}u;"))
+    format!("{PARAMS}\n{}", source.replace(DECLARATION, &format!("const MAX_D: u32 = {max_d}u;")))
 }
 
 impl GpuSampler {
@@ -102,7 +103,7 @@ impl GpuSampler {
                 source: wgpu::ShaderSource::Wgsl(format!("{PHILOX}\n{source}").into()),
             })
         };
-        let gaussian_module = module("gaussian", include_str!("gaussian.wgsl"));
+        let gaussian_module = module("gaussian", &format!("{PARAMS}\n{}", include_str!("gaussian.wgsl")));
         let empirical_small = module("empirical", &empirical_source(EMPIRICAL_SMALL_D));
         let empirical_large = module("empirical", &empirical_source(crate::latent::MAX_LATENT_DIMENSION as u32));
         let decode_module = module("decode", include_str!("decode.wgsl"));
@@ -262,10 +263,9 @@ impl GpuSampler {
         if rows == 0 {
             return Ok(Vec::new());
         }
-        let components: Vec<f32> = (0..pixels)
-            .flat_map(|j| (0..pixels).map(move |k| (j, k)))
-            .map(|(j, k)| pca.components[(j, k)] as f32)
-            .collect();
+        // The first d principal directions only, pixel-major.
+        let components: Vec<f32> =
+            (0..pixels).flat_map(|j| (0..d).map(move |k| (j, k))).map(|(j, k)| pca.components[(j, k)] as f32).collect();
         let mean: Vec<f32> = pca.mean.iter().map(|&m| m as f32).collect();
         let params = self.uniform(&DecodeParams { rows: rows as u32, d: d as u32, pixels: pixels as u32, _pad: 0 });
         let out_bytes = (rows * pixels * 4) as u64;
