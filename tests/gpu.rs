@@ -8,7 +8,7 @@ use ldm_explorer::images::{ImagePca, ImageSet};
 use ldm_explorer::latent::{LatentPlan, LatentScore};
 
 mod common;
-use common::{assert_moments, digits, request};
+use common::{assert_moments, assert_one_point_law, digits, request};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -72,19 +72,7 @@ async fn empirical_gpu_of_one_point_follows_its_law() {
     let (d, n) = (5, 1024);
     let plan = LatentPlan::new(&variances, &point, request(d, LatentScore::Empirical, 40, n)).unwrap();
     let run = gpu.run(&plan, |_, _| {}).await.unwrap();
-    for k in 0..d {
-        let (mut mean, mut variance) = (0.0f64, f64::from(plan.start_sd[k]).powi(2));
-        let mut law = vec![(mean, variance)];
-        for step in &plan.empirical {
-            mean = f64::from(step.keep) * mean + f64::from(step.pull) * point[k];
-            variance = f64::from(step.keep).powi(2) * variance + f64::from(step.noise).powi(2);
-            law.push((mean, variance));
-        }
-        for (f, &frame) in plan.frames.iter().enumerate() {
-            let column: Vec<f64> = (0..n).map(|s| f64::from(run[(f * n + s) * d + k])).collect();
-            assert_moments(&column, law[frame].0, law[frame].1, &format!("k {k}, frame {f}"));
-        }
-    }
+    assert_one_point_law(&plan, &point, &run, n);
 }
 gpu_test!(empirical_score_of_one_point_on_the_gpu, empirical_gpu_of_one_point_follows_its_law());
 

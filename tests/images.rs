@@ -5,7 +5,7 @@ use ldm_explorer::images::{ImagePca, ImageSet, fitted_size, grey_from_rgba, medi
 use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
 
 mod common;
-use common::{assert_moments, digits, request};
+use common::{assert_moments, assert_one_point_law, digits, request};
 
 fn header(count: u32, width: u16, height: u16, levels: u16, labelled: u16) -> Vec<u8> {
     let mut bytes = b"LDMIMG1\0".to_vec();
@@ -33,50 +33,24 @@ fn broken_image_files_are_named_not_panicked_on() {
     let mut good = header(2, 2, 2, 16, 0);
     good.extend([0, 1, 2, 3, 4, 5, 6, 16]);
     assert!(ImageSet::from_ldmimg(&good).is_ok());
+    let patched = |at: usize, value: u8| {
+        let mut bytes = good.clone();
+        bytes[at] = value;
+        bytes
+    };
+    let with_body = |mut header: Vec<u8>, body: usize| {
+        header.resize(header.len() + body, 0);
+        header
+    };
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (b"PNG....".to_vec(), "header"),
         (good[..good.len() - 1].to_vec(), "truncated"),
         ([good.clone(), vec![0]].concat(), "truncated or padded"),
-        (
-            {
-                let mut b = good.clone();
-                b[27] = 17;
-                b
-            },
-            "above the largest value",
-        ),
-        (
-            {
-                let mut b = header(2, 64, 2, 16, 0);
-                b.extend([0; 256]);
-                b
-            },
-            "each side",
-        ),
-        (
-            {
-                let mut b = header(1, 2, 2, 16, 0);
-                b.extend([0; 4]);
-                b
-            },
-            "at least 2",
-        ),
-        (
-            {
-                let mut b = header(2, 2, 2, 0, 0);
-                b.extend([0; 8]);
-                b
-            },
-            "largest pixel value",
-        ),
-        (
-            {
-                let mut b = header(2, 2, 2, 16, 7);
-                b.extend([0; 8]);
-                b
-            },
-            "label flag",
-        ),
+        (patched(27, 17), "above the largest value"),
+        (with_body(header(2, 64, 2, 16, 0), 256), "each side"),
+        (with_body(header(1, 2, 2, 16, 0), 4), "at least 2"),
+        (with_body(header(2, 2, 2, 0, 0), 8), "largest pixel value"),
+        (with_body(header(2, 2, 2, 16, 7), 8), "label flag"),
         (header(u32::MAX, 32, 32, 16, 1), "bytes"),
     ];
     for (bytes, expected) in cases {
@@ -215,18 +189,7 @@ fn empirical_score_of_one_point_is_a_gaussian_pulled_to_it() {
     let (d, n) = (3, 4000);
     let plan = LatentPlan::new(&variances, &point, request(d, LatentScore::Empirical, 40, n)).unwrap();
     let run = plan.run_cpu(0..n);
-    for k in 0..d {
-        let (mut mean, mut variance) = (0.0f64, f64::from(plan.start_sd[k]).powi(2));
-        let mut law = vec![(mean, variance)];
-        for step in &plan.empirical {
-            mean = f64::from(step.keep) * mean + f64::from(step.pull) * point[k];
-            variance = f64::from(step.keep).powi(2) * variance + f64::from(step.noise).powi(2);
-            law.push((mean, variance));
-        }
-        for (f, &frame) in plan.frames.iter().enumerate() {
-            let column: Vec<f64> = (0..n).map(|s| f64::from(run[(f * n + s) * d + k])).collect();
-            assert_moments(&column, law[frame].0, law[frame].1, &format!("k {k}, frame {f}"));
-        }
+    for (k, law) in assert_one_point_law(&plan, &point, &run, n).iter().enumerate() {
         // At t = T the samples sit on the point.
         assert!((law.last().unwrap().0 - point[k]).abs() < 0.01);
     }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use ldm_explorer::images::ImageSet;
-use ldm_explorer::latent::{LatentRequest, LatentScore};
+use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore};
 use ldm_explorer::schedule::Schedule;
 
 /// The shipped digits, compiled in so that the browser's tests read them too.
@@ -33,4 +33,28 @@ pub fn assert_moments(values: &[f64], law_mean: f64, law_variance: f64, what: &s
         (variance - law_variance).abs() < 4.0 * law_variance * (2.0 / n).sqrt(),
         "{what}: variance {variance} vs {law_variance}"
     );
+}
+
+/// With one training latent `point`, the empirical score's mixture is `N(b z₁, a² I)` and `ẑ = z₁`
+/// exactly, so each coordinate follows `m ← keep·m + pull·z₁`, `V ← keep²·V + noise²` (computed here
+/// in f64). Asserts that every recorded frame of `run` (`n` samples, as the engines lay it out) has
+/// that mean and variance within 4 standard errors, and returns the law after each step.
+pub fn assert_one_point_law(plan: &LatentPlan, point: &[f64], run: &[f32], n: usize) -> Vec<Vec<(f64, f64)>> {
+    let d = plan.d();
+    (0..d)
+        .map(|k| {
+            let (mut mean, mut variance) = (0.0f64, f64::from(plan.start_sd[k]).powi(2));
+            let mut law = vec![(mean, variance)];
+            for step in &plan.empirical {
+                mean = f64::from(step.keep) * mean + f64::from(step.pull) * point[k];
+                variance = f64::from(step.keep).powi(2) * variance + f64::from(step.noise).powi(2);
+                law.push((mean, variance));
+            }
+            for (f, &frame) in plan.frames.iter().enumerate() {
+                let column: Vec<f64> = (0..n).map(|s| f64::from(run[(f * n + s) * d + k])).collect();
+                assert_moments(&column, law[frame].0, law[frame].1, &format!("k {k}, frame {f}"));
+            }
+            law
+        })
+        .collect()
 }
