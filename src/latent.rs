@@ -224,27 +224,22 @@ impl LatentPlan {
             let mut done = 0;
             for (f, &frame) in self.frames.iter().enumerate() {
                 for n in done..frame {
-                    match self.request.score {
-                        LatentScore::Gaussian => {
-                            let coefficients = &self.gaussian[n * d * 2..(n + 1) * d * 2];
-                            for block in 0..d.div_ceil(4) {
-                                let noise = latent_normals(seed, s as u32, n as u32, block as u32);
-                                for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
-                                    let k = 4 * block + lane;
-                                    y[k] = coefficients[2 * k] * y[k] + coefficients[2 * k + 1] * z;
-                                }
-                            }
-                        }
-                        LatentScore::Empirical => {
-                            let step = self.empirical[n];
-                            self.mixture_mean(&y, step, &mut logits, &mut mixture_mean);
-                            for block in 0..d.div_ceil(4) {
-                                let noise = latent_normals(seed, s as u32, n as u32, block as u32);
-                                for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
-                                    let k = 4 * block + lane;
-                                    y[k] = step.keep * y[k] + step.pull * mixture_mean[k] + step.noise * z;
-                                }
-                            }
+                    // The empirical score's step (None: the Gaussian score's table).
+                    let empirical = match self.request.score {
+                        LatentScore::Gaussian => None,
+                        LatentScore::Empirical => Some(self.empirical[n]),
+                    };
+                    if let Some(step) = empirical {
+                        self.mixture_mean(&y, step, &mut logits, &mut mixture_mean);
+                    }
+                    for block in 0..d.div_ceil(4) {
+                        let noise = latent_normals(seed, s as u32, n as u32, block as u32);
+                        for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
+                            let k = 4 * block + lane;
+                            y[k] = match empirical {
+                                None => self.gaussian[(n * d + k) * 2] * y[k] + self.gaussian[(n * d + k) * 2 + 1] * z,
+                                Some(step) => step.keep * y[k] + step.pull * mixture_mean[k] + step.noise * z,
+                            };
                         }
                     }
                 }
@@ -320,7 +315,8 @@ pub struct LatentRun {
 pub struct RunSummary {
     pub d: usize,
     pub score: LatentScore,
-    /// Backward times of the frames.
+    /// The step each frame was recorded after, and its backward time.
+    pub steps: Vec<usize>,
     pub t: Vec<f64>,
     /// Simulated pixel-space dF² to the data at each frame.
     pub empirical_fd2: Vec<f64>,
@@ -386,6 +382,7 @@ impl LatentRun {
         RunSummary {
             d,
             score: self.plan.request.score,
+            steps: self.plan.frames.clone(),
             t: self.plan.frame_times(),
             empirical_fd2: frame_fd2(&self.latents, frames, d, &pca.variances),
             law_t: self.plan.sampler.step_times(),

@@ -11,7 +11,7 @@ const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'img
 const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule'];
 
 const $ = (id) => document.getElementById(id);
-let page = null; // {getState, readField, setMessage, writeUrl, download, theme}
+let page = null; // {getState, onFieldInput, setMessage, writeUrl, download, theme}
 let worker = null;
 let active = false;
 let source = { kind: 'digits', generation: 0, label: '' };
@@ -27,15 +27,8 @@ let status = 'idle';
 export function setupImages(hooks) {
   page = hooks;
   for (const field of FIELDS) {
-    const control = $(field);
-    const event = control.tagName === 'SELECT' ? 'change' : 'input';
-    control.addEventListener(event, () => {
-      const { value, error } = page.readField(field, control.value);
-      if (error) return page.setMessage(field, `${field} ${error}`);
-      page.setMessage(field, '');
-      page.getState()[field] = value;
-      page.writeUrl();
-    });
+    const event = $(field).tagName === 'SELECT' ? 'change' : 'input';
+    $(field).addEventListener(event, () => page.onFieldInput(field, page.writeUrl));
   }
   bindFiles();
   addExports();
@@ -278,10 +271,8 @@ const format = (v) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(
 
 function summarise(frame) {
   const lines = parts.map(({ d, summary }) => {
-    const t = summary.t[frame];
-    const step = summary.lawT.findIndex((s) => Math.abs(s - t) < 1e-12);
-    const exact = step >= 0 ? ` (exact for the Gaussian score: ${format(summary.lawFd2[step])})` : '';
-    return `d = ${d}: simulated dF² ${format(summary.empiricalFd2[frame])}${exact}`;
+    const exact = format(summary.lawFd2[summary.steps[frame]]);
+    return `d = ${d}: simulated dF² ${format(summary.empiricalFd2[frame])} (exact for the Gaussian score: ${exact})`;
   });
   const last = parts[parts.length - 1].summary;
   const memory = `At t = T (d = ${last.d}), the samples' median RMS pixel distance to the nearest training image is
@@ -348,8 +339,7 @@ function csv() {
   const rows = ['d,score,t,simulated_fd2,exact_gaussian_fd2'];
   for (const { d, summary } of parts) {
     summary.t.forEach((t, f) => {
-      const step = summary.lawT.findIndex((s) => Math.abs(s - t) < 1e-12);
-      rows.push([d, summary.score, t, summary.empiricalFd2[f], step >= 0 ? summary.lawFd2[step] : ''].join(','));
+      rows.push([d, summary.score, t, summary.empiricalFd2[f], summary.lawFd2[summary.steps[f]]].join(','));
     });
   }
   return `${rows.join('\n')}\n`;

@@ -817,7 +817,7 @@ async function start() {
   addExportButtons();
   syncControls();
   bindControls();
-  setupImages({ getState: () => state, readField, setMessage, writeUrl, download, theme: effectiveTheme });
+  setupImages({ getState: () => state, onFieldInput, setMessage, writeUrl, download, theme: effectiveTheme });
   if (!compute()) {
     // A link whose data cannot be computed: draw the defaults meanwhile, then compute the link's
     // state again so that its messages stand beside the controls (a failure keeps the model).

@@ -9,12 +9,12 @@ use plotters::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{Out, error, floats, parse};
+use super::{Out, check_svg_size, drawing_error, error, floats, parse, require_document, theme};
 use crate::api::ImageRunRequest;
 use crate::gpu::GpuSampler;
 use crate::images::{ImagePca, ImageSet};
 use crate::latent::{LatentPlan, LatentRun, MAX_GRID};
-use crate::plot::{ImageCurves, Style, Theme, draw_image_curves_panel};
+use crate::plot::{ImageCurves, Style, draw_image_curves_panel};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -41,6 +41,8 @@ export interface ImageSetInfo {
 export interface RunSummary {
   d: number;
   score: string;
+  /** The step after which each frame was recorded (an index into lawT and lawFd2), and its time. */
+  steps: Uint32Array;
   t: Float64Array;
   /** Simulated pixel-space dF² to the data at each frame. */
   empiricalFd2: Float64Array;
@@ -208,10 +210,12 @@ impl ImageRun {
         }
         let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?);
         let indices: Vec<u32> = summary.nearest.iter().map(|&(i, _)| i as u32).collect();
+        let steps: Vec<u32> = summary.steps.iter().map(|&n| n as u32).collect();
         let distances: Vec<f64> = summary.nearest.iter().map(|&(_, r)| r).collect();
         Ok(Out::new()
             .set("d", summary.d as u32)
             .set("score", summary.score.name())
+            .set("steps", Uint32Array::from(&steps[..]))
             .set("t", floats(&summary.t))
             .set("empiricalFd2", floats(&summary.empirical_fd2))
             .set("lawT", floats(&summary.law_t))
@@ -319,14 +323,10 @@ struct CurvesSvgRequest {
 /// `t/empiricalFd2` dots for each `d`.
 #[wasm_bindgen(js_name = imageCurvesSvg)]
 pub fn image_curves_svg(request: JsValue) -> Result<String, JsError> {
+    require_document()?;
     let request: CurvesSvgRequest = parse(request, "imageCurvesSvg")?;
-    if !(64..=8192).contains(&request.width) || !(64..=8192).contains(&request.height) {
-        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
-    }
-    let theme = match request.theme.as_deref() {
-        None => crate::plot::LIGHT,
-        Some(name) => Theme::by_name(name).ok_or_else(|| JsError::new("theme: use light or dark"))?,
-    };
+    check_svg_size(request.width, request.height)?;
+    let theme = theme(request.theme.as_deref())?;
     let curves: Vec<ImageCurves> = request
         .series
         .iter()
@@ -336,7 +336,7 @@ pub fn image_curves_svg(request: JsValue) -> Result<String, JsError> {
     {
         let area = SVGBackend::with_string(&mut svg, (request.width, request.height)).into_drawing_area();
         draw_image_curves_panel(&area, &request.title, &curves, request.cursor, &Style { theme, scale: 1.0 })
-            .map_err(|e| JsError::new(&format!("drawing: {e}")))?;
+            .map_err(drawing_error)?;
     }
     Ok(svg)
 }

@@ -93,3 +93,34 @@ impl Out {
 pub(crate) fn floats(values: &[f64]) -> Float64Array {
     Float64Array::from(values)
 }
+
+/// plotters measures text with a DOM element, so drawing needs a page's document (not Node, not a
+/// worker): say so instead of trapping.
+#[cfg(any(feature = "page", feature = "gpu"))]
+pub(crate) fn require_document() -> Result<(), JsError> {
+    match web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        Some(_) => Ok(()),
+        None => Err(JsError::new("drawing: needs a browser page with a document body (text is measured in the DOM)")),
+    }
+}
+
+#[cfg(any(feature = "page", feature = "gpu"))]
+pub(crate) fn drawing_error<E: std::fmt::Display>(e: E) -> JsError {
+    JsError::new(&format!("drawing: {e}"))
+}
+
+#[cfg(any(feature = "page", feature = "gpu"))]
+pub(crate) fn check_svg_size(width: u32, height: u32) -> Result<(), JsError> {
+    if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
+        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
+    }
+    Ok(())
+}
+
+/// A plot theme by name (default light).
+#[cfg(any(feature = "page", feature = "gpu"))]
+pub(crate) fn theme(name: Option<&str>) -> Result<crate::plot::Theme, JsError> {
+    let name = name.unwrap_or("light");
+    crate::plot::Theme::by_name(name)
+        .ok_or_else(|| JsError::new(&format!("theme: unknown theme \"{name}\"; use light or dark")))
+}

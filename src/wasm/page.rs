@@ -7,13 +7,13 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{Out, error, floats, parse};
+use super::{Out, check_svg_size, drawing_error, error, floats, parse, require_document, theme};
 use crate::api::{self, CappedAnswer, CurvesAnswer};
 use crate::capped::capped_distances_at;
 use crate::curves::{CurveTable, argmin, distances_at, stopping_distance, time_of_log_snr};
 use crate::export;
 use crate::input;
-use crate::plot::{self, AxisFrame, MonteCarloPoints, Overlay, ScatterFrame, Style, Theme, View, XAxis};
+use crate::plot::{self, AxisFrame, MonteCarloPoints, Overlay, ScatterFrame, Style, View, XAxis};
 use crate::recording::Recording;
 use crate::sampler::{Method, MonteCarloBand, Sampler, Score, Start};
 
@@ -239,15 +239,6 @@ struct ViewOptions {
     cursor: Option<f64>,
 }
 
-/// plotters measures text with a DOM element, so drawing needs a page's document (not Node, not a
-/// worker): say so instead of trapping.
-fn require_document() -> Result<(), JsError> {
-    match web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-        Some(_) => Ok(()),
-        None => Err(JsError::new("drawing: needs a browser page with a document body (text is measured in the DOM)")),
-    }
-}
-
 fn view(options: JsValue) -> Result<(Style, View), JsError> {
     require_document()?;
     view_options(options)
@@ -257,9 +248,7 @@ fn view(options: JsValue) -> Result<(Style, View), JsError> {
 fn view_options(options: JsValue) -> Result<(Style, View), JsError> {
     let options: ViewOptions =
         if options.is_undefined() || options.is_null() { ViewOptions::default() } else { parse(options, "options")? };
-    let theme_name = options.theme.as_deref().unwrap_or("light");
-    let theme = Theme::by_name(theme_name)
-        .ok_or_else(|| JsError::new(&format!("theme: unknown theme \"{theme_name}\"; use light or dark")))?;
+    let theme = theme(options.theme.as_deref())?;
     let x_axis = match options.x_axis.as_deref().unwrap_or("t") {
         "t" => XAxis::Time,
         "logSnr" => XAxis::LogSnr,
@@ -273,17 +262,6 @@ fn view_options(options: JsValue) -> Result<(Style, View), JsError> {
         return Err(JsError::new("cursor: must be a finite time"));
     }
     Ok((Style { theme, scale }, View { x_axis, emphasis: options.emphasis, cursor: options.cursor }))
-}
-
-fn drawing_error<E: std::fmt::Display>(e: E) -> JsError {
-    JsError::new(&format!("drawing: {e}"))
-}
-
-fn check_svg_size(width: u32, height: u32) -> Result<(), JsError> {
-    if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
-        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
-    }
-    Ok(())
 }
 
 /// Draws the stopping-time curves of a `stoppingCurves` request on a canvas.

@@ -3,8 +3,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { digitsBytes, images, sim } from './load.mjs';
+import { readField } from '../../www/state.js';
 
-const { GpuEngine, ImageLab } = images;
+const { GpuEngine, ImageLab, imageLimits } = images;
 const request = { d: 16, score: 'gaussian', steps: 100, samples: 40, seed: 3 };
 
 test('a CPU run in chunks is the run in one go, and its closed form is samplerLaw\'s', () => {
@@ -22,6 +23,7 @@ test('a CPU run in chunks is the run in one go, and its closed form is samplerLa
   assert.deepEqual(summary.lawFd2, law.fd2);
   assert.deepEqual(summary.lawT, law.t);
   assert.equal(summary.t.length, 21);
+  summary.steps.forEach((step, f) => assert.equal(summary.lawT[step], summary.t[f], `frame ${f}`));
   assert.equal(summary.nearest.length, 21 * 8);
   assert.ok(summary.nearest.every((i) => i < 1797));
   assert.throws(() => lab.plan(request).summary(lab, 8), /run: not finished/);
@@ -48,4 +50,14 @@ test('bad image sets and requests name their field', () => {
 
 test('without WebGPU the GPU engine is refused with a reason, not a trap', async () => {
   await assert.rejects(GpuEngine.create(), /^Error: gpu: this environment has no WebGPU/);
+});
+
+test('the page accepts exactly the samples and steps the module does', () => {
+  const { maxSamples, maxSteps } = imageLimits();
+  const lab = ImageLab.fromFile(digitsBytes);
+  for (const [field, key, largest] of [['imgSamples', 'samples', maxSamples], ['imgSteps', 'steps', maxSteps]]) {
+    assert.equal(readField(field, String(largest)).error, undefined, `${field} = ${largest}`);
+    assert.match(readField(field, String(largest + 1)).error, /expects/, `${field} = ${largest + 1}`);
+    assert.throws(() => lab.plan({ ...request, [key]: largest + 1 }), (error) => error.message.startsWith(`${key}:`));
+  }
 });
