@@ -20,7 +20,8 @@ let runId = 0;
 let runKey = null;
 let path = null; // {gpu, adapter, reason}
 let parts = []; // per d: {d, path, seconds, updates, summary, pixels, nearestImages}
-let drawnKey = null;
+let drawnPictures = null; // the run, frame, row and theme the grid, strip and readout show
+let drawnCurves = null; // the run, theme and cursor the curves show
 let svgId = 0;
 let status = 'idle';
 
@@ -112,7 +113,7 @@ function onMessage({ data: message }) {
   } else if (message.type === 'part') {
     if (message.id !== runId) return;
     parts.push(message);
-    draw(true);
+    draw();
   } else if (message.type === 'done') {
     if (message.id !== runId) return;
     status = 'done';
@@ -179,19 +180,25 @@ function prepare(canvas, width, height) {
   return context;
 }
 
-function draw(force = false) {
+/** Redraws what changed: the pictures and readout follow the frame, the curves the cursor itself. */
+function draw() {
   if (!info || parts.length === 0) return;
   const state = page.getState();
   const t = parts[0].summary.t;
   const frame = frameAtCursor(t);
-  const key = JSON.stringify([runId, parts.length, frame, state.imgSample, page.theme(), state.cursor]);
-  if (key === drawnKey && !force) return;
-  drawnKey = key;
-  $('images-frame').textContent = `(t = ${t[frame].toPrecision(3)}, frame ${frame + 1} of ${t.length})`;
-  drawGrid(frame);
-  drawStrip();
-  requestCurves();
-  summarise(frame);
+  const pictures = JSON.stringify([runId, parts.length, frame, state.imgSample, page.theme()]);
+  if (pictures !== drawnPictures) {
+    drawnPictures = pictures;
+    $('images-frame').textContent = `(t = ${t[frame].toPrecision(3)}, frame ${frame + 1} of ${t.length})`;
+    drawGrid(frame);
+    drawStrip();
+    summarise(frame);
+  }
+  const curves = JSON.stringify([runId, parts.length, page.theme(), state.cursor]);
+  if (curves !== drawnCurves) {
+    drawnCurves = curves;
+    requestCurves();
+  }
 }
 
 function drawGrid(frame) {
