@@ -113,6 +113,7 @@ function onMessage({ data: message }) {
   } else if (message.type === 'part') {
     if (message.id !== runId) return;
     parts.push(message);
+    $('image-results').hidden = false;
     draw();
   } else if (message.type === 'done') {
     if (message.id !== runId) return;
