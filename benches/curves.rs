@@ -3,7 +3,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ldm_explorer::api::{CappedRequest, CurvesRequest, capped_answer, stopping_curves_answer};
-use ldm_explorer::estimate::estimate_variances;
+use ldm_explorer::theory::estimate::estimate_variances;
 
 /// A power-law spectrum σk² = k^(−1.5), the shape of real latent spectra.
 fn spectrum(dimension: usize) -> Vec<f64> {
@@ -52,9 +52,9 @@ fn capped(c: &mut Criterion) {
 /// n = 2000, 500 steps).
 fn sampling(c: &mut Criterion) {
     use criterion::Throughput;
-    use ldm_explorer::curves::DiagonalProblem;
-    use ldm_explorer::sampler::{Method, Sampler, Score, Start};
-    use ldm_explorer::schedule::Schedule;
+    use ldm_explorer::sim::sampler::{Method, Sampler, Score, Start};
+    use ldm_explorer::theory::diagonal::DiagonalProblem;
+    use ldm_explorer::theory::schedule::Schedule;
     let problem = DiagonalProblem::new(spectrum(8), None, Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
     let sampler = Sampler::new(problem, 8, 500, 1.9, Method::EulerMaruyama, Start::Stationary, Score::Exact).unwrap();
     let mut group = c.benchmark_group("sample");
@@ -62,7 +62,7 @@ fn sampling(c: &mut Criterion) {
     group.bench_function("euler-maruyama n2000 steps500 d8", |b| b.iter(|| sampler.sample(2000, 1)));
     group.finish();
     // The page's scatter: two coordinates of 2000 samples, 101 recorded frames.
-    let frames = ldm_explorer::sampler::frame_steps(500, 101);
+    let frames = ldm_explorer::sim::monte_carlo::frame_steps(500, 101);
     let mut group = c.benchmark_group("scatter");
     group.throughput(Throughput::Elements(2000 * 500 * 2));
     group.bench_function("n2000 steps500 2 coordinates 101 frames", |b| {

@@ -1,4 +1,4 @@
-//! `cargo bench --features gpu --bench gpu [-- --full]`: coordinate updates per second of the image
+//! `cargo bench --features images --bench gpu [-- --full]`: coordinate updates per second of the image
 //! latent sampler on the GPU engine (whatever adapter wgpu picks) against the CPU engine, for the
 //! Gaussian and the empirical score on the digits (d = 64). Without `--full` the sizes suit a CPU
 //! rasteriser (lavapipe); `--full` runs issue 6's targets: 65536 samples × 1000 steps (Gaussian) and
@@ -6,10 +6,10 @@
 
 use std::time::Instant;
 
-use ldm_explorer::gpu::GpuSampler;
-use ldm_explorer::images::{ImagePca, ImageSet};
-use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore};
-use ldm_explorer::schedule::Schedule;
+use ldm_explorer::images::gpu::GpuSampler;
+use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentScore};
+use ldm_explorer::images::set::{ImagePca, ImageSet};
+use ldm_explorer::theory::schedule::Schedule;
 
 fn plan(pca: &ImagePca, score: LatentScore, samples: usize, steps: usize) -> LatentPlan {
     let request = LatentRequest {

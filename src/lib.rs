@@ -1,27 +1,27 @@
 //! ldm-explorer: the exact theory of *Optimal Stopping in Latent Diffusion Models*
 //! (Wu, Berthet, Biau, Boyer, Elie, Marion, arXiv:2510.08409) for Gaussian data and linear
-//! autoencoders. The modules are plain Rust with no browser dependency; `wasm` holds the thin
-//! `#[wasm_bindgen]` layer that the web page calls.
+//! autoencoders, drawn for a web page.
+//!
+//! The folders are layers (ARCHITECTURE.md): `input` and `numeric` at the bottom, the paper's
+//! closed forms in `theory`, simulation in `sim`, the reader's files in `files`, image sets and
+//! their sampler in `images`, plotters drawing in `draw`, the page's model in `model`, the JS
+//! requests in `api`, and the thin `#[wasm_bindgen]` layer in `wasm`. A module imports only from
+//! the layers below its own (`tests/architecture.rs` checks it).
+
+pub mod input;
+pub mod numeric;
+
+pub mod theory;
+
+pub mod files;
+pub mod images;
+pub mod sim;
+
+pub mod draw;
+
+pub mod model;
 
 pub mod api;
-pub mod capped;
-pub mod curves;
-pub mod estimate;
-pub mod export;
-pub mod general;
-#[cfg(feature = "gpu")]
-pub mod gpu;
-pub mod images;
-pub mod input;
-pub mod latent;
-pub mod ode;
-pub mod philox;
-pub mod plot;
-pub mod recording;
-pub mod roots;
-pub mod sampler;
-pub mod schedule;
-pub mod upload;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -2,10 +2,10 @@
 //! expected bits (recorded from a native run), passes in both. A link's seed shows every reader the
 //! same samples.
 
-use ldm_explorer::curves::DiagonalProblem;
-use ldm_explorer::estimate::estimate_variances;
-use ldm_explorer::sampler::{Method, Sampler, Score, Start};
-use ldm_explorer::schedule::Schedule;
+use ldm_explorer::sim::sampler::{Method, Sampler, Score, Start};
+use ldm_explorer::theory::diagonal::DiagonalProblem;
+use ldm_explorer::theory::estimate::estimate_variances;
+use ldm_explorer::theory::schedule::Schedule;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -2,11 +2,12 @@
 //! Prop 6's partition against brute force on a rotated covariance, and the estimated basis tending to
 //! the exact one. Runs natively and as wasm in Chromium.
 
-use ldm_explorer::curves::backward_times;
-use ldm_explorer::general::{
-    GeneralProblem, frechet_distance2, haar_rotation, high_probability_windows, projected_curves, sorted_eigen,
+use ldm_explorer::numeric::linalg::sorted_eigen;
+use ldm_explorer::theory::diagonal::backward_times;
+use ldm_explorer::theory::general::{
+    GeneralProblem, frechet_distance2, haar_rotation, high_probability_windows, projected_curves,
 };
-use ldm_explorer::schedule::Schedule;
+use ldm_explorer::theory::schedule::Schedule;
 use nalgebra::DMatrix;
 
 #[cfg(target_arch = "wasm32")]

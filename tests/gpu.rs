@@ -1,11 +1,11 @@
 //! The GPU engine against the CPU engine and the closed-form law (issue 6). Natively this needs a
 //! Vulkan/Metal/DX12 adapter (Mesa's lavapipe in CI); in the browser, WebGPU. A missing adapter fails
 //! the test: it is never skipped.
-#![cfg(feature = "gpu")]
+#![cfg(feature = "images")]
 
-use ldm_explorer::gpu::GpuSampler;
-use ldm_explorer::images::{ImagePca, ImageSet};
-use ldm_explorer::latent::{LatentPlan, LatentScore};
+use ldm_explorer::images::gpu::GpuSampler;
+use ldm_explorer::images::latent::{LatentPlan, LatentScore};
+use ldm_explorer::images::set::{ImagePca, ImageSet};
 
 mod common;
 use common::{assert_moments, assert_one_point_law, digits, request};

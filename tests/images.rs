@@ -1,8 +1,8 @@
 //! Image sets, their PCA and the CPU engine of the latent sampler (issue 6), against closed forms
 //! and independent computations.
 
-use ldm_explorer::images::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area};
-use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
+use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
+use ldm_explorer::images::set::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area};
 
 mod common;
 use common::{assert_moments, assert_one_point_law, digits, request};

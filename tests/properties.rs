@@ -2,9 +2,11 @@
 //! theory hold. Native only (proptest).
 #![cfg(not(target_arch = "wasm32"))]
 
-use ldm_explorer::capped::{CappedProblem, capped_curves, capped_outcome, capped_variances};
-use ldm_explorer::curves::{DiagonalProblem, reconstruction_errors, stopping_curves, stopping_verdicts, switch_times};
-use ldm_explorer::schedule::{SCHEDULE_NAMES, Schedule};
+use ldm_explorer::theory::capped::{CappedProblem, capped_curves, capped_outcome, capped_variances};
+use ldm_explorer::theory::diagonal::{
+    DiagonalProblem, reconstruction_errors, stopping_curves, stopping_verdicts, switch_times,
+};
+use ldm_explorer::theory::schedule::Schedule;
 use proptest::prelude::*;
 
 fn spectrum() -> impl Strategy<Value = Vec<f64>> {
@@ -17,7 +19,7 @@ fn wild_spectrum() -> impl Strategy<Value = Vec<f64>> {
 }
 
 fn schedule() -> impl Strategy<Value = Schedule> {
-    prop::sample::select(SCHEDULE_NAMES.to_vec()).prop_map(|name| Schedule::from_name(name).unwrap())
+    prop::sample::select(Schedule::NAMES.to_vec()).prop_map(|name| Schedule::from_name(name).unwrap())
 }
 
 proptest! {
@@ -43,7 +45,7 @@ proptest! {
         }
         for (i, &best) in table.best_dim.iter().enumerate() {
             let column: Vec<f64> = (1..=variances.len()).map(|d| table.row(d)[i]).collect();
-            prop_assert_eq!(best as usize, ldm_explorer::curves::argmin(&column) + 1);
+            prop_assert_eq!(best as usize, ldm_explorer::theory::diagonal::argmin(&column) + 1);
         }
         for verdict in stopping_verdicts(&problem, &table) {
             prop_assert!(verdict.optimal_stop >= 0.0 && verdict.optimal_stop <= final_time);

@@ -1,10 +1,11 @@
 //! Discretised samplers against the continuous closed forms and against their own Monte Carlo.
 //! Runs natively and as wasm in Chromium.
 
-use ldm_explorer::curves::DiagonalProblem;
-use ldm_explorer::ode::dormand_prince;
-use ldm_explorer::sampler::{Method, Sampler, Score, Start, empirical_fd2};
-use ldm_explorer::schedule::Schedule;
+use ldm_explorer::numeric::ode::dormand_prince;
+use ldm_explorer::sim::monte_carlo::empirical_fd2;
+use ldm_explorer::sim::sampler::{Method, Sampler, Score, Start};
+use ldm_explorer::theory::diagonal::DiagonalProblem;
+use ldm_explorer::theory::schedule::Schedule;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -159,7 +160,7 @@ fn chunks_and_single_coordinates_reproduce_the_full_run() {
 #[test]
 fn the_exact_law_lies_in_the_monte_carlo_band_of_repeated_runs() {
     use ldm_explorer::api::{MonteCarloRequest, SamplerRequest, monte_carlo_answer, sampler_law_answer};
-    use ldm_explorer::sampler::MonteCarloBand;
+    use ldm_explorer::sim::monte_carlo::MonteCarloBand;
     let sampler = SamplerRequest {
         variances: vec![0.9, 0.3, 0.05],
         estimated_variances: None,

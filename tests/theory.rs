@@ -1,12 +1,12 @@
 //! The paper's results checked against independent computations. Runs natively (`cargo test`) and
 //! as wasm in headless Chromium (`cargo test --target wasm32-unknown-unknown`).
 
-use ldm_explorer::capped::{CappedProblem, CappedVariance, capped_outcome};
-use ldm_explorer::curves::{
+use ldm_explorer::theory::capped::{CappedProblem, CappedVariance, capped_outcome};
+use ldm_explorer::theory::diagonal::{
     DiagonalProblem, backward_times, prop1_sums, stopping_curves, stopping_verdicts, switch_times,
 };
-use ldm_explorer::estimate::estimate_variances;
-use ldm_explorer::schedule::Schedule;
+use ldm_explorer::theory::estimate::estimate_variances;
+use ldm_explorer::theory::schedule::Schedule;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -74,7 +74,7 @@ fn check_partition(variances: &[f64], estimated: &[f64], schedule: Schedule, fin
                 if schedule == OU { naive_ou_distance(variances, estimated, final_time, t, d) } else { table.row(d)[i] }
             })
             .collect();
-        let brute = ldm_explorer::curves::argmin(&distances) + 1;
+        let brute = ldm_explorer::theory::diagonal::argmin(&distances) + 1;
         assert_eq!(brute, predicted, "t = {t}, switch times {times:?}");
         assert_eq!(table.best_dim[i] as usize, brute, "table's best d at t = {t}");
         checked += 1;

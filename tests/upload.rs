@@ -2,7 +2,7 @@
 //! what they accept is what was written.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ldm_explorer::upload::{CsvReader, Upload, interpret, read_npy};
+use ldm_explorer::files::{CsvReader, Upload, interpret, read_npy};
 use proptest::prelude::*;
 
 fn npy_with(header: &str, data: &[u8]) -> Vec<u8> {

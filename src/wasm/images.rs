@@ -1,64 +1,22 @@
-//! The image module (`pkg/ldm_images.js`, feature `gpu`): image sets, their PCA autoencoder and the
-//! latent sampler on the GPU (wgpu's WebGPU backend) or, where there is none, on the CPU. The page
-//! runs it in a worker; this layer only converts between JS and [`crate::latent`] / [`crate::gpu`].
+//! The image module (`pkg/ldm_images.js`, feature `images`): image sets, their PCA autoencoder and
+//! the latent sampler on the GPU (wgpu's WebGPU backend) or, where there is none, on the CPU. The
+//! page runs it in a worker; this layer only converts between JS and `images`.
 
 use std::rc::Rc;
 
-use js_sys::{Float32Array, Function, Promise, Uint8Array, Uint32Array};
+use js_sys::{Float32Array, Function, Promise};
 use plotters::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{Out, check_svg_size, drawing_error, error, floats, parse, require_document, theme};
-use crate::api::ImageRunRequest;
-use crate::gpu::GpuSampler;
-use crate::images::{ImagePca, ImageSet};
-use crate::latent::{LatentPlan, LatentRun, MAX_GRID};
-use crate::plot::{ImageCurves, Style, draw_image_curves_panel};
-
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
-export interface ImageRunRequest {
-  /** Latent dimension, 1 ≤ d ≤ min(P, 1024). */
-  d: number;
-  score: "gaussian" | "empirical";
-  steps: number;
-  samples: number;
-  seed: number;
-  /** Recorded frames from t = 0 to T (default 21). */
-  frames?: number;
-  T?: number;
-  schedule?: "ou" | "vp-linear" | "cosine";
-}
-export interface ImageSetInfo {
-  count: number;
-  width: number;
-  height: number;
-  /** PCA eigenvalues (signal scale 2·intensity − 1), largest first. */
-  variances: Float64Array;
-  labels?: Uint8Array;
-}
-export interface RunSummary {
-  d: number;
-  score: string;
-  /** The step after which each frame was recorded (an index into lawT and lawFd2), and its time. */
-  steps: Uint32Array;
-  t: Float64Array;
-  /** Simulated pixel-space dF² to the data at each frame. */
-  empiricalFd2: Float64Array;
-  /** The Gaussian score's exact dF² after each step (closed form). */
-  lawT: Float64Array;
-  lawFd2: Float64Array;
-  /** [frame][grid sample]: the training image whose d-component reconstruction is nearest, and
-   * the RMS distance to it (intensity units). */
-  nearest: Uint32Array;
-  nearestDistance: Float64Array;
-  /** Medians at t = T: samples to their nearest training reconstruction; 200 training images to
-   * the nearest other one (the scale of "new"). */
-  sampleNearestMedian: number;
-  trainingNearestMedian: number;
-}
-"#;
+use super::{check_svg_size, drawing_error, error, parse, require_document, to_js};
+use crate::api::explorer::parse_theme;
+use crate::api::images::{ImageCurvesRequest, ImageRunRequest, ImageSetInfo, RunSummaryAnswer};
+use crate::api::limits::{ImageLimits, image_limits};
+use crate::draw::{Style, draw_image_curves_panel};
+use crate::images::gpu::GpuSampler;
+use crate::images::latent::{LatentPlan, LatentRun};
+use crate::images::set::{ImagePca, ImageSet};
+use crate::input::limits::MAX_GRID;
 
 /// An image set and its PCA.
 #[wasm_bindgen]
@@ -121,16 +79,8 @@ impl ImageLab {
     }
 
     #[wasm_bindgen(unchecked_return_type = "ImageSetInfo")]
-    pub fn info(&self) -> JsValue {
-        let mut out = Out::new()
-            .set("count", self.pca.count as u32)
-            .set("width", self.pca.width as u32)
-            .set("height", self.pca.height as u32)
-            .set("variances", floats(&self.pca.variances));
-        if let Some(labels) = &self.set.labels {
-            out = out.set("labels", Uint8Array::from(&labels[..]));
-        }
-        out.0.into()
+    pub fn info(&self) -> Result<JsValue, JsError> {
+        to_js(&ImageSetInfo::of(&self.pca, self.set.labels.as_deref()))
     }
 
     /// Intensities of training images by index, one image after another.
@@ -209,23 +159,7 @@ impl ImageRun {
             return Err(JsError::new("run: not finished"));
         }
         let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?);
-        let indices: Vec<u32> = summary.nearest.iter().map(|&(i, _)| i as u32).collect();
-        let steps: Vec<u32> = summary.steps.iter().map(|&n| n as u32).collect();
-        let distances: Vec<f64> = summary.nearest.iter().map(|&(_, r)| r).collect();
-        Ok(Out::new()
-            .set("d", summary.d as u32)
-            .set("score", summary.score.name())
-            .set("steps", Uint32Array::from(&steps[..]))
-            .set("t", floats(&summary.t))
-            .set("empiricalFd2", floats(&summary.empirical_fd2))
-            .set("lawT", floats(&summary.law_t))
-            .set("lawFd2", floats(&summary.law_fd2))
-            .set("nearest", Uint32Array::from(&indices[..]))
-            .set("nearestDistance", floats(&distances))
-            .set("sampleNearestMedian", summary.sample_nearest_median)
-            .set("trainingNearestMedian", summary.training_nearest_median)
-            .0
-            .into())
+        to_js(&RunSummaryAnswer::of(&summary))
     }
 
     fn checked_grid(&self, grid: u32) -> Result<usize, JsError> {
@@ -296,63 +230,27 @@ pub fn run_on_gpu(engine: &GpuEngine, lab: &ImageLab, run: ImageRun, grid: u32, 
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CurveSeries {
-    d: usize,
-    law_t: Vec<f64>,
-    law_fd2: Vec<f64>,
-    t: Vec<f64>,
-    empirical_fd2: Vec<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CurvesSvgRequest {
-    series: Vec<CurveSeries>,
-    title: String,
-    width: u32,
-    height: u32,
-    #[serde(default)]
-    theme: Option<String>,
-    #[serde(default)]
-    cursor: Option<f64>,
-}
-
 /// The image panel's curves as SVG text: the runs' summaries' `lawT/lawFd2` lines and
 /// `t/empiricalFd2` dots for each `d`.
 #[wasm_bindgen(js_name = imageCurvesSvg)]
-pub fn image_curves_svg(request: JsValue) -> Result<String, JsError> {
+pub fn image_curves_svg(
+    #[wasm_bindgen(unchecked_param_type = "ImageCurvesRequest")] request: JsValue,
+) -> Result<String, JsError> {
     require_document()?;
-    let request: CurvesSvgRequest = parse(request, "imageCurvesSvg")?;
+    let request: ImageCurvesRequest = parse(request, "imageCurvesSvg")?;
     check_svg_size(request.width, request.height)?;
-    let theme = theme(request.theme.as_deref())?;
-    let curves: Vec<ImageCurves> = request
-        .series
-        .iter()
-        .map(|s| ImageCurves { d: s.d, law_t: &s.law_t, law_fd2: &s.law_fd2, t: &s.t, simulated: &s.empirical_fd2 })
-        .collect();
+    let theme = parse_theme(request.theme.as_deref()).map_err(error)?;
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (request.width, request.height)).into_drawing_area();
-        draw_image_curves_panel(&area, &request.title, &curves, request.cursor, &Style { theme, scale: 1.0 })
+        draw_image_curves_panel(&area, &request.title, &request.curves(), request.cursor, &Style { theme, scale: 1.0 })
             .map_err(drawing_error)?;
     }
     Ok(svg)
 }
 
 /// The limits of image sets and runs, for the page's messages.
-#[wasm_bindgen(js_name = imageLimits)]
-pub fn image_limits() -> JsValue {
-    use crate::{images, latent};
-    Out::new()
-        .set("maxSide", images::MAX_SIDE as u32)
-        .set("minImages", images::MIN_IMAGES as u32)
-        .set("maxImages", images::MAX_IMAGES as u32)
-        .set("maxSamples", latent::MAX_LATENT_SAMPLES as u32)
-        .set("maxSteps", latent::MAX_LATENT_STEPS as u32)
-        .set("maxDimension", latent::MAX_LATENT_DIMENSION as u32)
-        .set("maxGrid", MAX_GRID as u32)
-        .0
-        .into()
+#[wasm_bindgen(js_name = imageLimits, unchecked_return_type = "ImageLimits")]
+pub fn image_limits_js() -> Result<JsValue, JsError> {
+    to_js::<ImageLimits>(&image_limits())
 }

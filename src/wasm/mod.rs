@@ -1,48 +1,29 @@
-//! The `#[wasm_bindgen]` layer: JS objects in (serde-wasm-bindgen), plain objects with typed-array
-//! fields out, every error a JS `Error` whose message starts with the offending field.
+//! The `#[wasm_bindgen]` layer: each export parses its JS object into an `api` request
+//! (serde-wasm-bindgen), delegates, and converts the answer back (typed arrays, see `api::js`).
+//! Every error is a JS `Error` whose message starts with the offending field.
 //!
-//! The crate builds three wasm modules (wasm-pack.toml): the page's (`page` feature: closed forms and
-//! drawing, loaded first and kept small), the sampling worker's (`simulation` feature: seeded
-//! Monte Carlo, loaded only when the page samples) and the image worker's (`gpu` feature: image
-//! sets and the GPU sampler, loaded only when the page shows images). This module holds what they
-//! share.
+//! The crate builds three wasm modules (wasm-pack.toml), one per feature and file here:
+//! `explorer` (ldm_explorer, the page's: closed forms, the page's model, drawing; loaded first and
+//! kept small), `worker` (ldm_worker, the page's worker: samplers, Monte Carlo, any covariance, the
+//! reader's files) and `images` (ldm_images, the image worker's: image sets and their sampler on
+//! WebGPU or the CPU). This file holds what they share.
 
-use js_sys::{Array, Float64Array, Object, Reflect};
+use js_sys::{Array, Object};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 use crate::api;
 use crate::input::InputError;
+#[cfg(any(feature = "explorer", feature = "images"))]
+use crate::input::limits::{MAX_SVG_SIDE, MIN_SVG_SIDE};
 
-#[cfg(feature = "gpu")]
+#[cfg(feature = "explorer")]
+mod explorer;
+#[cfg(feature = "images")]
 mod images;
-#[cfg(feature = "page")]
-mod page;
-#[cfg(feature = "simulation")]
-mod simulation;
-
-// The request both modules take: a discretised sampler of the backward process.
-#[wasm_bindgen(typescript_custom_section)]
-const SAMPLER_TYPES: &str = r#"
-export interface SamplerRequest {
-  variances: ArrayLike<number>;
-  estimatedVariances?: ArrayLike<number>;
-  /** Latent dimension, 1 ≤ d ≤ D. */
-  d: number;
-  T?: number;
-  /** A variance-preserving schedule. */
-  schedule?: "ou" | "vp-linear" | "cosine";
-  /** Number of steps from t = 0 to stopTime. */
-  steps: number;
-  /** Backward time at which sampling stops, in (0, T]. */
-  stopTime: number;
-  method?: "euler-maruyama" | "exponential" | "flow-heun" | "flow-exact";
-  start?: "stationary" | "standard-normal";
-  /** Default: "plug-in" with estimatedVariances, else "exact". "capped" needs C, OU and an SDE method. */
-  score?: "plug-in" | "exact" | "capped";
-  C?: number;
-}
-"#;
+#[cfg(feature = "worker")]
+mod worker;
 
 pub(crate) fn error(e: InputError) -> JsError {
     JsError::new(&e.to_string())
@@ -77,26 +58,14 @@ pub(crate) fn check_fields<T: DeserializeOwned>(value: &JsValue, what: &str) -> 
     }
 }
 
-/// A JS object filled field by field.
-pub(crate) struct Out(pub(crate) Object);
-
-impl Out {
-    pub(crate) fn new() -> Self {
-        Out(Object::new())
-    }
-    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
-        Reflect::set(&self.0, &key.into(), &value.into()).expect("setting a field of a fresh object");
-        self
-    }
-}
-
-pub(crate) fn floats(values: &[f64]) -> Float64Array {
-    Float64Array::from(values)
+/// An answer as a JS object: plain objects, typed arrays where `api::js` says so.
+pub(crate) fn to_js<T: Serialize>(answer: &T) -> Result<JsValue, JsError> {
+    answer.serialize(&serde_wasm_bindgen::Serializer::new()).map_err(|e| JsError::new(&format!("answer: {e}")))
 }
 
 /// plotters measures text with a DOM element, so drawing needs a page's document (not Node, not a
 /// worker): say so instead of trapping.
-#[cfg(any(feature = "page", feature = "gpu"))]
+#[cfg(any(feature = "explorer", feature = "images"))]
 pub(crate) fn require_document() -> Result<(), JsError> {
     match web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
         Some(_) => Ok(()),
@@ -104,23 +73,17 @@ pub(crate) fn require_document() -> Result<(), JsError> {
     }
 }
 
-#[cfg(any(feature = "page", feature = "gpu"))]
+#[cfg(any(feature = "explorer", feature = "images"))]
 pub(crate) fn drawing_error<E: std::fmt::Display>(e: E) -> JsError {
     JsError::new(&format!("drawing: {e}"))
 }
 
-#[cfg(any(feature = "page", feature = "gpu"))]
+#[cfg(any(feature = "explorer", feature = "images"))]
 pub(crate) fn check_svg_size(width: u32, height: u32) -> Result<(), JsError> {
-    if !(64..=8192).contains(&width) || !(64..=8192).contains(&height) {
-        return Err(JsError::new("width: the SVG must be between 64 and 8192 pixels on each side"));
+    if !(MIN_SVG_SIDE..=MAX_SVG_SIDE).contains(&width) || !(MIN_SVG_SIDE..=MAX_SVG_SIDE).contains(&height) {
+        return Err(JsError::new(&format!(
+            "width: the SVG must be between {MIN_SVG_SIDE} and {MAX_SVG_SIDE} pixels on each side"
+        )));
     }
     Ok(())
-}
-
-/// A plot theme by name (default light).
-#[cfg(any(feature = "page", feature = "gpu"))]
-pub(crate) fn theme(name: Option<&str>) -> Result<crate::plot::Theme, JsError> {
-    let name = name.unwrap_or("light");
-    crate::plot::Theme::by_name(name)
-        .ok_or_else(|| JsError::new(&format!("theme: unknown theme \"{name}\"; use light or dark")))
 }

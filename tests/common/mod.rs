@@ -1,9 +1,9 @@
 //! Helpers shared by the image tests (natively, on the GPU and in the browser).
 #![allow(dead_code)]
 
-use ldm_explorer::images::ImageSet;
-use ldm_explorer::latent::{LatentPlan, LatentRequest, LatentScore};
-use ldm_explorer::schedule::Schedule;
+use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentScore};
+use ldm_explorer::images::set::ImageSet;
+use ldm_explorer::theory::schedule::Schedule;
 
 /// The shipped digits, compiled in so that the browser's tests read them too.
 pub fn digits() -> ImageSet {

@@ -7,17 +7,9 @@
 
 use nalgebra::DMatrix;
 
-use crate::general::sorted_eigen;
 use crate::input::InputError;
-
-/// Longest side of an image the explorer works on (larger ones are resized down).
-pub const MAX_SIDE: usize = 32;
-/// Fewest images of a set: one image has no covariance.
-pub const MIN_IMAGES: usize = 2;
-/// Most images of a set (the PCA costs `n · P²`).
-pub const MAX_IMAGES: usize = 10_000;
-/// Most RGBA bytes handed over for decoding at once (a 64-megapixel sprite sheet).
-pub const MAX_RGBA_BYTES: usize = 256 << 20;
+use crate::input::limits::{MAX_IMAGES, MAX_RGBA_BYTES, MAX_SIDE, MIN_IMAGES};
+use crate::numeric::linalg::sorted_eigen;
 
 const MAGIC: &[u8; 8] = b"LDMIMG1\0";
 const HEADER: usize = 20;

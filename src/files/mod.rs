@@ -4,13 +4,9 @@
 
 use nalgebra::DMatrix;
 
-use crate::general::sorted_eigenvalues;
-use crate::input::{self, InputError};
-
-/// Most numbers in one upload (a 40 MB float64 file; a CSV of this many numbers is about 100 MB).
-pub const MAX_UPLOAD_VALUES: usize = 5_000_000;
-/// Most dimensions of a matrix of samples: its covariance's eigendecomposition must stay interactive.
-pub const MAX_SAMPLE_DIMENSION: usize = 512;
+use crate::input::InputError;
+use crate::input::limits::{MAX_DIMENSION, MAX_SAMPLE_DIMENSION, MAX_UPLOAD_VALUES};
+use crate::numeric::linalg::sorted_eigenvalues;
 
 /// A rectangular table of numbers, row-major.
 #[derive(Clone, Debug, PartialEq)]
@@ -216,10 +212,10 @@ pub fn read_npy(bytes: &[u8]) -> Result<Table, InputError> {
 /// gives the spectrum.
 pub fn interpret(table: &Table) -> Result<Upload, InputError> {
     if table.rows == 1 || table.columns == 1 {
-        if table.values.len() > input::MAX_DIMENSION {
+        if table.values.len() > MAX_DIMENSION {
             return Err(InputError::new(
                 "file",
-                format!("holds {} variances; at most {} are supported", table.values.len(), input::MAX_DIMENSION),
+                format!("holds {} variances; at most {} are supported", table.values.len(), MAX_DIMENSION),
             ));
         }
         // The readers let only finite numbers through; variances must also be ≥ 0.
@@ -308,12 +304,7 @@ mod tests {
             header: false,
         };
         assert!(interpret(&wide).unwrap_err().message.contains("at most 512 are supported"));
-        let long = Table {
-            rows: input::MAX_DIMENSION + 1,
-            columns: 1,
-            values: vec![1.0; input::MAX_DIMENSION + 1],
-            header: false,
-        };
+        let long = Table { rows: MAX_DIMENSION + 1, columns: 1, values: vec![1.0; MAX_DIMENSION + 1], header: false };
         assert!(interpret(&long).unwrap_err().message.contains("at most 4096 are supported"));
         // A .npy whose shape claims more numbers than allowed is refused from its header.
         let huge = npy("<f8", false, "(5000000, 2)", &[]);

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::api::{CappedAnswer, CurvesAnswer};
-use crate::curves::{CurveTable, reconstruction_errors};
-use crate::plot::{Overlay, ScatterFrame};
+use crate::draw::{Overlay, ScatterFrame};
+use crate::theory::capped::CappedAnswer;
+use crate::theory::diagonal::{CurveTable, CurvesAnswer, reconstruction_errors};
 
 /// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
 pub fn number(value: f64) -> String {
@@ -146,7 +146,8 @@ pub fn scatter_csv(frame: &ScatterFrame) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CurvesRequest, stopping_curves_answer};
+    use crate::theory::diagonal::DiagonalProblem;
+    use crate::theory::schedule::Schedule;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -160,14 +161,10 @@ mod tests {
 
     #[test]
     fn curves_csv_has_a_row_per_time_and_a_column_per_dimension() {
-        let request = CurvesRequest {
-            variances: vec![1.0, 0.5, 0.1],
-            estimated_variances: Some(vec![0.9, 0.6, 0.05]),
-            final_time: None,
-            points: Some(5),
-            schedule: None,
-        };
-        let answer = stopping_curves_answer(request).unwrap();
+        let problem =
+            DiagonalProblem::new(vec![1.0, 0.5, 0.1], Some(vec![0.9, 0.6, 0.05]), Schedule::OrnsteinUhlenbeck, 2.0)
+                .unwrap();
+        let answer = CurvesAnswer::compute(problem, 5);
         let csv = curves_csv(&answer);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 6);

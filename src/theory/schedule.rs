@@ -29,10 +29,10 @@ pub enum Schedule {
     RectifiedFlow,
 }
 
-/// The names accepted by [`Schedule::from_name`], as the JS API spells them.
-pub const SCHEDULE_NAMES: [&str; 4] = ["ou", "vp-linear", "cosine", "rectified-flow"];
-
 impl Schedule {
+    /// The names accepted by [`Schedule::from_name`], as the JS API spells them.
+    pub const NAMES: [&'static str; 4] = ["ou", "vp-linear", "cosine", "rectified-flow"];
+
     pub fn from_name(name: &str) -> Option<Schedule> {
         match name {
             "ou" => Some(Schedule::OrnsteinUhlenbeck),
@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for name in SCHEDULE_NAMES {
+        for name in Schedule::NAMES {
             assert_eq!(Schedule::from_name(name).unwrap().name(), name);
         }
         assert!(Schedule::from_name("OU").is_none());

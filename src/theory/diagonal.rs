@@ -6,8 +6,8 @@
 //! with a running prefix sum and a suffix sum of the variances: `O(D)` per time point.
 
 use crate::input::{self, InputError};
-use crate::roots::illinois;
-use crate::schedule::Schedule;
+use crate::numeric::roots::illinois;
+use crate::theory::schedule::Schedule;
 
 /// A validated diagonal problem: data variances `σk²`, the variances `σ̂k²` the score was fitted
 /// on (equal to `σk²` for the exact score), the schedule and the final time `T`.
@@ -91,11 +91,11 @@ pub struct CurveTable {
     pub values: Vec<f64>,
     /// `best_dim[i]`: the `d` (1-based) of least `dF²` at time point `i`; the smallest on ties.
     pub best_dim: Vec<u32>,
-    /// The log axis range of the values, computed once: every redraw needs it.
-    log_range: std::sync::OnceLock<(f64, f64)>,
+    /// [`positive_extremes`] of the values, computed once: every redraw of a log plot needs them.
+    extremes: std::sync::OnceLock<(f64, f64)>,
 }
 
-/// Tables are equal when their numbers are; the cached axis range is not part of them.
+/// Tables are equal when their numbers are; the cached extremes are not part of them.
 impl PartialEq for CurveTable {
     fn eq(&self, other: &Self) -> bool {
         (self.points, &self.values, &self.best_dim) == (other.points, &other.values, &other.best_dim)
@@ -103,9 +103,9 @@ impl PartialEq for CurveTable {
 }
 
 impl CurveTable {
-    /// The y range of a log plot of the table ([`crate::plot::log_range`] of its values).
-    pub fn log_range(&self) -> (f64, f64) {
-        *self.log_range.get_or_init(|| crate::plot::log_range(&self.values))
+    /// The largest finite value and the smallest positive one ([`positive_extremes`]).
+    pub fn extremes(&self) -> (f64, f64) {
+        *self.extremes.get_or_init(|| positive_extremes(&self.values))
     }
 
     /// The curve of latent dimension `d` (1-based).
@@ -142,8 +142,16 @@ impl CurveTable {
                 *best_dim = if better { d } else { *best_dim };
             }
         }
-        CurveTable { points, values, best_dim, log_range: std::sync::OnceLock::new() }
+        CurveTable { points, values, best_dim, extremes: std::sync::OnceLock::new() }
     }
+}
+
+/// The largest finite value (at least the smallest positive `f64`, so that a log axis has a top)
+/// and the smallest positive value (the largest when none is positive): a log plot's extent.
+pub fn positive_extremes(values: &[f64]) -> (f64, f64) {
+    let max = values.iter().cloned().filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-300);
+    let min_positive = values.iter().cloned().filter(|&v| v > 0.0).fold(max, f64::min);
+    (max, min_positive)
 }
 
 /// Forward time `τ_i = T − t_i` of each backward time.
@@ -446,6 +454,53 @@ pub fn argmin(values: &[f64]) -> usize {
     values.iter().enumerate().fold(0, |best, (i, &v)| if v < values[best] { i } else { best })
 }
 
+/// Everything the paper says about one diagonal problem on a grid of backward times: the curves
+/// with the problem's score and the exact one, Prop 2's switch times, Prop 1's verdicts and each
+/// `d`'s optimal stopping time. What `stoppingCurves` answers and the page draws.
+#[derive(Clone, Debug)]
+pub struct CurvesAnswer {
+    pub problem: DiagonalProblem,
+    pub t: Vec<f64>,
+    pub log_snr: Vec<f64>,
+    /// With the problem's score (plug-in when estimated variances are given).
+    pub fd2: CurveTable,
+    /// With the exact score; `None` when the problem's score is the exact one (then it is `fd2`).
+    pub fd2_exact: Option<CurveTable>,
+    pub switch_times: Vec<f64>,
+    pub switch_times_estimated: Vec<f64>,
+    pub monotone: Vec<bool>,
+    pub prop1_sum: Vec<f64>,
+    pub optimal_stop: Vec<f64>,
+}
+
+impl CurvesAnswer {
+    /// The answer on `points` backward times from 0 to `T` (the caller checked `points`).
+    pub fn compute(problem: DiagonalProblem, points: usize) -> CurvesAnswer {
+        let exact = problem.with_exact_score();
+        let fd2 = stopping_curves(&problem, points);
+        let fd2_exact = (!problem.uses_exact_score()).then(|| stopping_curves(&exact, points));
+        let verdicts = stopping_verdicts(&problem, &fd2);
+        let t = backward_times(problem.final_time, points);
+        CurvesAnswer {
+            log_snr: log_snr(&problem.schedule, problem.final_time, &t),
+            t,
+            switch_times: switch_times(&exact),
+            switch_times_estimated: switch_times(&problem),
+            monotone: verdicts.iter().map(|v| v.monotone).collect(),
+            optimal_stop: verdicts.iter().map(|v| v.optimal_stop).collect(),
+            prop1_sum: prop1_sums(&problem),
+            fd2,
+            fd2_exact,
+            problem,
+        }
+    }
+
+    /// The curves with the exact score (the problem's own when its score is the exact one).
+    pub fn exact(&self) -> &CurveTable {
+        self.fd2_exact.as_ref().unwrap_or(&self.fd2)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,7 +547,7 @@ mod tests {
 
     #[test]
     fn time_of_log_snr_inverts_log_snr() {
-        for name in crate::schedule::SCHEDULE_NAMES {
+        for name in crate::theory::schedule::Schedule::NAMES {
             let schedule = Schedule::from_name(name).unwrap();
             let final_time = schedule.default_final_time();
             for t in [0.1, 0.5, 0.9] {

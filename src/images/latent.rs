@@ -10,28 +10,21 @@
 //!   memorises: run long enough, it returns the training images.
 //!
 //! Both start from the Gaussian score's law at `t = 0`, `N(0, a²_T + b²_T σ̂k²)`, so that the scores
-//! alone differ. The noise of (sample, step, coordinate) is Philox's ([`crate::philox`]), the same on
+//! alone differ. The noise of (sample, step, coordinate) is Philox's ([`crate::numeric::philox`]), the same on
 //! both engines.
 
 use std::ops::Range;
 
-use crate::curves::DiagonalProblem;
-use crate::images::ImagePca;
+use crate::images::set::ImagePca;
 use crate::input::InputError;
-use crate::philox::{START_STEP, latent_normals};
-use crate::sampler::{Method, Sampler, Score, Start, frame_steps};
-use crate::schedule::Schedule;
-
-/// Most samples of one run.
-pub const MAX_LATENT_SAMPLES: usize = 1 << 16;
-/// Most recorded frames of one run.
-pub const MAX_LATENT_FRAMES: usize = 101;
-/// Most steps of one run.
-pub const MAX_LATENT_STEPS: usize = 10_000;
-/// Largest latent dimension the GPU kernels hold (a 32×32 image has 1024 pixels).
-pub const MAX_LATENT_DIMENSION: usize = 1024;
-/// Most recorded values (samples × d × frames) of one run: 128 MB of `f32`.
-pub const MAX_RECORDED_VALUES: usize = 1 << 25;
+use crate::input::limits::{
+    MAX_LATENT_DIMENSION, MAX_LATENT_FRAMES, MAX_LATENT_SAMPLES, MAX_LATENT_STEPS, MAX_RECORDED_VALUES,
+};
+use crate::numeric::philox::{START_STEP, latent_normals};
+use crate::sim::monte_carlo::frame_steps;
+use crate::sim::sampler::{Method, Sampler, Score, Start};
+use crate::theory::diagonal::DiagonalProblem;
+use crate::theory::schedule::Schedule;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LatentScore {
@@ -40,6 +33,8 @@ pub enum LatentScore {
 }
 
 impl LatentScore {
+    pub const NAMES: [&'static str; 2] = ["gaussian", "empirical"];
+
     pub fn from_name(name: &str) -> Option<LatentScore> {
         match name {
             "gaussian" => Some(LatentScore::Gaussian),
@@ -47,11 +42,9 @@ impl LatentScore {
             _ => None,
         }
     }
+
     pub fn name(self) -> &'static str {
-        match self {
-            LatentScore::Gaussian => "gaussian",
-            LatentScore::Empirical => "empirical",
-        }
+        LatentScore::NAMES[self as usize]
     }
 }
 
@@ -281,20 +274,18 @@ impl LatentPlan {
 
 /// Pixel-space `dF²` to the data of each recorded frame of `latents` (`[frame][sample][k]`, as the
 /// engines return), the data being `N(mean, U diag(variances) Uᵀ)`: in the PCA basis the decoded
-/// samples and the data share their frame, so this is [`crate::sampler::empirical_fd2`].
+/// samples and the data share their frame, so this is [`crate::sim::monte_carlo::empirical_fd2`].
 pub fn frame_fd2(latents: &[f32], frames: usize, d: usize, variances: &[f64]) -> Vec<f64> {
     let per_frame = latents.len() / frames;
     latents
         .chunks_exact(per_frame)
         .map(|frame| {
             let values: Vec<f64> = frame.iter().map(|&v| f64::from(v)).collect();
-            crate::sampler::empirical_fd2(&values, d, variances)
+            crate::sim::monte_carlo::empirical_fd2(&values, d, variances)
         })
         .collect()
 }
 
-/// Samples shown as pictures: the first few of a run, at every frame.
-pub const MAX_GRID: usize = 64;
 /// Samples whose nearest training image is sought for the memorisation summary.
 pub const MEMORISATION_SAMPLES: usize = 256;
 /// Training images whose own nearest neighbour sets the scale of that summary.
@@ -388,8 +379,10 @@ impl LatentRun {
             law_t: self.plan.sampler.step_times(),
             law_fd2: self.plan.law_fd2(),
             nearest,
-            sample_nearest_median: crate::images::median(&distances),
-            training_nearest_median: crate::images::median(&pca.training_nearest_distances(MEMORISATION_TRAINING, d)),
+            sample_nearest_median: crate::images::set::median(&distances),
+            training_nearest_median: crate::images::set::median(
+                &pca.training_nearest_distances(MEMORISATION_TRAINING, d),
+            ),
         }
     }
 }

@@ -8,17 +8,14 @@
 
 use std::ops::Range;
 
-use nalgebra::DMatrix;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
-use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::capped::CappedVariance;
-use crate::curves::{DiagonalProblem, reconstruction_errors, squared_std_gap};
-use crate::estimate::seeded_rng;
+use crate::input::limits::MAX_STEPS;
 use crate::input::{self, InputError};
-use crate::schedule::Schedule;
+use crate::numeric::random::{seeded_rng, trajectory_rng};
+use crate::theory::capped::CappedVariance;
+use crate::theory::diagonal::{DiagonalProblem, reconstruction_errors, squared_std_gap};
+use crate::theory::schedule::Schedule;
 
 /// How the backward process is discretised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +62,22 @@ pub enum Start {
     StandardNormal,
 }
 
+impl Start {
+    pub const NAMES: [&'static str; 2] = ["stationary", "standard-normal"];
+
+    pub fn from_name(name: &str) -> Option<Start> {
+        Some(match name {
+            "stationary" => Start::Stationary,
+            "standard-normal" => Start::StandardNormal,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        Start::NAMES[self as usize]
+    }
+}
+
 /// Which linear score the sampler follows.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Score {
@@ -74,6 +87,19 @@ pub enum Score {
     Exact,
     /// Prop 4's capped plug-in score (OU only).
     Capped(f64),
+}
+
+impl Score {
+    /// The names of the scores; `"capped"` takes its cap `C` beside it.
+    pub const NAMES: [&'static str; 3] = ["plug-in", "exact", "capped"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Score::PlugIn => "plug-in",
+            Score::Exact => "exact",
+            Score::Capped(_) => "capped",
+        }
+    }
 }
 
 /// A validated sampler: the data and schedule, the latent dimension, the discretisation.
@@ -87,9 +113,6 @@ pub struct Sampler {
     pub start: Start,
     pub score: Score,
 }
-
-/// Most steps of one sampler.
-pub const MAX_STEPS: usize = 100_000;
 
 impl Sampler {
     pub fn new(
@@ -334,108 +357,6 @@ impl Sampler {
     }
 }
 
-/// The random stream of sample `s`, latent coordinate `k` under a seed: a Xoshiro256++ generator
-/// whose state is drawn from ChaCha8 keyed by the seed, stream number `s · 2³² + k` (`s < 2³²`,
-/// `k < 2³²`; the input limits allow far fewer). ChaCha keeps the streams independent; Xoshiro
-/// draws the many normals of a trajectory about twice as fast as ChaCha8 does in wasm.
-pub fn trajectory_rng(base: &ChaCha8Rng, sample: usize, coordinate: usize) -> Xoshiro256PlusPlus {
-    let mut keyed = base.clone();
-    keyed.set_stream(((sample as u64) << 32) | coordinate as u64);
-    let mut state = [0u8; 32];
-    keyed.fill_bytes(&mut state);
-    Xoshiro256PlusPlus::from_seed(state)
-}
-
-/// Most samples addressed by one seed: sample indices stay below 2³¹ so that the data's streams
-/// (top bit set) never meet the sampler's.
-pub const MAX_SAMPLE_INDEX: usize = 1 << 31;
-
-/// Seeded draws from the data law `N(0, diag(variances))` on the chosen coordinates (0-based,
-/// any `< D`), row-major `samples.len() × coordinates.len()`. Each (sample, coordinate) has its own
-/// stream, disjoint from the sampler's, so the data shown beside generated samples is independent
-/// of them and the same whatever else is drawn.
-pub fn data_samples(variances: &[f64], seed: u64, samples: Range<usize>, coordinates: &[usize]) -> Vec<f64> {
-    let base = seeded_rng(seed);
-    let mut out = Vec::with_capacity(samples.len() * coordinates.len());
-    for s in samples {
-        for &k in coordinates {
-            let mut rng = trajectory_rng(&base, s | MAX_SAMPLE_INDEX, k);
-            let z: f64 = StandardNormal.sample(&mut rng);
-            out.push(variances[k].sqrt() * z);
-        }
-    }
-    out
-}
-
-/// `frames` step indices spread evenly from the start (0) to the last step, without repeats.
-pub fn frame_steps(steps: usize, frames: usize) -> Vec<usize> {
-    let frames = frames.clamp(2, steps + 1);
-    let mut out: Vec<usize> =
-        (0..frames).map(|f| ((f as f64) * steps as f64 / (frames - 1) as f64).round() as usize).collect();
-    out.dedup();
-    out
-}
-
-/// Repeated seeded runs summarised per checkpoint: the mean and the range that holds 95% of single
-/// runs under a normal approximation (mean ± 1.96 standard deviations).
-#[derive(Clone, Debug, PartialEq)]
-pub struct MonteCarloBand {
-    pub mean: Vec<f64>,
-    pub lower: Vec<f64>,
-    pub upper: Vec<f64>,
-}
-
-impl MonteCarloBand {
-    /// `values`: `runs` rows of one value per checkpoint.
-    pub fn new(values: &[f64], checkpoints: usize) -> MonteCarloBand {
-        let runs = values.len() / checkpoints;
-        let column = |c: usize| values.iter().skip(c).step_by(checkpoints).copied();
-        let mean: Vec<f64> = (0..checkpoints).map(|c| column(c).sum::<f64>() / runs as f64).collect();
-        let spread: Vec<f64> = (0..checkpoints)
-            .map(|c| {
-                let squares: f64 = column(c).map(|v| (v - mean[c]).powi(2)).sum();
-                if runs > 1 { 1.96 * (squares / (runs - 1) as f64).sqrt() } else { 0.0 }
-            })
-            .collect();
-        MonteCarloBand {
-            lower: mean.iter().zip(&spread).map(|(m, s)| m - s).collect(),
-            upper: mean.iter().zip(&spread).map(|(m, s)| m + s).collect(),
-            mean,
-        }
-    }
-}
-
-/// The Fréchet distance² between the empirical law of `samples` (`n × d`, row-major, decoded by
-/// zero-filling to `D`) and the data `N(0, diag(variances))`: the sample mean and covariance against
-/// the data's, with the matrix square root through the symmetric eigendecomposition (eigenvalues
-/// below zero from round-off are clamped to zero).
-pub fn empirical_fd2(samples: &[f64], d: usize, variances: &[f64]) -> f64 {
-    let n = samples.len() / d;
-    let mut mean = vec![0.0; d];
-    for row in samples.chunks_exact(d) {
-        for (m, &y) in mean.iter_mut().zip(row) {
-            *m += y / n as f64;
-        }
-    }
-    // Σ_data^{1/2} S Σ_data^{1/2} with Σ_data diagonal, S the (biased) sample covariance.
-    let sd: Vec<f64> = variances[..d].iter().map(|v| v.sqrt()).collect();
-    let mut covariance = DMatrix::<f64>::zeros(d, d);
-    for row in samples.chunks_exact(d) {
-        for i in 0..d {
-            for j in 0..=i {
-                covariance[(i, j)] += (row[i] - mean[i]) * (row[j] - mean[j]) / n as f64;
-            }
-        }
-    }
-    let product = DMatrix::from_fn(d, d, |i, j| {
-        let (i, j) = if j <= i { (i, j) } else { (j, i) };
-        sd[i] * covariance[(i, j)] * sd[j]
-    });
-    let root_trace: f64 = product.symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
-    let trace: f64 = (0..d).map(|i| covariance[(i, i)]).sum();
-    mean.iter().map(|m| m * m).sum::<f64>() + trace + variances.iter().sum::<f64>() - 2.0 * root_trace
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,22 +381,16 @@ mod tests {
     }
 
     #[test]
-    fn method_names_round_trip() {
+    fn names_round_trip() {
         for name in Method::NAMES {
             assert_eq!(Method::from_name(name).unwrap().name(), name);
         }
-    }
-
-    #[test]
-    fn frames_span_the_run_and_bands_follow_their_runs() {
-        assert_eq!(frame_steps(10, 3), [0, 5, 10]);
-        assert_eq!(frame_steps(3, 50), [0, 1, 2, 3]);
-        assert_eq!(frame_steps(500, 1), [0, 500]);
-        // Two checkpoints; runs (1, 10), (3, 10): means 2 and 10, sd √2 and 0.
-        let band = MonteCarloBand::new(&[1.0, 10.0, 3.0, 10.0], 2);
-        assert_eq!(band.mean, [2.0, 10.0]);
-        assert!((band.upper[0] - (2.0 + 1.96 * 2f64.sqrt())).abs() < 1e-15);
-        assert_eq!((band.lower[1], band.upper[1]), (10.0, 10.0));
+        for name in Start::NAMES {
+            assert_eq!(Start::from_name(name).unwrap().name(), name);
+        }
+        for score in [Score::PlugIn, Score::Exact, Score::Capped(2.0)] {
+            assert!(Score::NAMES.contains(&score.name()));
+        }
     }
 
     #[test]
@@ -493,16 +408,5 @@ mod tests {
         assert_eq!(new(1, 10, 1.0, Method::FlowHeun, Score::Capped(5.0)), Err("score".into()));
         assert_eq!(new(1, 10, 1.0, Method::EulerMaruyama, Score::Capped(0.5)), Err("C".into()));
         assert_eq!(new(2, 10, 1.0, Method::Exponential, Score::Capped(5.0)), Ok(()));
-    }
-
-    #[test]
-    fn the_empirical_distance_of_the_data_itself_is_small_and_exact_for_a_known_covariance() {
-        // Two samples ±(1, 1)·c: mean 0, covariance c² [[1, 1], [1, 1]].
-        let c: f64 = 0.5;
-        let samples = [c, c, -c, -c];
-        let variances = [1.0, 1.0];
-        // Σ^{1/2} S Σ^{1/2} = S has eigenvalues 2c² and 0.
-        let expected = 2.0 * c * c + 2.0 - 2.0 * (2.0 * c * c).sqrt();
-        assert!((empirical_fd2(&samples, 2, &variances) - expected).abs() < 1e-14);
     }
 }

@@ -1,13 +1,14 @@
-//! The GPU engine of the latent sampler (issue 6): the plan of [`crate::latent`] run by WGSL compute
+//! The GPU engine of the latent sampler (issue 6): the plan of [`crate::images::latent`] run by WGSL compute
 //! shaders through wgpu: WebGPU in the browser, Vulkan/Metal/DX12 natively. It computes what
 //! [`LatentPlan::run_cpu`] computes, with the same Philox noise; only the rounding of the device's
 //! `log`, `cos`, `sin` and `exp` (and the order of the softmax sums) differ.
 
 use wgpu::util::DeviceExt;
 
-use crate::images::ImagePca;
-use crate::latent::{LatentPlan, LatentScore};
-use crate::philox::key;
+use crate::images::latent::{LatentPlan, LatentScore};
+use crate::images::set::ImagePca;
+use crate::input::limits::MAX_LATENT_DIMENSION;
+use crate::numeric::philox::key;
 
 const PHILOX: &str = include_str!("philox.wgsl");
 const PARAMS: &str = include_str!("params.wgsl");
@@ -105,7 +106,7 @@ impl GpuSampler {
         };
         let gaussian_module = module("gaussian", &format!("{PARAMS}\n{}", include_str!("gaussian.wgsl")));
         let empirical_small = module("empirical", &empirical_source(EMPIRICAL_SMALL_D));
-        let empirical_large = module("empirical", &empirical_source(crate::latent::MAX_LATENT_DIMENSION as u32));
+        let empirical_large = module("empirical", &empirical_source(MAX_LATENT_DIMENSION as u32));
         let decode_module = module("decode", include_str!("decode.wgsl"));
         let pipeline = |module: &wgpu::ShaderModule, entry: &str| {
             device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {

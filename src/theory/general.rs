@@ -2,13 +2,15 @@
 //! covariance from a spectrum and a seeded rotation, the sample covariance and its PCA, and the
 //! stopping-time curves of the PCA-projected process with the exact or the estimated eigenbasis.
 
-use nalgebra::{DMatrix, Dyn, SymmetricEigen};
+use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::curves::{DiagonalProblem, backward_times, switch_times};
-use crate::estimate::seeded_rng;
+use crate::input::limits::MAX_DIMENSION;
 use crate::input::{self, InputError};
-use crate::schedule::Schedule;
+use crate::numeric::linalg::{psd_sqrt, sorted, sorted_eigen, symmetric_part};
+use crate::numeric::random::seeded_rng;
+use crate::theory::diagonal::{CurveTable, DiagonalProblem, backward_times, stopping_curves, switch_times};
+use crate::theory::schedule::Schedule;
 
 /// Round-off allowance of a covariance, relative to its largest entry (symmetry) or eigenvalue
 /// (positive semi-definiteness): a matrix off by more is rejected; eigenvalues of a product that
@@ -24,8 +26,8 @@ pub fn square_matrix(field: &str, values: &[f64]) -> Result<DMatrix<f64>, InputE
             format!("must hold D × D values in row-major order, got {} values", values.len()),
         ));
     }
-    if dimension > input::MAX_DIMENSION {
-        return Err(InputError::new(field, format!("D = {dimension} is over the limit of {}", input::MAX_DIMENSION)));
+    if dimension > MAX_DIMENSION {
+        return Err(InputError::new(field, format!("D = {dimension} is over the limit of {}", MAX_DIMENSION)));
     }
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {
         return Err(InputError::new(format!("{field}[{i}]"), format!("must be a finite number, got {}", values[i])));
@@ -80,44 +82,6 @@ fn check_positive_semi_definite(field: &str, matrix: &DMatrix<f64>, smallest: f6
         ));
     }
     Ok(())
-}
-
-fn symmetric_part(matrix: &DMatrix<f64>) -> DMatrix<f64> {
-    (matrix + matrix.transpose()) * 0.5
-}
-
-/// Eigenvalues (descending, clamped at zero) and eigenvectors (columns, in the same order) of a
-/// covariance.
-pub fn sorted_eigen(matrix: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
-    sorted(symmetric_part(matrix).symmetric_eigen())
-}
-
-/// The eigenvalues alone of [`sorted_eigen`] (no eigenvectors to accumulate).
-pub fn sorted_eigenvalues(matrix: &DMatrix<f64>) -> Vec<f64> {
-    let mut values: Vec<f64> = symmetric_part(matrix).symmetric_eigenvalues().iter().map(|v| v.max(0.0)).collect();
-    values.sort_by(|a, b| b.total_cmp(a));
-    values
-}
-
-fn sorted(eigen: SymmetricEigen<f64, Dyn>) -> (Vec<f64>, DMatrix<f64>) {
-    let dimension = eigen.eigenvalues.len();
-    let mut order: Vec<usize> = (0..dimension).collect();
-    order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
-    let values = order.iter().map(|&k| eigen.eigenvalues[k].max(0.0)).collect();
-    let vectors = DMatrix::from_fn(dimension, dimension, |i, j| eigen.eigenvectors[(i, order[j])]);
-    (values, vectors)
-}
-
-/// The positive semi-definite square root, through the eigendecomposition.
-pub fn psd_sqrt(matrix: &DMatrix<f64>) -> DMatrix<f64> {
-    sqrt_from_eigen(&sorted_eigen(matrix))
-}
-
-/// `V diag(sqrt(values)) Vᵀ` from a covariance's `(values, V)`.
-pub fn sqrt_from_eigen((values, vectors): &(Vec<f64>, DMatrix<f64>)) -> DMatrix<f64> {
-    let roots =
-        DMatrix::from_diagonal(&nalgebra::DVector::from_iterator(values.len(), values.iter().map(|v| v.sqrt())));
-    vectors * roots * vectors.transpose()
 }
 
 /// `tr((A^{1/2} B A^{1/2})^{1/2})` for covariances `A` (given by its square root) and `B`.
@@ -344,6 +308,57 @@ pub fn high_probability_windows(
     HighProbabilityWindows { lower, upper }
 }
 
+/// Props 6–7 for one covariance: the curves with the PCA of `n` seeded samples (estimated basis,
+/// plug-in score) for some latent dimensions, with the exact eigenbasis for every `d`, Prop 6's
+/// switch times and Prop 7's windows. What `generalGaussian` answers.
+#[derive(Clone, Debug)]
+pub struct GeneralAnswer {
+    pub t: Vec<f64>,
+    pub eigenvalues: Vec<f64>,
+    pub estimated_eigenvalues: Vec<f64>,
+    /// The estimated-basis curves of `dims`, one row each.
+    pub dims: Vec<usize>,
+    pub fd2: Vec<Vec<f64>>,
+    /// Every `d` with the exact eigenbasis and score (Prop 6).
+    pub fd2_exact: CurveTable,
+    pub switch_times: Vec<f64>,
+    pub windows: HighProbabilityWindows,
+}
+
+/// The sampling and the grid of a [`GeneralAnswer`], checked by the caller.
+#[derive(Clone, Debug)]
+pub struct GeneralSettings {
+    /// Samples of the PCA, and their seed.
+    pub n: usize,
+    pub seed: u64,
+    pub points: usize,
+    /// Prop 7's confidence parameter and constant.
+    pub u: f64,
+    pub c: f64,
+    pub dims: Vec<usize>,
+}
+
+impl GeneralAnswer {
+    pub fn compute(problem: GeneralProblem, settings: GeneralSettings) -> GeneralAnswer {
+        let GeneralSettings { n, seed, points, u, c, dims } = settings;
+        let dimension = problem.dimension();
+        let (estimated, rotation) = problem.pca_in_eigenbasis(n, seed);
+        // Ôᵀ Σ Ô = Vᵀ Λ V.
+        let scaled = DMatrix::from_fn(dimension, dimension, |i, j| problem.eigenvalues[i] * rotation[(i, j)]);
+        let projected = rotation.tr_mul(&scaled);
+        GeneralAnswer {
+            t: backward_times(problem.final_time, points),
+            fd2: curves_of_projection(&problem, &projected, &estimated, &dims, points),
+            fd2_exact: stopping_curves(&problem.spectral_problem(), points),
+            switch_times: problem.switch_times(),
+            windows: high_probability_windows(&problem, &estimated, n, u, c),
+            eigenvalues: problem.eigenvalues,
+            estimated_eigenvalues: estimated,
+            dims,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,7 +394,7 @@ mod tests {
         let problem =
             GeneralProblem::from_spectrum(&[1.0, 0.5, 0.2, 0.05], Some(7), Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
         let matrix = projected_curves(&problem, &problem.eigenvectors, &problem.eigenvalues, &[1, 2, 3, 4], 9);
-        let diagonal = crate::curves::stopping_curves(&problem.spectral_problem(), 9);
+        let diagonal = crate::theory::diagonal::stopping_curves(&problem.spectral_problem(), 9);
         for d in 1..=4 {
             for (i, (&m, &e)) in matrix[d - 1].iter().zip(diagonal.row(d)).enumerate() {
                 assert!((m - e).abs() < 1e-12, "d = {d}, i = {i}: {m} vs {e}");

@@ -1,17 +1,10 @@
 //! The plug-in variances `σ̂k² = (1/n) Σ_i X_ik²` of `n` seeded samples `X_i ~ N(0, diag σ²)`
 //! (known zero mean, no centring, as in THEORY.md §1).
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::input::{self, InputError};
-
-/// The generator behind every seeded draw of the explorer: the same seed gives the same numbers
-/// natively and in the browser.
-pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(seed)
-}
+use crate::numeric::random::seeded_rng;
 
 /// Draws `n` samples (one row of `D` standard normals each, scaled by `σk`) and returns the
 /// plug-in variances.

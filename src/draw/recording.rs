@@ -184,22 +184,20 @@ impl DrawingBackend for Recording {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CurvesRequest, stopping_curves_answer};
-    use crate::plot::{LIGHT, Style, View, XAxis, draw_curves_panel};
+    use crate::draw::{LIGHT, Style, View, XAxis, draw_curves_panel};
+    use crate::theory::diagonal::CurvesAnswer;
+    use crate::theory::diagonal::DiagonalProblem;
+    use crate::theory::schedule::Schedule;
     use plotters::prelude::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn a_replayed_recording_draws_the_chart_into_svg() {
-        let request = CurvesRequest {
-            variances: vec![1.0, 0.36, 0.05],
-            estimated_variances: Some(vec![0.9, 0.4, 0.02]),
-            final_time: None,
-            points: Some(50),
-            schedule: None,
-        };
-        let answer = stopping_curves_answer(request).unwrap();
+        let problem =
+            DiagonalProblem::new(vec![1.0, 0.36, 0.05], Some(vec![0.9, 0.4, 0.02]), Schedule::OrnsteinUhlenbeck, 2.0)
+                .unwrap();
+        let answer = CurvesAnswer::compute(problem, 50);
         let recording = Recording::new((640, 400));
         let view = View { x_axis: XAxis::Time, emphasis: Some(2), cursor: Some(1.0) };
         let frame = draw_curves_panel(

@@ -9,10 +9,12 @@
 //! - once `m̂ = C` (from backward time `t'` on, when `σ̂² < 1/C`), the equation has constant
 //!   coefficients: `V = V* + (V(t') − V*) e^{−2(2C − 1)(t − t')}` with `V* = 1/(2C − 1)`.
 
-use crate::curves::{CurveTable, DiagonalProblem, argmin, backward_times, reconstruction_errors, squared_std_gap};
 use crate::input::{self, InputError};
-use crate::ode::dormand_prince;
-use crate::schedule::Schedule;
+use crate::numeric::ode::dormand_prince;
+use crate::theory::diagonal::{
+    CurveTable, DiagonalProblem, argmin, backward_times, reconstruction_errors, squared_std_gap,
+};
+use crate::theory::schedule::Schedule;
 
 /// A validated capped-score problem: the diagonal problem (OU schedule) and the cap `C > 1`.
 #[derive(Clone, Debug)]
@@ -220,6 +222,28 @@ pub fn capped_distances_at(problem: &CappedProblem, t: f64) -> Vec<f64> {
         std::iter::once(squared_std_gap(v, v - variances[k], variances[k].sqrt()))
     })
     .values
+}
+
+/// The capped score on a grid of backward times: each coordinate's variance, the curves and
+/// Prop 5's outcome. What `cappedScore` answers and the page's capped panels draw.
+#[derive(Clone, Debug)]
+pub struct CappedAnswer {
+    pub problem: CappedProblem,
+    pub t: Vec<f64>,
+    /// `variance[k * points + i]`: coordinate `k + 1` at `t_i`.
+    pub variance: Vec<f64>,
+    pub fd2: CurveTable,
+    pub outcome: CappedOutcome,
+}
+
+impl CappedAnswer {
+    /// The answer on `points` backward times from 0 to `T` (the caller checked `points`).
+    pub fn compute(problem: CappedProblem, points: usize) -> CappedAnswer {
+        let variance = capped_variances(&problem, points);
+        let fd2 = capped_curves(&problem, &variance, points);
+        let outcome = capped_outcome(&problem);
+        CappedAnswer { t: backward_times(problem.base.final_time, points), variance, fd2, outcome, problem }
+    }
 }
 
 #[cfg(test)]

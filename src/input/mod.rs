@@ -4,16 +4,10 @@
 
 use std::fmt;
 
-use crate::schedule::Schedule;
+pub mod limits;
+use limits::{MAX_CURVE_VALUES, MAX_DIMENSION, MAX_POINTS, MAX_SAMPLED_VALUES};
 
-/// Largest latent/data dimension `D` accepted.
-pub const MAX_DIMENSION: usize = 4096;
-/// Largest number of time points of a curve.
-pub const MAX_POINTS: usize = 16384;
-/// Largest `D × points` (one curve table of this many `f64` is 32 MiB).
-pub const MAX_CURVE_VALUES: usize = 1 << 22;
-/// Largest `n × D` drawn by the variance estimator (about a second of work in a browser).
-pub const MAX_SAMPLED_VALUES: usize = 50_000_000;
+use crate::theory::schedule::Schedule;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputError {

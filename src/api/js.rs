@@ -1,0 +1,86 @@
+//! How answers cross into JavaScript. An answer is a serde struct; in wasm its lists of numbers
+//! become typed arrays (one copy out of wasm memory) and a table becomes an array of row views of one
+//! `Float64Array`. Natively the same fields serialise as plain sequences, so the shapes are tested
+//! with serde_json.
+
+use serde::Serializer;
+#[cfg(not(target_arch = "wasm32"))]
+use serde::ser::Serialize;
+
+use crate::theory::diagonal::CurveTable;
+
+/// A row-major table of `f64`: `values.len() / width` rows of `width` values.
+#[derive(Clone, Copy, Debug)]
+pub struct Rows<'a> {
+    pub values: &'a [f64],
+    pub width: usize,
+}
+
+impl<'a> Rows<'a> {
+    pub fn of(table: &'a CurveTable) -> Rows<'a> {
+        Rows { values: &table.values, width: table.points }
+    }
+}
+
+/// A `Float64Array` in JS.
+pub fn floats<S: Serializer, T: AsRef<[f64]>>(values: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    #[cfg(target_arch = "wasm32")]
+    return serde_wasm_bindgen::preserve::serialize(&js_sys::Float64Array::from(values.as_ref()), serializer);
+    #[cfg(not(target_arch = "wasm32"))]
+    values.as_ref().serialize(serializer)
+}
+
+/// A `Uint32Array` in JS (dimensions, steps, indices).
+pub fn whole_numbers<S: Serializer, T: AsRef<[u32]>>(values: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    #[cfg(target_arch = "wasm32")]
+    return serde_wasm_bindgen::preserve::serialize(&js_sys::Uint32Array::from(values.as_ref()), serializer);
+    #[cfg(not(target_arch = "wasm32"))]
+    values.as_ref().serialize(serializer)
+}
+
+/// A `Uint8Array` in JS (labels).
+pub fn bytes<S: Serializer, T: AsRef<[u8]>>(values: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    #[cfg(target_arch = "wasm32")]
+    return serde_wasm_bindgen::preserve::serialize(&js_sys::Uint8Array::from(values.as_ref()), serializer);
+    #[cfg(not(target_arch = "wasm32"))]
+    values.as_ref().serialize(serializer)
+}
+
+/// `Float64Array[]` in JS: one view per row of a single buffer.
+pub fn rows<S: Serializer>(rows: &Rows<'_>, serializer: S) -> Result<S::Ok, S::Error> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let all = js_sys::Float64Array::from(rows.values);
+        let array: js_sys::Array = (0..rows.values.len() / rows.width)
+            .map(|r| wasm_bindgen::JsValue::from(all.subarray((r * rows.width) as u32, ((r + 1) * rows.width) as u32)))
+            .collect();
+        serde_wasm_bindgen::preserve::serialize(&array, serializer)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(rows.values.len() / rows.width))?;
+        for row in rows.values.chunks_exact(rows.width) {
+            seq.serialize_element(row)?;
+        }
+        seq.end()
+    }
+}
+
+/// `Float64Array[]` in JS from separate rows.
+pub fn float_rows<S: Serializer>(rows: &[Vec<f64>], serializer: S) -> Result<S::Ok, S::Error> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let array: js_sys::Array =
+            rows.iter().map(|row| wasm_bindgen::JsValue::from(js_sys::Float64Array::from(&row[..]))).collect();
+        serde_wasm_bindgen::preserve::serialize(&array, serializer)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    rows.serialize(serializer)
+}
+
+/// Optional numbers as a `Float64Array` with NaN where a value is undefined.
+pub fn floats_or_nan<S: Serializer>(values: &[Option<f64>], serializer: S) -> Result<S::Ok, S::Error> {
+    let values: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+    floats(&values, serializer)
+}

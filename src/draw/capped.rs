@@ -1,0 +1,151 @@
+//! The capped score's panels (Props 4–5): end variances against `σ²` and `σ̂²` with the thresholds
+//! of Prop 5, `dF²` at `t = T` by latent dimension with its bracket, and the capped sampler's curves.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::chart::{AxisFrame, Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, thinned};
+use super::curves::{TimePlot, draw_time_curves};
+use super::style::{CATEGORICAL, Style, View};
+use crate::theory::capped::CappedAnswer;
+use crate::theory::diagonal::CurvesAnswer;
+
+/// Panel 4c: the curves of the capped sampler over `t` (Props 4–5).
+pub fn draw_capped_curves_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    answer: &CurvesAnswer,
+    capped: &CappedAnswer,
+    view: &View,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let title = format!("Capped score, C = {}: dF² vs stopping time (OU, started from N(0, I))", capped.problem.cap);
+    let plot = TimePlot { table: &capped.fd2, title: &title, theory_marks: false, overlay: None };
+    draw_time_curves(area, answer, &plot, view, style)
+}
+
+/// Panel 4a: per coordinate, the data's `σk²`, the fitted `σ̂k²` and the capped sampler's `V_T`,
+/// with the two thresholds that bracket the best dimension (Prop 5).
+pub fn draw_capped_variances_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    capped: &CappedAnswer,
+    style: &Style,
+) -> Result<(), Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let base = &capped.problem.base;
+    let cap = capped.problem.cap;
+    let dimension = base.dimension();
+    let thresholds = [1.0 / cap, 1.0 / (4.0 * (2.0 * cap - 1.0))];
+    let all: Vec<f64> = base
+        .variances
+        .iter()
+        .chain(&base.estimated)
+        .chain(&capped.outcome.end_variances)
+        .chain(&thresholds)
+        .copied()
+        .collect();
+    let IndexedLogChart { mut chart, y_min, .. } = indexed_log_chart(
+        area,
+        "End variances V_T under the cap vs σ² and σ̂² (Prop 5)",
+        dimension,
+        &all,
+        ("latent coordinate k", "variance (log scale)"),
+        style,
+    )?;
+    let series = |values: &[f64]| indexed(values, y_min);
+    let radius = marker_radius(style, dimension) as i32;
+    let (data, fitted, end) = (CATEGORICAL[0], RGBColor(230, 120, 30), CATEGORICAL[2]);
+    // Distinct marks, so that coinciding values (an exact fit) stay visible: ring, dot, triangle.
+    let ring = data.stroke_width(style.px(1.5));
+    chart.draw_series(LineSeries::new(series(&base.variances), data.mix(0.5).stroke_width(style.px(1.0))))?;
+    chart
+        .draw_series(thinned(series(&base.variances)).into_iter().map(|p| Circle::new(p, radius + 3, ring)))?
+        .label("σk² (data)")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 5, ring));
+    chart
+        .draw_series(thinned(series(&base.estimated)).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
+        .label("σ̂k² (fitted)")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 3, fitted.filled()));
+    chart.draw_series(LineSeries::new(
+        series(&capped.outcome.end_variances),
+        end.mix(0.6).stroke_width(style.px(1.0)),
+    ))?;
+    chart
+        .draw_series(
+            thinned(series(&capped.outcome.end_variances))
+                .into_iter()
+                .map(|p| TriangleMarker::new(p, radius + 1, end.filled())),
+        )?
+        .label("V_T (capped sampler)")
+        .legend(move |(x, y)| TriangleMarker::new((x + 9, y), 5, end.filled()));
+    let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
+    // The upper threshold's label sits above its line, the lower one's below: they never collide.
+    let anchors = [VPos::Bottom, VPos::Top];
+    for ((&level, label), anchor) in thresholds.iter().zip(labels).zip(anchors) {
+        if level < y_min {
+            continue;
+        }
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.5, level), (dimension as f64 + 0.5, level)],
+            style.px(5.0),
+            style.px(4.0),
+            style.theme.foreground.mix(0.6).stroke_width(style.px(1.0)),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            (dimension as f64 + 0.5, level),
+            style.font(11.0).pos(Pos::new(HPos::Right, anchor)),
+        )))?;
+    }
+    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()
+}
+
+/// Panel 4b: `dF²` at `t = T` under the cap as a function of `d`, its minimiser and Prop 5's
+/// bracket `[d1, d2]`.
+pub fn draw_capped_distance_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    capped: &CappedAnswer,
+    style: &Style,
+) -> Result<(), Failure<DB>> {
+    let (fitted, _) = style.fitted(area);
+    let style = &fitted;
+    let outcome = &capped.outcome;
+    let dimension = outcome.fd2_by_dim.len();
+    let IndexedLogChart { mut chart, y_min, y_max } = indexed_log_chart(
+        area,
+        "dF² at t = T under the cap, by latent dimension (Prop 5)",
+        dimension,
+        &outcome.fd2_by_dim,
+        ("latent dimension d", "dF² at t = T (log scale)"),
+        style,
+    )?;
+    let band = RGBColor(118, 183, 178);
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(outcome.d1 as f64 - 0.5, y_min), (outcome.d2 as f64 + 0.5, y_max)],
+            band.mix(0.22).filled(),
+        )))?
+        .label(format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2))
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], band.mix(0.5).filled()));
+    let points = indexed(&outcome.fd2_by_dim, y_min);
+    let color = CATEGORICAL[0];
+    chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
+    chart
+        .draw_series(
+            thinned(points.clone())
+                .into_iter()
+                .map(|p| Circle::new(p, marker_radius(style, dimension), color.filled())),
+        )?
+        .label("dF²(d) at t = T")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+    let best = points[outcome.d_min - 1];
+    let highlight = RGBColor(225, 87, 89);
+    chart
+        .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
+        .label(format!("d_min = {}", outcome.d_min))
+        .legend(move |(x, y)| Circle::new((x + 9, y), 5, highlight.stroke_width(2)));
+    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    area.present()
+}

@@ -1,0 +1,207 @@
+//! What every chart shares: its frame and title, the grid and axes, log ranges in whole decades,
+//! markers thinned to a budget, the legend (when it fits), and where the axes lie for pointer input.
+
+use plotters::coord::CoordTranslate;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use serde::Serialize;
+use tsify::Tsify;
+
+use super::style::{Style, power_of_ten_label, whole_number_label};
+use crate::theory::diagonal::positive_extremes;
+
+/// The y range of a log plot: from the smallest positive value (but at most twelve decades below
+/// the largest) to a little above the largest, in whole decades. Zeros (an exact fit at `t = T`)
+/// sit on the floor.
+pub fn log_range(values: &[f64]) -> (f64, f64) {
+    log_range_of(positive_extremes(values))
+}
+
+/// [`log_range`] from the values' [`positive_extremes`] (a curve table keeps them).
+pub fn log_range_of((max, min_positive): (f64, f64)) -> (f64, f64) {
+    let floor = min_positive.max(max * 1e-12);
+    (decade(floor.log10().floor() as i32), decade((max * 1.05).log10().ceil() as i32))
+}
+
+/// `10^exponent`, the same on every target (`powf` differs between libms): exact powers of ten up
+/// to 10²², one correctly rounded division below 1.
+pub(super) fn decade(exponent: i32) -> f64 {
+    if exponent >= 0 { 10f64.powi(exponent) } else { 1.0 / 10f64.powi(-exponent) }
+}
+
+/// The finite range of a set of values, widened when it is a single point.
+pub(super) fn finite_range(values: &[f64]) -> (f64, f64) {
+    let (lo, hi) = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if lo < hi { (lo, hi) } else { (lo - 0.5, lo + 0.5) }
+}
+
+pub(super) type Failure<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// Where a time plot's axes lie on the drawing, for pointer input and the page's cursor layer:
+/// pixel columns `left..right` show axis values `x_min..x_max`, rows `top..bottom` the plot.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct AxisFrame {
+    pub left: i32,
+    pub right: i32,
+    pub top: i32,
+    pub bottom: i32,
+    pub x_min: f64,
+    pub x_max: f64,
+}
+
+pub(super) fn axis_frame<DB: DrawingBackend, Y: Ranged>(
+    chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, Y>>,
+) -> AxisFrame {
+    let ((columns, rows), range) = (chart.plotting_area().get_pixel_range(), chart.x_range());
+    AxisFrame {
+        left: columns.start,
+        right: columns.end,
+        top: rows.start,
+        bottom: rows.end,
+        x_min: range.start,
+        x_max: range.end,
+    }
+}
+
+/// Shared frame of every chart: background, caption and margins.
+pub(super) fn frame<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &'b str,
+    style: &Style,
+) -> Result<ChartBuilder<'a, 'b, DB>, Failure<DB>> {
+    area.fill(&style.theme.background)?;
+    // Titles shrink to fit the width (about 0.55 em per character).
+    let width_css = area.dim_in_pixel().0 as f64 / style.scale;
+    let title_size = (width_css / (0.55 * title.chars().count() as f64)).clamp(8.0, 15.0);
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, style.font(title_size))
+        .margin(style.px(10.0))
+        .margin_top(style.px(22.0))
+        .margin_right(style.px(18.0))
+        .x_label_area_size(style.px(42.0))
+        .y_label_area_size(style.px(60.0));
+    Ok(builder)
+}
+
+/// Grid, axes and their descriptions in the theme's colours.
+macro_rules! mesh {
+    ($chart:expr, $style:expr, $x_desc:expr, $y_desc:expr $(, $extra:ident ( $($arg:expr),* ))*) => {
+        $chart
+            .configure_mesh()
+            .bold_line_style($style.theme.grid)
+            .light_line_style($style.theme.background)
+            .axis_style($style.theme.foreground)
+            .label_style($style.font(12.0))
+            .axis_desc_style($style.font(12.5))
+            .x_desc($x_desc)
+            .y_desc($y_desc)
+            $(.$extra($($arg),*))*
+            .draw()?
+    };
+}
+pub(super) use mesh;
+
+/// The legend box, placed where the curves leave room.
+macro_rules! legend {
+    ($chart:expr, $style:expr, $position:expr) => {
+        $chart
+            .configure_series_labels()
+            .position($position)
+            .background_style($style.theme.background.mix(0.88))
+            .border_style($style.theme.grid)
+            .label_font($style.font(11.5))
+            .draw()?
+    };
+}
+pub(super) use legend;
+
+/// Markers drawn at most per series: beyond, every k-th point (the line still joins them all).
+pub(super) const MAX_MARKERS: usize = 60;
+
+/// Markers shrink when there are many coordinates.
+pub(super) fn marker_radius(style: &Style, count: usize) -> u32 {
+    style.px(if count > 60 { 2.0 } else { 3.5 })
+}
+
+/// The points of a series that carry a marker.
+pub(super) fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let step = points.len().div_ceil(MAX_MARKERS).max(1);
+    let last = points.len().saturating_sub(1);
+    points.into_iter().enumerate().filter(|(i, _)| i % step == 0 || *i == last).map(|(_, p)| p).collect()
+}
+
+/// A chart with whole-number x (`k` or `d`) and a log y axis from `y_min` to `y_max`.
+pub(super) struct IndexedLogChart<'a, DB: DrawingBackend> {
+    pub(super) chart: ChartContext<'a, DB, Cartesian2d<RangedCoordf64, LogCoord<f64>>>,
+    pub(super) y_min: f64,
+    pub(super) y_max: f64,
+}
+
+/// A chart of values at `k = 1 … count` on a log y axis spanning `values` (whole-number x labels,
+/// powers of ten on y): what the per-coordinate and per-dimension panels share.
+pub(super) fn indexed_log_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    count: usize,
+    values: &[f64],
+    (x_desc, y_desc): (&str, &str),
+    style: &Style,
+) -> Result<IndexedLogChart<'a, DB>, Failure<DB>> {
+    let (y_min, y_max) = log_range(values);
+    let mut chart =
+        frame(area, title, style)?.build_cartesian_2d(0.5..count as f64 + 0.5, (y_min..y_max).log_scale())?;
+    mesh!(
+        chart,
+        style,
+        x_desc,
+        y_desc,
+        y_label_formatter(&|v| power_of_ten_label(*v)),
+        x_label_formatter(&whole_number_label)
+    );
+    Ok(IndexedLogChart { chart, y_min, y_max })
+}
+
+/// `(k, value)` for `k = 1, 2, …`, values below the axis floor drawn on it.
+pub(super) fn indexed(values: &[f64], y_min: f64) -> Vec<(f64, f64)> {
+    values.iter().enumerate().map(|(k, &v)| ((k + 1) as f64, v.max(y_min))).collect()
+}
+
+/// Whether a legend of `entries` lines fits in half of the plot's height: taller, it would hide
+/// what it names (a short embedded plot).
+pub(super) fn legend_fits<DB: DrawingBackend, CT: CoordTranslate>(
+    chart: &ChartContext<DB, CT>,
+    entries: usize,
+    style: &Style,
+) -> bool {
+    (entries as f64) * 15.0 * style.scale <= 0.5 * chart.plotting_area().dim_in_pixel().1 as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn thinning_keeps_at_most_the_budget_and_both_ends() {
+        let points: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64, 0.0)).collect();
+        let kept = thinned(points);
+        assert!(kept.len() <= MAX_MARKERS + 1);
+        assert_eq!((kept[0].0, kept.last().unwrap().0), (0.0, 999.0));
+        assert_eq!(thinned(vec![(1.0, 1.0), (2.0, 2.0)]).len(), 2);
+    }
+
+    #[test]
+    fn log_range_spans_the_positive_values_in_whole_decades() {
+        assert_eq!(log_range(&[0.0, 2e-5, 0.3, 3.0]), (1e-5, 10.0));
+        // Zeros and tiny values are floored twelve decades below the maximum.
+        let (lo, hi) = log_range(&[0.0, 1e-30, 1.0]);
+        assert_eq!((lo, hi), (1e-12, 10.0));
+    }
+}

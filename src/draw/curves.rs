@@ -1,0 +1,286 @@
+//! The stopping-time curves panel (the paper's Figure 4) and what every time plot shares: one curve
+//! per drawn `d` against backward time or LogSNR, the best-`d` envelope, Prop 2's switch times,
+//! Prop 3's optimal stops, a sampler's exact law and Monte Carlo over the curves, the cursor.
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::chart::{
+    AxisFrame, Failure, axis_frame, finite_range, frame, legend, legend_fits, log_range_of, mesh, thinned,
+};
+use super::style::{CURSOR, MONTE_CARLO, Style, View, XAxis, dimension_color, power_of_ten_label, subscript};
+use crate::sim::monte_carlo::MonteCarloBand;
+use crate::theory::diagonal::{CurveTable, CurvesAnswer, stopping_distance};
+
+/// Panel 1: `dF²(t, d)` on a log axis (Figure 4), the lower envelope, the switch times `t_d`
+/// (exact, dashed) and `t̂_d` (plug-in, dotted), each `d`'s optimal stopping time, the cursor.
+pub fn draw_curves_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    answer: &CurvesAnswer,
+    view: &View,
+    overlay: Option<&Overlay>,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let title = if answer.fd2_exact.is_some() {
+        "Fréchet distance² to the data vs stopping time (plug-in score)"
+    } else {
+        "Fréchet distance² to the data vs stopping time (exact score)"
+    };
+    let plot = TimePlot { table: &answer.fd2, title, theory_marks: true, overlay };
+    draw_time_curves(area, answer, &plot, view, style)
+}
+
+/// A discretised sampler's exact `dF²` after each of its steps, drawn over the curves, with the
+/// Monte Carlo of repeated seeded runs when the page has it.
+#[derive(Clone, Debug)]
+pub struct Overlay {
+    pub label: String,
+    /// Backward times of the steps.
+    pub t: Vec<f64>,
+    pub fd2: Vec<f64>,
+    pub monte_carlo: Option<MonteCarloPoints>,
+}
+
+/// Simulated `dF²` at checkpoints: the mean of the runs and the band that holds 95% of them.
+#[derive(Clone, Debug)]
+pub struct MonteCarloPoints {
+    pub label: String,
+    pub t: Vec<f64>,
+    pub band: MonteCarloBand,
+}
+
+/// Curves drawn at most: beyond, every k-th `d` (plus the first, the last and the emphasised one).
+pub const MAX_DRAWN_CURVES: usize = 40;
+
+/// The latent dimensions whose curves are drawn.
+pub fn drawn_dimensions(dimension: usize, emphasis: Option<usize>) -> Vec<usize> {
+    let step = dimension.div_ceil(MAX_DRAWN_CURVES).max(1);
+    let mut dims: Vec<usize> =
+        (1..=dimension).filter(|d| (d - 1) % step == 0 || *d == dimension || Some(*d) == emphasis).collect();
+    dims.dedup();
+    dims
+}
+
+/// Where a backward time lands on the chosen x axis.
+pub(super) fn axis_position(answer: &CurvesAnswer, x_axis: XAxis, t: f64) -> f64 {
+    match x_axis {
+        XAxis::Time => t,
+        XAxis::LogSnr => answer.problem.schedule.log_snr(answer.problem.final_time - t),
+    }
+}
+
+pub(super) fn x_values(answer: &CurvesAnswer, x_axis: XAxis) -> &[f64] {
+    match x_axis {
+        XAxis::Time => &answer.t,
+        XAxis::LogSnr => &answer.log_snr,
+    }
+}
+
+pub(super) fn x_label(x_axis: XAxis) -> &'static str {
+    match x_axis {
+        XAxis::Time => "stopping time t (backward: 0 = noise, T = end of sampling)",
+        XAxis::LogSnr => "LogSNR at the stopping time",
+    }
+}
+
+/// A vertical line across the plot with a label above it, unless a label stood too close.
+pub(super) struct Markers {
+    pub(super) last_label_px: i32,
+}
+
+impl Markers {
+    pub(super) fn vertical<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &mut self,
+        chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, Y>>,
+        x: f64,
+        (y_min, y_max): (f64, f64),
+        label: &str,
+        dotted: bool,
+        style: &Style,
+    ) -> Result<(), Failure<DB>> {
+        let range = chart.x_range();
+        if !(x.is_finite() && x > range.start && x <= range.end) {
+            return Ok(());
+        }
+        let (dash, gap, color) = if dotted {
+            (style.px(1.5), style.px(3.0), RGBColor(230, 120, 30))
+        } else {
+            (style.px(3.0), style.px(3.0), style.theme.foreground)
+        };
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x, y_min), (x, y_max)],
+            dash,
+            gap,
+            color.mix(0.55).stroke_width(style.px(1.0)),
+        ))?;
+        let px = chart.backend_coord(&(x, y_max)).0;
+        if label.is_empty() || (px - self.last_label_px).abs() < style.px(22.0) as i32 {
+            return Ok(());
+        }
+        self.last_label_px = px;
+        chart.draw_series(std::iter::once(Text::new(
+            label.to_string(),
+            (x, y_max),
+            style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+        )))?;
+        Ok(())
+    }
+}
+
+/// What a time plot shows besides the answer's axes.
+pub(super) struct TimePlot<'a> {
+    pub(super) table: &'a CurveTable,
+    pub(super) title: &'a str,
+    /// Prop 2's switch times and Prop 3's optimal stops (the stopping-time curves only).
+    pub(super) theory_marks: bool,
+    pub(super) overlay: Option<&'a Overlay>,
+}
+
+pub(super) fn draw_time_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    answer: &CurvesAnswer,
+    plot: &TimePlot,
+    view: &View,
+    style: &Style,
+) -> Result<AxisFrame, Failure<DB>> {
+    let (table, title, overlay) = (plot.table, plot.title, plot.overlay);
+    let (fitted, compact) = style.fitted(area);
+    let style = &fitted;
+    let dimension = table.dimension();
+    let xs = x_values(answer, view.x_axis);
+    let (y_min, y_max) = log_range_of(table.extremes());
+    let (x_min, x_max) = finite_range(xs);
+    let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
+    mesh!(chart, style, x_label(view.x_axis), "dF² (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)));
+
+    let points = |row: &[f64]| -> Vec<(f64, f64)> {
+        xs.iter().zip(row).filter(|(x, _)| x.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()
+    };
+    // The lower envelope (the best d at each time) as a wide translucent band under the curves:
+    // one path, where a dashed line would be hundreds of strokes.
+    let envelope: Vec<f64> = (0..table.points).map(|i| table.row(table.best_dim[i] as usize)[i]).collect();
+    let band = style.theme.foreground.mix(0.22).stroke_width(style.px(7.0));
+    chart
+        .draw_series(LineSeries::new(points(&envelope), band))?
+        .label("best d (envelope)")
+        .legend(style.legend_swatch(band));
+    let dims = drawn_dimensions(dimension, view.emphasis);
+    let faded = view.emphasis.is_some();
+    let legend_each = dims.len() <= 10 && !compact;
+    for &d in &dims {
+        if Some(d) == view.emphasis {
+            continue;
+        }
+        let color = dimension_color(d, dimension);
+        let line = if faded { color.mix(0.35).stroke_width(style.px(1.2)) } else { style.line(color, 1.6) };
+        let series = chart.draw_series(LineSeries::new(points(table.row(d)), line))?;
+        if legend_each || d == 1 || d == dimension {
+            series.label(format!("d = {d}")).legend(style.legend_swatch(style.line(color, 2.5)));
+        }
+    }
+    if let Some(d) = view.emphasis.filter(|&d| d <= dimension) {
+        let color = dimension_color(d, dimension);
+        chart
+            .draw_series(LineSeries::new(points(table.row(d)), style.line(color, 3.2)))?
+            .label(format!("d = {d} (selected)"))
+            .legend(style.legend_swatch(style.line(color, 3.2)));
+    }
+    if let Some(overlay) = overlay {
+        let steps: Vec<(f64, f64)> = overlay
+            .t
+            .iter()
+            .zip(&overlay.fd2)
+            .map(|(&t, &v)| (axis_position(answer, view.x_axis, t), v.max(y_min)))
+            .filter(|(x, _)| x.is_finite())
+            .collect();
+        let ink = style.theme.foreground;
+        let side = style.px(3.0) as i32;
+        chart.draw_series(LineSeries::new(steps.clone(), style.line(ink, 1.8)))?;
+        chart
+            .draw_series(
+                thinned(steps)
+                    .into_iter()
+                    .map(|p| EmptyElement::at(p) + Rectangle::new([(-side, -side), (side, side)], ink.filled())),
+            )?
+            .label(overlay.label.clone())
+            .legend(move |(x, y)| Rectangle::new([(x + 6, y - 3), (x + 12, y + 3)], ink.filled()));
+        if let Some(mc) = &overlay.monte_carlo {
+            let color = MONTE_CARLO;
+            let bars: Vec<(f64, f64, f64, f64)> = (0..mc.t.len())
+                .map(|c| {
+                    let x = axis_position(answer, view.x_axis, mc.t[c]);
+                    (x, mc.band.lower[c].max(y_min), mc.band.mean[c].max(y_min), mc.band.upper[c].max(y_min))
+                })
+                .filter(|(x, ..)| x.is_finite())
+                .collect();
+            let width = style.px(8.0);
+            chart
+                .draw_series(bars.iter().map(|&(x, lower, mean, upper)| {
+                    ErrorBar::new_vertical(x, lower, mean, upper, color.stroke_width(style.px(1.6)), width)
+                }))?
+                .label(mc.label.clone())
+                .legend(move |(x, y)| ErrorBar::new_vertical(x + 9, y - 5, y, y + 5, color.stroke_width(2), 8));
+            chart.draw_series(
+                bars.iter().map(|&(x, _, mean, _)| Circle::new((x, mean), style.px(3.0), color.filled())),
+            )?;
+        }
+    }
+
+    if plot.theory_marks {
+        let mut markers = Markers { last_label_px: i32::MIN / 2 };
+        // Switch times of the drawn dimensions only: a thousand verticals would hide the curves.
+        let inner = |times: &[f64]| -> Vec<(usize, f64)> {
+            dims.iter().filter(|&&d| d >= 2).map(|&d| (d, times[d - 1])).collect()
+        };
+        for (d, t) in inner(&answer.switch_times) {
+            let x = axis_position(answer, view.x_axis, t);
+            markers.vertical(&mut chart, x, (y_min, y_max), &format!("t{}", subscript(d)), false, style)?;
+        }
+        if answer.fd2_exact.is_some() {
+            for (_, t) in inner(&answer.switch_times_estimated) {
+                let x = axis_position(answer, view.x_axis, t);
+                markers.vertical(&mut chart, x, (y_min, y_max), "", true, style)?;
+            }
+        }
+        // Each drawn d's best stopping time, where it is not the end of sampling.
+        let stops: Vec<(f64, f64, RGBColor)> = dims
+            .iter()
+            .filter(|&&d| !answer.monotone[d - 1])
+            .map(|&d| {
+                let t = answer.optimal_stop[d - 1];
+                (
+                    axis_position(answer, view.x_axis, t),
+                    stopping_distance(&answer.problem, t, d).max(y_min),
+                    dimension_color(d, dimension),
+                )
+            })
+            .filter(|(x, _, _)| x.is_finite())
+            .collect();
+        if !stops.is_empty() {
+            let outline = style.theme.foreground;
+            chart
+                .draw_series(stops.iter().map(|&(x, y, color)| {
+                    EmptyElement::at((x, y))
+                        + Circle::new((0, 0), style.px(4.5), color.filled())
+                        + Circle::new((0, 0), style.px(4.5), outline.stroke_width(style.px(1.0)))
+                }))?
+                .label("optimal stop (Prop 3)")
+                .legend(move |(x, y)| Circle::new((x + 9, y), 4, outline.stroke_width(1)));
+        }
+    }
+    if let Some(t) = view.cursor {
+        let x = axis_position(answer, view.x_axis, t);
+        if x.is_finite() && x >= x_min && x <= x_max {
+            chart.draw_series(LineSeries::new(vec![(x, y_min), (x, y_max)], style.line(CURSOR, 1.5)))?;
+        }
+    }
+    let overlay_entries = overlay.map_or(0, |o| 1 + usize::from(o.monte_carlo.is_some()));
+    let entries = if legend_each { dims.len() } else { 2 } + 3 + overlay_entries;
+    if legend_fits(&chart, entries, style) {
+        legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    }
+    area.present()?;
+    Ok(axis_frame(&chart))
+}

@@ -1,0 +1,4 @@
+#[cfg(feature = "images")]
+pub mod gpu;
+pub mod latent;
+pub mod set;

@@ -1,0 +1,5 @@
+pub mod linalg;
+pub mod ode;
+pub mod philox;
+pub mod random;
+pub mod roots;

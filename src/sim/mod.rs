@@ -1,0 +1,3 @@
+pub mod monte_carlo;
+pub mod runs;
+pub mod sampler;

@@ -1,0 +1,5 @@
+pub mod capped;
+pub mod diagonal;
+pub mod estimate;
+pub mod general;
+pub mod schedule;
