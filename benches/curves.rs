@@ -48,7 +48,7 @@ fn capped(c: &mut Criterion) {
     });
 }
 
-/// Coordinate updates per second of seeded Euler–Maruyama sampling (issue 4's interactive scatter:
+/// Coordinate updates per second of seeded Euler–Maruyama sampling (the page's interactive scatter:
 /// n = 2000, 500 steps).
 fn sampling(c: &mut Criterion) {
     use criterion::Throughput;

@@ -1,7 +1,7 @@
 //! `cargo bench --features images --bench gpu [-- --full]`: coordinate updates per second of the image
 //! latent sampler on the GPU engine (whatever adapter wgpu picks) against the CPU engine, for the
 //! Gaussian and the empirical score on the digits (d = 64). Without `--full` the sizes suit a CPU
-//! rasteriser (lavapipe); `--full` runs issue 6's targets: 65536 samples × 1000 steps (Gaussian) and
+//! rasteriser (lavapipe); `--full` runs the real-GPU targets: 65536 samples × 1000 steps (Gaussian) and
 //! 4096 samples × 1000 steps (empirical), for a real GPU.
 
 use std::time::Instant;

@@ -1,4 +1,4 @@
-//! The GPU engine against the CPU engine and the closed-form law (issue 6). Natively this needs a
+//! The GPU engine against the CPU engine and the closed-form law. Natively this needs a
 //! Vulkan/Metal/DX12 adapter (Mesa's lavapipe in CI); in the browser, WebGPU. A missing adapter fails
 //! the test: it is never skipped.
 #![cfg(feature = "images")]

@@ -1,4 +1,4 @@
-//! Image sets, their PCA and the CPU engine of the latent sampler (issue 6), against closed forms
+//! Image sets, their PCA and the CPU engine of the latent sampler, against closed forms
 //! and independent computations.
 
 use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};

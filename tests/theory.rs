@@ -22,7 +22,7 @@ fn figure4_left() -> Vec<f64> {
     v
 }
 
-/// dF²(t, d) for OU written out from THEORY.md §2 with no shared code: a naive reference.
+/// dF²(t, d) for OU written out from the paper's eq. (6) with no shared code: a naive reference.
 fn naive_ou_distance(variances: &[f64], estimated: &[f64], final_time: f64, t: f64, d: usize) -> f64 {
     let tau = final_time - t;
     let b2 = (-2.0 * tau).exp();

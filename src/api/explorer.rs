@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
 use super::js::{self, Rows};
-use super::{DEFAULT_POINTS, parse_name, parse_name_as, parse_schedule};
-use crate::draw::{Style, Theme, View, XAxis};
+use super::{DEFAULT_POINTS, parse_axis, parse_schedule, parse_theme};
+use crate::draw::{Style, View};
 use crate::input::limits::{MAX_SCALE, MIN_SCALE};
 use crate::input::{self, InputError};
 use crate::theory::capped::{CappedAnswer, CappedProblem};
@@ -277,16 +277,6 @@ pub struct PlotOptions {
     pub cursor: Option<f64>,
 }
 
-/// A theme by name (default light).
-pub fn parse_theme(name: Option<&str>) -> Result<Theme, InputError> {
-    parse_name("theme", name.unwrap_or("light"), &Theme::NAMES, Theme::by_name)
-}
-
-/// An x axis by name (default backward time).
-pub fn parse_axis(name: Option<&str>) -> Result<XAxis, InputError> {
-    parse_name_as("xAxis", "axis", name.unwrap_or("t"), &XAxis::NAMES, XAxis::from_name)
-}
-
 impl PlotOptions {
     /// The drawing's style and view, checked.
     pub fn style_and_view(&self) -> Result<(Style, View), InputError> {
@@ -375,6 +365,6 @@ mod tests {
         assert_eq!(field(PlotOptions { scale: Some(9.0), ..PlotOptions::default() }), "scale");
         assert_eq!(field(PlotOptions { cursor: Some(f64::NAN), ..PlotOptions::default() }), "cursor");
         let (style, view) = PlotOptions::default().style_and_view().unwrap();
-        assert_eq!((style.scale, view.x_axis), (1.0, XAxis::Time));
+        assert_eq!((style.scale, view.x_axis), (1.0, crate::draw::XAxis::Time));
     }
 }

@@ -79,7 +79,8 @@ impl<'a> ImageSetInfo<'a> {
 
 /// What one finished run shows.
 #[derive(Serialize, Tsify)]
-#[serde(rename = "RunSummary", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "RunSummary")]
 pub struct RunSummaryAnswer<'a> {
     pub d: usize,
     #[tsify(type = "ImageScoreName")]

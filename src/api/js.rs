@@ -30,6 +30,11 @@ pub fn floats<S: Serializer, T: AsRef<[f64]>>(values: &T, serializer: S) -> Resu
     values.as_ref().serialize(serializer)
 }
 
+/// An optional `Float64Array` (serialised only when present: `skip_serializing_if`).
+pub fn optional_floats<S: Serializer>(values: &Option<Vec<f64>>, serializer: S) -> Result<S::Ok, S::Error> {
+    floats(&values.as_deref().unwrap_or(&[]), serializer)
+}
+
 /// A `Uint32Array` in JS (dimensions, steps, indices).
 pub fn whole_numbers<S: Serializer, T: AsRef<[u32]>>(values: &T, serializer: S) -> Result<S::Ok, S::Error> {
     #[cfg(target_arch = "wasm32")]

@@ -12,26 +12,37 @@ use std::cell::Cell;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
+#[cfg(any(feature = "explorer", feature = "images", not(target_arch = "wasm32")))]
+use crate::draw::{Theme, XAxis};
 use crate::input::InputError;
+#[cfg(any(feature = "explorer", feature = "worker", not(target_arch = "wasm32")))]
 use crate::sim::sampler::Method;
 use crate::theory::schedule::Schedule;
 
+// Each module's requests compile into its wasm build only (and all of them natively).
+#[cfg(any(feature = "explorer", not(target_arch = "wasm32")))]
 pub mod explorer;
+#[cfg(any(feature = "images", not(target_arch = "wasm32")))]
 pub mod images;
 pub mod js;
 pub mod limits;
 pub mod names;
+#[cfg(any(feature = "explorer", feature = "worker", not(target_arch = "wasm32")))]
 pub mod sampler;
+#[cfg(any(feature = "worker", not(target_arch = "wasm32")))]
 pub mod worker;
 
+#[cfg(any(feature = "explorer", not(target_arch = "wasm32")))]
 pub use explorer::{
     CappedRequest, CurvesRequest, EstimateRequest, ExplorerRequest, capped_answer, estimate_answer,
     stopping_curves_answer,
 };
-pub use sampler::{SamplerRequest, sample_answer, sampler_law_answer};
+#[cfg(any(feature = "explorer", feature = "worker", not(target_arch = "wasm32")))]
+pub use sampler::SamplerRequest;
+#[cfg(any(feature = "worker", not(target_arch = "wasm32")))]
 pub use worker::{
     FrechetRequest, GeneralRequest, MonteCarloRequest, ScatterRequest, frechet_answer, general_answer,
-    monte_carlo_answer, scatter_answer,
+    monte_carlo_answer, sample_answer, sampler_law_answer, scatter_answer,
 };
 
 /// Time points of a curve when the request gives none.
@@ -45,7 +56,7 @@ pub fn parse_name<T>(
     names: &[&str],
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<T, InputError> {
-    parse_name_as(field, field, name, names, parse)
+    parse(name).ok_or_else(|| unknown_name(field, field, name, names))
 }
 
 /// [`parse_name`] for a field whose message calls it a `noun` (`xAxis`: "unknown axis").
@@ -56,8 +67,12 @@ pub fn parse_name_as<T>(
     names: &[&str],
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<T, InputError> {
-    parse(name)
-        .ok_or_else(|| InputError::new(field, format!("unknown {noun} \"{name}\"; use one of {}", names.join(", "))))
+    parse(name).ok_or_else(|| unknown_name(field, noun, name, names))
+}
+
+/// The error of a name that is not in its list (one copy of the message's code in each module).
+pub fn unknown_name(field: &str, noun: &str, name: &str, names: &[&str]) -> InputError {
+    InputError::new(field, format!("unknown {noun} \"{name}\"; use one of {}", names.join(", ")))
 }
 
 /// A schedule by its JS name (default OU, the paper's).
@@ -66,8 +81,21 @@ pub fn parse_schedule(name: Option<&str>) -> Result<Schedule, InputError> {
 }
 
 /// A sampler method by its JS name.
+#[cfg(any(feature = "explorer", feature = "worker", not(target_arch = "wasm32")))]
 pub fn parse_method(name: &str) -> Result<Method, InputError> {
     parse_name("method", name, &Method::NAMES, Method::from_name)
+}
+
+/// A theme by name (default light).
+#[cfg(any(feature = "explorer", feature = "images", not(target_arch = "wasm32")))]
+pub fn parse_theme(name: Option<&str>) -> Result<Theme, InputError> {
+    parse_name("theme", name.unwrap_or("light"), &Theme::NAMES, Theme::by_name)
+}
+
+/// An x axis by name (default backward time).
+#[cfg(any(feature = "explorer", feature = "images", not(target_arch = "wasm32")))]
+pub fn parse_axis(name: Option<&str>) -> Result<XAxis, InputError> {
+    parse_name_as("xAxis", "axis", name.unwrap_or("t"), &XAxis::NAMES, XAxis::from_name)
 }
 
 /// The field names a request type accepts, read from its derived `Deserialize` impl. The JS

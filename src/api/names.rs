@@ -2,6 +2,7 @@
 //! schedules from `Schedule`, the methods from `Method`, …), and their TypeScript unions, built
 //! from the same lists at compile time. A name is written once, in Rust.
 
+#[cfg(any(feature = "explorer", feature = "images", not(target_arch = "wasm32")))]
 use crate::draw::{Theme, XAxis};
 use crate::images::latent::LatentScore;
 use crate::sim::sampler::{Method, Score, Start};
@@ -66,6 +67,7 @@ macro_rules! typescript_union {
         };
     };
 }
+#[allow(unused_imports)] // used by the page model, which the other modules leave out
 pub(crate) use typescript_union;
 
 typescript_union!(SCHEDULE_NAME = "ScheduleName": Schedule::NAMES);
@@ -73,7 +75,9 @@ typescript_union!(METHOD_NAME = "MethodName": Method::NAMES);
 typescript_union!(START_NAME = "StartName": Start::NAMES);
 typescript_union!(SCORE_NAME = "ScoreName": Score::NAMES);
 typescript_union!(IMAGE_SCORE_NAME = "ImageScoreName": LatentScore::NAMES);
+#[cfg(any(feature = "explorer", feature = "images", not(target_arch = "wasm32")))]
 typescript_union!(AXIS_NAME = "AxisName": XAxis::NAMES);
+#[cfg(any(feature = "explorer", feature = "images", not(target_arch = "wasm32")))]
 typescript_union!(THEME_NAME = "ThemeName": Theme::NAMES);
 
 #[cfg(test)]

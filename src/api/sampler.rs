@@ -9,7 +9,6 @@ use super::js;
 use super::{parse_method, parse_name, parse_schedule};
 use crate::input::InputError;
 use crate::input::limits::{MAX_SAMPLE_INDEX, MAX_SAMPLED_VALUES};
-use crate::sim::runs::{self, SamplerLaw, Samples};
 use crate::sim::sampler::{Sampler, Score, Start};
 use crate::theory::diagonal::DiagonalProblem;
 
@@ -17,9 +16,10 @@ use crate::theory::diagonal::DiagonalProblem;
 #[derive(Clone, Debug, Default, Deserialize, Serialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SamplerRequest {
+    #[serde(serialize_with = "js::floats")]
     #[tsify(type = "ArrayLike<number>")]
     pub variances: Vec<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "js::optional_floats")]
     #[tsify(optional, type = "ArrayLike<number>")]
     pub estimated_variances: Option<Vec<f64>>,
     /// Latent dimension, 1 ≤ d ≤ D.
@@ -133,68 +133,6 @@ pub fn check_draws(field: &str, first: usize, count: usize, work: usize) -> Resu
     Ok(())
 }
 
-pub fn sample_answer(request: SamplerRequest) -> Result<Samples, InputError> {
-    let sampler = request.sampler()?;
-    let n = request.n.ok_or_else(|| InputError::new("n", "sample needs the number of samples n"))?;
-    let seed = request.seed.ok_or_else(|| InputError::new("seed", "sample needs a seed"))?;
-    check_draws("n", 0, n, n.saturating_mul(sampler.dimension).saturating_mul(sampler.steps))?;
-    Ok(runs::sample(&sampler, n, seed))
-}
-
-pub fn sampler_law_answer(request: SamplerRequest) -> Result<SamplerLaw, InputError> {
-    let sampler = request.sampler_drawing_nothing("", "samplerLaw is exact and draws nothing: leave out n and seed")?;
-    Ok(runs::law(&sampler))
-}
-
-/// The exact law of a discretised sampler after each step.
-#[derive(Serialize, Tsify)]
-#[serde(rename = "SamplerLaw", rename_all = "camelCase")]
-pub struct SamplerLawAnswer<'a> {
-    /// Backward time after each step (t[0] = 0, t[steps] = stopTime).
-    #[serde(serialize_with = "js::floats")]
-    #[tsify(type = "Float64Array")]
-    pub t: &'a [f64],
-    /// Exact dF² of the discretised sampler stopped after each step, and of the continuous one.
-    #[serde(serialize_with = "js::floats")]
-    #[tsify(type = "Float64Array")]
-    pub fd2: &'a [f64],
-    #[serde(serialize_with = "js::floats")]
-    #[tsify(type = "Float64Array")]
-    pub continuous_fd2: &'a [f64],
-}
-
-impl<'a> SamplerLawAnswer<'a> {
-    pub fn of(law: &'a SamplerLaw) -> Self {
-        SamplerLawAnswer { t: &law.t, fd2: &law.fd2, continuous_fd2: &law.continuous_fd2 }
-    }
-}
-
-/// `n` seeded samples at stopTime with their empirical dF² beside the exact ones.
-#[derive(Serialize, Tsify)]
-#[serde(rename = "Samples", rename_all = "camelCase")]
-pub struct SamplesAnswer<'a> {
-    /// n × d latent samples at stopTime, row-major. Sample s, coordinate k has its own random stream.
-    #[serde(serialize_with = "js::floats")]
-    #[tsify(type = "Float64Array")]
-    pub latent: &'a [f64],
-    /// dF² of the samples' mean and covariance (decoded by zero-filling) to the data: simulated.
-    pub empirical_fd2: f64,
-    /// Exact dF² of the discretised sampler's law, and of the continuous-time sampler, at stopTime.
-    pub law_fd2: f64,
-    pub continuous_fd2: f64,
-}
-
-impl<'a> SamplesAnswer<'a> {
-    pub fn of(samples: &'a Samples) -> Self {
-        SamplesAnswer {
-            latent: &samples.latent,
-            empirical_fd2: samples.empirical_fd2,
-            law_fd2: samples.law_fd2,
-            continuous_fd2: samples.continuous_fd2,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,46 +149,6 @@ mod tests {
             method: Some("exponential".into()),
             ..SamplerRequest::default()
         }
-    }
-
-    #[test]
-    fn sampler_law_converges_and_sample_agrees_with_it() {
-        let coarse = sampler_law_answer(sampler_request(50)).unwrap();
-        let fine = sampler_law_answer(sampler_request(800)).unwrap();
-        assert_eq!((coarse.t.len(), coarse.t[50]), (51, 1.8));
-        let gap = |law: &SamplerLaw| (law.fd2.last().unwrap() - law.continuous_fd2.last().unwrap()).abs();
-        assert!(gap(&fine) < gap(&coarse) / 8.0, "first order: {} → {}", gap(&coarse), gap(&fine));
-        let drawn = sample_answer(SamplerRequest { n: Some(3000), seed: Some(4), ..sampler_request(50) }).unwrap();
-        assert_eq!(drawn.latent.len(), 9000);
-        assert_eq!((drawn.law_fd2, drawn.continuous_fd2), (coarse.fd2[50], coarse.continuous_fd2[50]));
-        assert!((drawn.empirical_fd2 - drawn.law_fd2).abs() < 0.05);
-    }
-
-    #[test]
-    fn sampler_requests_name_their_bad_field() {
-        let field = |request: SamplerRequest, draw: bool| {
-            if draw {
-                sample_answer(request).unwrap_err().field
-            } else {
-                sampler_law_answer(request).unwrap_err().field
-            }
-        };
-        let drawing = |steps| SamplerRequest { n: Some(10), seed: Some(1), ..sampler_request(steps) };
-        assert_eq!(field(SamplerRequest { n: Some(0), ..drawing(10) }, true), "n");
-        assert_eq!(field(drawing(0), true), "steps");
-        assert_eq!(field(SamplerRequest { d: 4, ..drawing(10) }, true), "d");
-        assert_eq!(field(SamplerRequest { seed: None, ..drawing(10) }, true), "seed");
-        assert_eq!(field(SamplerRequest { stop_time: 3.0, ..sampler_request(10) }, false), "stopTime");
-        assert_eq!(field(SamplerRequest { n: Some(5), ..sampler_request(10) }, false), "n");
-        assert_eq!(field(SamplerRequest { method: Some("rk4".into()), ..sampler_request(10) }, false), "method");
-        assert_eq!(field(SamplerRequest { score: Some("capped".into()), ..sampler_request(10) }, false), "C");
-        let flow = SamplerRequest {
-            schedule: Some("rectified-flow".into()),
-            final_time: Some(1.0),
-            stop_time: 0.5,
-            ..sampler_request(10)
-        };
-        assert_eq!(field(flow, false), "schedule");
     }
 
     #[test]

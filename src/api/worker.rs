@@ -13,11 +13,25 @@ use crate::input::limits::{DEFAULT_MATRIX_WORK, MAX_FRAMES, MAX_MATRIX_WORK, MAX
 use crate::input::{self, InputError};
 use crate::numeric::linalg::sqrt_from_eigen;
 use crate::sim::runs::{self, MonteCarloRun, ScatterChunk};
+use crate::sim::runs::{SamplerLaw, Samples};
 use crate::sim::sampler::Sampler;
 use crate::theory::general::{
     GeneralAnswer, GeneralProblem, GeneralSettings, check_covariance, covariance_eigen, frechet_with_root,
     square_matrix,
 };
+
+pub fn sample_answer(request: SamplerRequest) -> Result<Samples, InputError> {
+    let sampler = request.sampler()?;
+    let n = request.n.ok_or_else(|| InputError::new("n", "sample needs the number of samples n"))?;
+    let seed = request.seed.ok_or_else(|| InputError::new("seed", "sample needs a seed"))?;
+    check_draws("n", 0, n, n.saturating_mul(sampler.dimension).saturating_mul(sampler.steps))?;
+    Ok(runs::sample(&sampler, n, seed))
+}
+
+pub fn sampler_law_answer(request: SamplerRequest) -> Result<SamplerLaw, InputError> {
+    let sampler = request.sampler_drawing_nothing("", "samplerLaw is exact and draws nothing: leave out n and seed")?;
+    Ok(runs::law(&sampler))
+}
 
 /// Samples `first … first + count − 1` of a sampler on a few coordinates, recorded at `frames`
 /// steps from the start to the stop, with as many data draws. Chunks of one seed join into one run.
@@ -258,9 +272,61 @@ pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputErr
     Ok(GeneralAnswer::compute(problem, settings))
 }
 
+/// The exact law of a discretised sampler after each step.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "SamplerLaw")]
+pub struct SamplerLawAnswer<'a> {
+    /// Backward time after each step (t[0] = 0, t[steps] = stopTime).
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub t: &'a [f64],
+    /// Exact dF² of the discretised sampler stopped after each step, and of the continuous one.
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub fd2: &'a [f64],
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub continuous_fd2: &'a [f64],
+}
+
+impl<'a> SamplerLawAnswer<'a> {
+    pub fn of(law: &'a SamplerLaw) -> Self {
+        SamplerLawAnswer { t: &law.t, fd2: &law.fd2, continuous_fd2: &law.continuous_fd2 }
+    }
+}
+
+/// `n` seeded samples at stopTime with their empirical dF² beside the exact ones.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "Samples")]
+pub struct SamplesAnswer<'a> {
+    /// n × d latent samples at stopTime, row-major. Sample s, coordinate k has its own random stream.
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub latent: &'a [f64],
+    /// dF² of the samples' mean and covariance (decoded by zero-filling) to the data: simulated.
+    pub empirical_fd2: f64,
+    /// Exact dF² of the discretised sampler's law, and of the continuous-time sampler, at stopTime.
+    pub law_fd2: f64,
+    pub continuous_fd2: f64,
+}
+
+impl<'a> SamplesAnswer<'a> {
+    pub fn of(samples: &'a Samples) -> Self {
+        SamplesAnswer {
+            latent: &samples.latent,
+            empirical_fd2: samples.empirical_fd2,
+            law_fd2: samples.law_fd2,
+            continuous_fd2: samples.continuous_fd2,
+        }
+    }
+}
+
 /// Some samples' trajectories on a few coordinates, and data draws.
 #[derive(Serialize, Tsify)]
-#[serde(rename = "ScatterChunk", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "ScatterChunk")]
 pub struct ScatterChunkAnswer<'a> {
     /// The recorded step numbers and their backward times.
     #[serde(serialize_with = "js::whole_numbers")]
@@ -290,7 +356,8 @@ fn whole(values: &[usize]) -> Vec<u32> {
 
 /// One Monte Carlo run's empirical dF² at its checkpoints (simulated).
 #[derive(Serialize, Tsify)]
-#[serde(rename = "MonteCarloRun", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "MonteCarloRun")]
 pub struct MonteCarloRunAnswer<'a> {
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
@@ -436,9 +503,48 @@ mod tests {
     }
 
     #[test]
+    fn sampler_law_converges_and_sample_agrees_with_it() {
+        let coarse = sampler_law_answer(sampler_request(50)).unwrap();
+        let fine = sampler_law_answer(sampler_request(800)).unwrap();
+        assert_eq!((coarse.t.len(), coarse.t[50]), (51, 1.8));
+        let gap = |law: &SamplerLaw| (law.fd2.last().unwrap() - law.continuous_fd2.last().unwrap()).abs();
+        assert!(gap(&fine) < gap(&coarse) / 8.0, "first order: {} → {}", gap(&coarse), gap(&fine));
+        let drawn = sample_answer(SamplerRequest { n: Some(3000), seed: Some(4), ..sampler_request(50) }).unwrap();
+        assert_eq!(drawn.latent.len(), 9000);
+        assert_eq!((drawn.law_fd2, drawn.continuous_fd2), (coarse.fd2[50], coarse.continuous_fd2[50]));
+        assert!((drawn.empirical_fd2 - drawn.law_fd2).abs() < 0.05);
+    }
+
+    #[test]
+    fn sampler_requests_name_their_bad_field() {
+        let field = |request: SamplerRequest, draw: bool| {
+            if draw {
+                sample_answer(request).unwrap_err().field
+            } else {
+                sampler_law_answer(request).unwrap_err().field
+            }
+        };
+        let drawing = |steps| SamplerRequest { n: Some(10), seed: Some(1), ..sampler_request(steps) };
+        assert_eq!(field(SamplerRequest { n: Some(0), ..drawing(10) }, true), "n");
+        assert_eq!(field(drawing(0), true), "steps");
+        assert_eq!(field(SamplerRequest { d: 4, ..drawing(10) }, true), "d");
+        assert_eq!(field(SamplerRequest { seed: None, ..drawing(10) }, true), "seed");
+        assert_eq!(field(SamplerRequest { stop_time: 3.0, ..sampler_request(10) }, false), "stopTime");
+        assert_eq!(field(SamplerRequest { n: Some(5), ..sampler_request(10) }, false), "n");
+        assert_eq!(field(SamplerRequest { method: Some("rk4".into()), ..sampler_request(10) }, false), "method");
+        assert_eq!(field(SamplerRequest { score: Some("capped".into()), ..sampler_request(10) }, false), "C");
+        let flow = SamplerRequest {
+            schedule: Some("rectified-flow".into()),
+            final_time: Some(1.0),
+            stop_time: 0.5,
+            ..sampler_request(10)
+        };
+        assert_eq!(field(flow, false), "schedule");
+    }
+
+    #[test]
     fn scatter_chunks_and_monte_carlo_runs_are_slices_of_sample() {
-        let full =
-            super::super::sample_answer(SamplerRequest { n: Some(40), seed: Some(5), ..sampler_request(20) }).unwrap();
+        let full = sample_answer(SamplerRequest { n: Some(40), seed: Some(5), ..sampler_request(20) }).unwrap();
         let chunk = |first, count| scatter_answer(ScatterRequest { first, count, ..chunk_request() }).unwrap();
         let (a, b) = (chunk(0, 25), chunk(25, 15));
         assert_eq!(a.steps, [0, 10, 20]);

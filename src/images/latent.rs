@@ -1,4 +1,4 @@
-//! Sampling image latents (issue 6): Euler–Maruyama in the PCA latent with one of two scores, the
+//! Sampling image latents: Euler–Maruyama in the PCA latent with one of two scores, the
 //! plan both engines run (the CPU here, the GPU in `gpu`), and what is measured on the result.
 //!
 //! - The **Gaussian** plug-in score `−(a² + b²σ̂k²)⁻¹ y` (the paper's model): coordinates are

@@ -1,4 +1,4 @@
-//! Small grey image sets and their PCA, the linear autoencoder of issue 6: centre, project on the
+//! Small grey image sets and their PCA, the linear autoencoder: centre, project on the
 //! top `d` principal components, decode by the transpose and add the mean back.
 //!
 //! Pixels are intensities in `[0, 1]`; the diffusion sees `x = 2·intensity − 1` (the usual `[−1, 1]`

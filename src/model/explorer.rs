@@ -57,7 +57,8 @@ struct MonteCarloRuns {
 
 /// What the page prints beside the plots: per-`d` verdicts, switch times, Prop 5's outcome.
 #[derive(Clone, Debug, Serialize, Tsify)]
-#[serde(rename = "ExplorerSummary", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "ExplorerSummary")]
 pub struct Summary {
     pub dimension: usize,
     #[serde(rename = "T")]
@@ -94,7 +95,8 @@ pub struct Summary {
 
 /// Exact values at the cursor.
 #[derive(Clone, Debug, Serialize, Tsify)]
-#[serde(rename = "ExplorerReadout", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+#[tsify(rename = "ExplorerReadout")]
 pub struct Readout {
     pub t: f64,
     pub log_snr: f64,

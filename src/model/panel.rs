@@ -6,6 +6,7 @@ use serde::Serialize;
 use tsify::Tsify;
 
 use crate::api::names::typescript_union;
+use crate::api::unknown_name;
 use crate::input::InputError;
 
 /// A panel of the explorer page.
@@ -56,9 +57,10 @@ impl Panel {
     }
 
     pub fn from_name(name: &str) -> Result<Panel, InputError> {
-        Panel::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| {
-            InputError::new("panel", format!("unknown panel \"{name}\"; use one of {}", Panel::NAMES.join(", ")))
-        })
+        match Panel::NAMES.iter().position(|&n| n == name) {
+            Some(index) => Ok(Panel::ALL[index]),
+            None => Err(unknown_name("panel", "panel", name, &Panel::NAMES)),
+        }
     }
 
     /// A plot against the stopping time: it has an x axis of times, a cursor layer and pointer input.

@@ -1,5 +1,5 @@
 //! Discretised samplers of the backward process in the latent space, their exact laws, and seeded
-//! Monte Carlo (THEORY.md §4, issue 4's core).
+//! Monte Carlo (this project's addition to the paper, which studies the continuous-time sampler).
 //!
 //! With a linear score `−m(τ) y` every sampler acts on each latent coordinate as
 //! `y ← A y + B z`, `z ~ N(0, 1)`, with coefficients that depend only on the step and the
@@ -56,7 +56,7 @@ impl Method {
 /// The law the sampler starts from at backward time 0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
-    /// `N(0, a²_T + b²_T σ̂²)` per coordinate (THEORY.md §1).
+    /// `N(0, a²_T + b²_T σ̂²)` per coordinate (the paper's eq. (5) start law).
     Stationary,
     /// `N(0, 1)` per coordinate (Prop 5's setting).
     StandardNormal,

@@ -1,11 +1,11 @@
-//! Norm-capped score matching (Props 4 and 5, Corollary 1; THEORY.md §3). OU schedule, backward
+//! Norm-capped score matching (the paper's Section 5: Props 4 and 5, Corollary 1). OU schedule, backward
 //! SDE started from `N(0, I)` and run to `t = T` with the capped score `−m̂k(τ) x`.
 //!
 //! The variance of coordinate `k` solves `dV/dt = 2 (1 − 2 m̂k(T − t)) V + 2`, `V(0) = 1`.
 //! Its closed form holds at every `t`, not only at `T`:
 //! - while the cap does not bind, `Vs(t) = a² + b² σ̂²` (at `τ = T − t`) solves the equation, and
 //!   the homogeneous solution is `Vs(t)² e^{−2t}`, so `V(0) = 1` gives
-//!   `V = Vs + (1 − Vs(0)) (Vs/Vs(0))² e^{−2t}` (at `t = T` this is THEORY.md's never-binding formula);
+//!   `V = Vs + (1 − Vs(0)) (Vs/Vs(0))² e^{−2t}` (at `t = T` this is the closed form of a cap that never binds);
 //! - once `m̂ = C` (from backward time `t'` on, when `σ̂² < 1/C`), the equation has constant
 //!   coefficients: `V = V* + (V(t') − V*) e^{−2(2C − 1)(t − t')}` with `V* = 1/(2C − 1)`.
 
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn uncapped_end_variance_is_theorys_formula() {
-        // The cap binds only where σ̂² < 1/C: C = 4 never binds for σ̂² = 0.3: THEORY.md's never-binding closed form.
+        // The cap binds only where σ̂² < 1/C: C = 4 never binds for σ̂² = 0.3: the closed form of a cap that never binds.
         let (sigma_hat2, final_time) = (0.3f64, 2.0f64);
         let q = 1.0 - sigma_hat2;
         let (e2, e4) = ((-2.0 * final_time).exp(), (-4.0 * final_time).exp());

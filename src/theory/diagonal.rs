@@ -1,5 +1,5 @@
 //! The stopping-time curve of the diagonal case and what the paper proves about it
-//! (THEORY.md §2–3: Props 1, 2 and 3).
+//! (the paper's Section 4: eq. (6) in the diagonal case, Props 1, 2 and 3).
 //!
 //! `dF²(t, d) = Σ_{k>d} σk² + Σ_{k≤d} (sqrt(a² + b² σ̂k²) − σk)²` with `a, b` at forward time
 //! `τ = T − t`. All `d` share the terms `k ≤ d`, so a whole table of curves is one pass over `k`

@@ -1,5 +1,5 @@
 //! The plug-in variances `σ̂k² = (1/n) Σ_i X_ik²` of `n` seeded samples `X_i ~ N(0, diag σ²)`
-//! (known zero mean, no centring, as in THEORY.md §1).
+//! (known zero mean, no centring, as in the paper's Section 3 and Prop 4).
 
 use rand_distr::{Distribution, StandardNormal};
 

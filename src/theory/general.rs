@@ -1,4 +1,4 @@
-//! Any covariance (THEORY §3, Props 6–7): the Fréchet distance between any two Gaussians, a
+//! Any covariance (the paper's Section 6, Props 6–7): the Fréchet distance between any two Gaussians, a
 //! covariance from a spectrum and a seeded rotation, the sample covariance and its PCA, and the
 //! stopping-time curves of the PCA-projected process with the exact or the estimated eigenbasis.
 
@@ -189,7 +189,7 @@ impl GeneralProblem {
         scaled
     }
 
-    /// `Σ̂ = (1/n) Σ_i X_i X_iᵀ` of `n` seeded samples (known zero mean, THEORY §1).
+    /// `Σ̂ = (1/n) Σ_i X_i X_iᵀ` of `n` seeded samples (known zero mean, as in the paper's Section 3).
     pub fn sample_covariance(&self, n: usize, seed: u64) -> DMatrix<f64> {
         let samples = self.samples(n, seed);
         samples.transpose() * &samples / n as f64
@@ -390,7 +390,7 @@ mod tests {
     #[test]
     fn the_exact_basis_gives_the_diagonal_curves() {
         // With B = O and fitted = eigenvalues, G and Σ commute: the matrix formula must equal the
-        // diagonal closed form of THEORY §2 on the eigenvalues.
+        // diagonal closed form (the paper's eq. (6)) on the eigenvalues.
         let problem =
             GeneralProblem::from_spectrum(&[1.0, 0.5, 0.2, 0.05], Some(7), Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
         let matrix = projected_curves(&problem, &problem.eigenvectors, &problem.eigenvalues, &[1, 2, 3, 4], 9);

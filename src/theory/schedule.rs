@@ -1,4 +1,4 @@
-//! Noise schedules of the forward process `X_τ = b_τ X0 + a_τ ε` (THEORY.md §1 and §4).
+//! Noise schedules of the forward process `X_τ = b_τ X0 + a_τ ε` (the paper's Section 3 uses OU; the VP schedules are this project's addition).
 //!
 //! Times here are *forward* times `τ`; the explorer's backward time is `t = T − τ`.
 //! Transcendental functions come from the `libm` crate, the same code on every target, so that a

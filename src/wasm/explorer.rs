@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::{check_svg_size, drawing_error, error, parse, require_document, to_js};
-use crate::api::explorer::{CappedScore, PlotOptions, StoppingCurves, parse_axis};
+use crate::api::explorer::{CappedScore, PlotOptions, StoppingCurves};
+use crate::api::parse_axis;
 use crate::api::{self, limits::Limits};
 use crate::draw::recording::Recording;
 use crate::draw::{self, Style, View};

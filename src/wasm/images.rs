@@ -9,9 +9,9 @@ use plotters::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::{check_svg_size, drawing_error, error, parse, require_document, to_js};
-use crate::api::explorer::parse_theme;
 use crate::api::images::{ImageCurvesRequest, ImageRunRequest, ImageSetInfo, RunSummaryAnswer};
 use crate::api::limits::{ImageLimits, image_limits};
+use crate::api::parse_theme;
 use crate::draw::{Style, draw_image_curves_panel};
 use crate::images::gpu::GpuSampler;
 use crate::images::latent::{LatentPlan, LatentRun};

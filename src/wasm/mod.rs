@@ -48,7 +48,11 @@ pub(crate) fn parse<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T
 /// Rejects the fields of a request object that `T` does not have (the JS deserialiser would skip
 /// them silently, so a typo such as `varainces` would go unnoticed).
 pub(crate) fn check_fields<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<(), JsError> {
-    let known = api::request_fields::<T>();
+    check_known_fields(value, what, api::request_fields::<T>())
+}
+
+/// [`check_fields`] once the type's fields are known: one copy of the code for every request type.
+fn check_known_fields(value: &JsValue, what: &str, known: &[&str]) -> Result<(), JsError> {
     let Some(object) = value.dyn_ref::<Object>() else { return Ok(()) };
     match Object::keys(object).iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
         Some(unknown) => {

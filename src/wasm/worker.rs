@@ -5,8 +5,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::{check_fields, error, parse, to_js};
-use crate::api::sampler::{SamplerLawAnswer, SamplerRequest, SamplesAnswer};
-use crate::api::worker::{GeneralGaussian, MonteCarloRunAnswer, ScatterChunkAnswer, upload_answer};
+use crate::api::sampler::SamplerRequest;
+use crate::api::worker::{
+    GeneralGaussian, MonteCarloRunAnswer, SamplerLawAnswer, SamplesAnswer, ScatterChunkAnswer, upload_answer,
+};
 use crate::api::{self, limits::Limits};
 use crate::files;
 

@@ -84,7 +84,9 @@ fn build() -> Result<WasmSettings> {
             .args(settings.profile_arguments())
             .arg(repo_root())
             .args(["--", "--no-default-features", "--features", &module.features.join(",")]);
-        wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", settings.build.rustflags.join(" "));
+        let rustflags: Vec<&str> =
+            settings.build.rustflags.iter().chain(&module.rustflags).map(String::as_str).collect();
+        wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", rustflags.join(" "));
         run(&mut wasm_pack)?;
         let wasm = out_dir.join(format!("{}_bg.wasm", module.out_name));
         if settings.wasm_opt.enabled {
@@ -95,12 +97,19 @@ fn build() -> Result<WasmSettings> {
                 .arg(&wasm))?;
         }
         let (raw, gzipped) = sizes(&wasm)?;
+        let gzipped_kb = gzipped as f64 / 1e3;
         eprintln!(
-            "xtask: built {} ({:.1} KB, {:.1} KB gzipped)",
+            "xtask: built {} ({:.1} KB, {gzipped_kb:.1} KB gzipped, budget {} KB)",
             wasm.display(),
             raw as f64 / 1e3,
-            gzipped as f64 / 1e3
+            module.max_gzip_kb
         );
+        if gzipped_kb > module.max_gzip_kb {
+            return Err(format!(
+                "{} is {gzipped_kb:.1} KB gzipped, over its budget of {} KB (wasm-pack.toml)",
+                module.out_name, module.max_gzip_kb
+            ));
+        }
     }
     Ok(settings)
 }
@@ -123,7 +132,7 @@ fn test() -> Result<()> {
     // The GPU engine natively, on whatever Vulkan device there is (lavapipe on a CPU-only machine).
     tools::ensure_vulkan()?;
     run(Command::new("cargo")
-        .args(["test", "-p", "ldm-explorer", "--features", "gpu", "--test", "gpu"])
+        .args(["test", "-p", "ldm-explorer", "--features", "images", "--test", "gpu"])
         .env("XDG_RUNTIME_DIR", runtime_dir()?))?;
     let settings = build()?;
     tools::ensure_browser()?;
@@ -139,7 +148,7 @@ fn test() -> Result<()> {
             // Every glue layer compiles into the test build; tests/gpu.rs runs on WebGPU (SwiftShader,
             // enabled by webdriver.json's flags).
             "--features",
-            "simulation,gpu",
+            "explorer,worker,images",
             "--lib",
             "--test",
             "theory",
@@ -153,6 +162,8 @@ fn test() -> Result<()> {
             "images",
             "--test",
             "gpu",
+            "--test",
+            "model",
         ])
         // wasm-bindgen-test-runner gives a whole test binary 20 s by default; tests/gpu.rs runs its
         // kernels on SwiftShader (a GPU emulated on the CPU) beside a debug-build CPU reference.

@@ -24,12 +24,17 @@ pub struct BuildSettings {
     pub rustflags: Vec<String>,
 }
 
-/// One wasm module: its file name stem and the crate features it is built with (and no others).
+/// One wasm module: its file name stem, the crate features it is built with (and no others), and
+/// its size budget (gzipped, level 9).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ModuleSettings {
     pub out_name: String,
     pub features: Vec<String>,
+    pub max_gzip_kb: f64,
+    /// rustc flags for this module, after `[build]`'s.
+    #[serde(default)]
+    pub rustflags: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,7 +103,13 @@ mod tests {
         let settings = WasmSettings::load(&crate::repo_root().join("wasm-pack.toml")).unwrap();
         assert_eq!(settings.build.target, "web");
         let names: Vec<&str> = settings.modules.iter().map(|m| m.out_name.as_str()).collect();
-        assert_eq!(names, ["ldm_explorer", "ldm_sim", "ldm_images"]);
+        assert_eq!(names, ["ldm_explorer", "ldm_worker", "ldm_images"]);
+        // Features, modules and the wasm layer's files are named alike.
+        for module in &settings.modules {
+            assert_eq!(module.features.len(), 1);
+            assert_eq!(module.out_name, format!("ldm_{}", module.features[0]));
+            assert!(crate::repo_root().join(format!("src/wasm/{}.rs", module.features[0])).exists());
+        }
         assert!(settings.wasm_opt.flags.iter().any(|f| f.starts_with("-O")));
         let version = locked_version(&crate::repo_root().join("Cargo.lock"), "wasm-bindgen").unwrap();
         assert!(version.starts_with("0.2."), "{version}");

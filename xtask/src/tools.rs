@@ -1,5 +1,5 @@
-//! Installs what the build and the tests need when it is missing (see ../shared/TOOLCHAIN.md for
-//! why each is done the way it is).
+//! Installs what the build and the tests need when it is missing; each tool's comment says why it
+//! is installed the way it is.
 
 use std::path::PathBuf;
 use std::process::Command;

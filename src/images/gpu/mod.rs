@@ -1,4 +1,4 @@
-//! The GPU engine of the latent sampler (issue 6): the plan of [`crate::images::latent`] run by WGSL compute
+//! The GPU engine of the latent sampler: the plan of [`crate::images::latent`] run by WGSL compute
 //! shaders through wgpu: WebGPU in the browser, Vulkan/Metal/DX12 natively. It computes what
 //! [`LatentPlan::run_cpu`] computes, with the same Philox noise; only the rounding of the device's
 //! `log`, `cos`, `sin` and `exp` (and the order of the softmax sums) differ.
