@@ -1,12 +1,12 @@
 // Times the wasm API in the browser. Results go to the table and to window.benchmark (read by the
 // end-to-end test, which checks that every figure was produced, not how fast it is).
 import init, { stoppingCurves, cappedScore, estimateVariances } from './pkg/ldm_explorer.js';
-import initSim, { generalGaussian, sample, scatterChunk } from './pkg/ldm_sim.js';
+import initWorker, { generalGaussian, sample, scatterChunk } from './pkg/ldm_worker.js';
 import initImages, { GpuEngine, ImageLab, runOnGpu } from './pkg/ldm_images.js';
-import { adapterName } from './adapter-name.js';
+import { adapterName } from './workers/adapter-name.js';
 
 const WASM_URL = new URL('./pkg/ldm_explorer_bg.wasm', import.meta.url);
-const SIM_URL = new URL('./pkg/ldm_sim_bg.wasm', import.meta.url);
+const WORKER_URL = new URL('./pkg/ldm_worker_bg.wasm', import.meta.url);
 
 /** Median wall time of `run` in milliseconds, after one warm-up call. */
 function median(run, repeats) {
@@ -29,7 +29,7 @@ async function gzippedSize(bytes) {
 const spectrum = (dimension) => Array.from({ length: dimension }, (_, k) => (k + 1) ** -1.5);
 
 await init({ module_or_path: WASM_URL });
-await initSim({ module_or_path: SIM_URL });
+await initWorker({ module_or_path: WORKER_URL });
 await initImages({ module_or_path: new URL('./pkg/ldm_images_bg.wasm', import.meta.url) });
 // Euler–Maruyama with Gaussian noise: samples × steps × d coordinate updates per second.
 const emRequest = { variances: spectrum(8), d: 8, steps: 500, stopTime: 1.9, method: 'euler-maruyama', n: 2000, seed: 1 };

@@ -1,8 +1,10 @@
-// The explorer's whole state, and its round trip through the URL hash. Parsing never throws: a bad
-// field keeps its default and is reported, so one typo in a shared link loses nothing else.
+// The fields of the explorer's state, how each is read from text (a control or the URL hash), and
+// the hash's format. Names and limits come from the Rust module (names(), limits()), so that the
+// page accepts exactly what the core does. Parsing never throws: a bad field keeps its default and
+// is reported, so one typo in a shared link loses nothing else.
+import { PRESET_PARAMETERS } from './presets.js';
 
-export const PRESETS = ['fig4-left', 'fig4-right', 'exponential', 'power', 'low-rank', 'custom'];
-export const SCHEDULES = ['ou', 'vp-linear', 'cosine', 'rectified-flow'];
+export const PRESETS = Object.keys(PRESET_PARAMETERS);
 
 export const DEFAULTS = Object.freeze({
   preset: 'fig4-left',
@@ -20,7 +22,7 @@ export const DEFAULTS = Object.freeze({
   C: 100,
   cursor: 1.5,
   axis: 't', // or 'logSnr'
-  theme: 'auto', // or 'light', 'dark'
+  theme: 'auto', // or one of the module's themes
   d: 0, // emphasised latent dimension, 0 for none
   sampler: 'euler-maruyama', // the discretised sampler of the sampler panels
   steps: 50,
@@ -30,7 +32,7 @@ export const DEFAULTS = Object.freeze({
   samples: 2000, // samples of the scatter and of each Monte Carlo run
   runs: 20, // Monte Carlo runs
   sampleSeed: 1,
-  imgScore: 'gaussian', // the score of the image panel: 'gaussian' or 'empirical'
+  imgScore: 'gaussian', // the score of the image panel: one of the module's image scores
   imgDims: '4,16,32,64', // latent dimensions compared side by side
   imgSteps: 200,
   imgSamples: 512,
@@ -39,46 +41,20 @@ export const DEFAULTS = Object.freeze({
   engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
 });
 
-export const SAMPLERS = ['euler-maruyama', 'exponential', 'flow-heun', 'flow-exact'];
+/** The page's own bounds (what one interactive scatter or Monte Carlo may take). */
+const MAX_SCATTER_SAMPLES = 20000;
+const MAX_RUNS = 200;
+const GRID_ROWS = 8;
 
 const isInteger = (v) => Number.isInteger(v);
 const positive = (v) => Number.isFinite(v) && v > 0;
-
-// How each field is read from text, and what makes it valid; the message says what is expected.
-const FIELDS = {
-  preset: { parse: String, valid: (v) => PRESETS.includes(v), expected: `one of ${PRESETS.join(', ')}` },
-  lambda: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
-  alpha: { parse: Number, valid: positive, expected: 'a number above 0' },
-  sigma2: { parse: Number, valid: positive, expected: 'a variance above 0' },
-  d0: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
-  D: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
-  variances: { parse: String, valid: () => true, expected: 'a list of variances' },
-  score: { parse: String, valid: (v) => v === 'exact' || v === 'plug-in', expected: 'exact or plug-in' },
-  n: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
-  seed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
-  T: { parse: Number, valid: positive, expected: 'a time above 0' },
-  schedule: { parse: String, valid: (v) => SCHEDULES.includes(v), expected: `one of ${SCHEDULES.join(', ')}` },
-  C: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
-  cursor: { parse: Number, valid: (v) => Number.isFinite(v) && v >= 0, expected: 'a time ≥ 0' },
-  axis: { parse: String, valid: (v) => v === 't' || v === 'logSnr', expected: 't or logSnr' },
-  theme: { parse: String, valid: (v) => ['auto', 'light', 'dark'].includes(v), expected: 'auto, light or dark' },
-  d: { parse: Number, valid: (v) => isInteger(v) && v >= 0, expected: 'a whole number ≥ 0' },
-  sampler: { parse: String, valid: (v) => SAMPLERS.includes(v), expected: `one of ${SAMPLERS.join(', ')}` },
-  steps: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 100000, expected: 'a whole number from 1 to 100000' },
-  overlay: { parse: String, valid: (v) => v === 'on' || v === 'off', expected: 'on or off' },
-  scatterX: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a coordinate ≥ 1' },
-  scatterY: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a coordinate ≥ 1' },
-  samples: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 20000, expected: 'a whole number from 2 to 20000' },
-  runs: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 200, expected: 'a whole number from 2 to 200' },
-  sampleSeed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
-  imgScore: { parse: String, valid: (v) => v === 'gaussian' || v === 'empirical', expected: 'gaussian or empirical' },
-  imgDims: { parse: String, valid: (v) => parseDimensionList(v) !== null, expected: '1 to 6 whole numbers ≥ 1, comma separated' },
-  imgSteps: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 10000, expected: 'a whole number from 1 to 10000' },
-  imgSamples: { parse: Number, valid: (v) => isInteger(v) && v >= 2 && v <= 65536, expected: 'a whole number from 2 to 65536' },
-  imgSeed: { parse: Number, valid: (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER, expected: 'a whole number ≥ 0' },
-  imgSample: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= 8, expected: 'a row from 1 to 8' },
-  engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
-};
+const seed = (v) => isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+const oneOf = (list) => ({ parse: String, valid: (v) => list.includes(v), expected: `one of ${list.join(', ')}` });
+const wholeFrom = (low, high) => ({
+  parse: Number,
+  valid: (v) => isInteger(v) && v >= low && v <= high,
+  expected: `a whole number from ${low} to ${high}`,
+});
 
 /** `"4, 16,32"` → `[4, 16, 32]`; null unless 1 to 6 whole numbers ≥ 1. */
 export function parseDimensionList(text) {
@@ -88,45 +64,87 @@ export function parseDimensionList(text) {
   return values;
 }
 
-/** Reads one field from text: `{value}` or `{error}` (a sentence naming what was expected). */
-export function readField(name, text) {
-  const field = FIELDS[name];
-  const trimmed = String(text).trim();
-  const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed)) : trimmed;
-  if (!field.valid(value)) return { error: `expects ${field.expected}, got "${trimmed}"` };
-  return { value };
-}
+/**
+ * The state's fields for the module's `names` and `limits`: `{ readField, parseHash, toHash }`.
+ * A field reads from text to `{value}` or `{error}` (a sentence naming what was expected).
+ */
+export function createFields({ names, limits }) {
+  const FIELDS = {
+    preset: oneOf(PRESETS),
+    lambda: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
+    alpha: { parse: Number, valid: positive, expected: 'a number above 0' },
+    sigma2: { parse: Number, valid: positive, expected: 'a variance above 0' },
+    d0: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+    D: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+    variances: { parse: String, valid: () => true, expected: 'a list of variances' },
+    score: { parse: String, valid: (v) => v === 'exact' || v === 'plug-in', expected: 'exact or plug-in' },
+    n: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+    seed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
+    T: { parse: Number, valid: positive, expected: 'a time above 0' },
+    schedule: oneOf(names.schedules),
+    C: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
+    cursor: { parse: Number, valid: (v) => Number.isFinite(v) && v >= 0, expected: 'a time ≥ 0' },
+    axis: { parse: String, valid: (v) => names.axes.includes(v), expected: names.axes.join(' or ') },
+    theme: { parse: String, valid: (v) => v === 'auto' || names.themes.includes(v), expected: `auto, ${names.themes.join(' or ')}` },
+    d: { parse: Number, valid: (v) => isInteger(v) && v >= 0, expected: 'a whole number ≥ 0' },
+    sampler: oneOf(names.methods),
+    steps: wholeFrom(1, limits.maxSteps),
+    overlay: { parse: String, valid: (v) => v === 'on' || v === 'off', expected: 'on or off' },
+    scatterX: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a coordinate ≥ 1' },
+    scatterY: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a coordinate ≥ 1' },
+    samples: wholeFrom(2, MAX_SCATTER_SAMPLES),
+    runs: wholeFrom(2, MAX_RUNS),
+    sampleSeed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
+    imgScore: { parse: String, valid: (v) => names.imageScores.includes(v), expected: names.imageScores.join(' or ') },
+    imgDims: { parse: String, valid: (v) => parseDimensionList(v) !== null, expected: '1 to 6 whole numbers ≥ 1, comma separated' },
+    imgSteps: wholeFrom(1, limits.images.maxSteps),
+    imgSamples: wholeFrom(2, limits.images.maxSamples),
+    imgSeed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
+    imgSample: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= GRID_ROWS, expected: `a row from 1 to ${GRID_ROWS}` },
+    engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
+  };
 
-/** The state a hash describes, and a message for each field it could not use. */
-export function parseHash(hash) {
-  const state = { ...DEFAULTS };
-  const problems = [];
-  let params;
-  try {
-    params = new URLSearchParams(hash.replace(/^#/, ''));
-  } catch {
-    return { state, problems: ['the link could not be read; showing the defaults'] };
+  function readField(name, text) {
+    const field = FIELDS[name];
+    const trimmed = String(text).trim();
+    const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed)) : trimmed;
+    if (!field.valid(value)) return { error: `expects ${field.expected}, got "${trimmed}"` };
+    return { value };
   }
-  for (const [name, text] of params) {
-    if (!(name in FIELDS)) {
-      problems.push(`unknown setting "${name}" ignored`);
-      continue;
+
+  /** The state a hash describes, and a message for each field it could not use. */
+  function parseHash(hash) {
+    const state = { ...DEFAULTS };
+    const problems = [];
+    let params;
+    try {
+      params = new URLSearchParams(hash.replace(/^#/, ''));
+    } catch {
+      return { state, problems: ['the link could not be read; showing the defaults'] };
     }
-    const { value, error } = readField(name, text);
-    if (error) problems.push(`${name} ${error}; kept ${DEFAULTS[name]}`);
-    else state[name] = value;
+    for (const [name, text] of params) {
+      if (!(name in FIELDS)) {
+        problems.push(`unknown setting "${name}" ignored`);
+        continue;
+      }
+      const { value, error } = readField(name, text);
+      if (error) problems.push(`${name} ${error}; kept ${DEFAULTS[name]}`);
+      else state[name] = value;
+    }
+    return { state, problems };
   }
-  return { state, problems };
-}
 
-/** The hash of a state: only the fields that differ from the defaults, in a stable order. */
-export function toHash(state) {
-  const params = new URLSearchParams();
-  for (const name of Object.keys(FIELDS)) {
-    if (state[name] !== DEFAULTS[name]) params.set(name, String(state[name]));
+  /** The hash of a state: only the fields that differ from the defaults, in a stable order. */
+  function toHash(state) {
+    const params = new URLSearchParams();
+    for (const name of Object.keys(FIELDS)) {
+      if (state[name] !== DEFAULTS[name]) params.set(name, String(state[name]));
+    }
+    const text = params.toString();
+    return text ? `#${text}` : '';
   }
-  const text = params.toString();
-  return text ? `#${text}` : '';
+
+  return { readField, parseHash, toHash };
 }
 
 /**

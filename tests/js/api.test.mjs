@@ -10,7 +10,7 @@ const { stoppingCurves, cappedScore, estimateVariances, limits } = api;
 
 const FIG4_LEFT = [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10];
 
-// dF²(t, d) for OU from THEORY.md §2, independently of the Rust code.
+// dF²(t, d) for OU from the paper's eq. (6), independently of the Rust code.
 function ouDistance(variances, estimated, T, t, d) {
   const b2 = Math.exp(-2 * (T - t));
   let total = 0;
@@ -84,7 +84,7 @@ test('cappedScore returns the variance ODE solution and Prop 5 outcome', () => {
   const dMin = 1 + r.fd2ByDim.indexOf(Math.min(...r.fd2ByDim));
   assert.equal(r.dMin, dMin);
   assert.ok(r.d1 <= r.dMin && r.dMin <= r.d2);
-  // A coordinate whose σ̂² ≥ 1/C never meets the cap: THEORY.md's closed form.
+  // A coordinate whose σ̂² ≥ 1/C never meets the cap: the closed form without the cap.
   const q = 1 - 0.8, e2 = Math.exp(-4), e4 = Math.exp(-8);
   close(r.endVariances[0], (0.8 * (1 - 2 * q * e2 + q * e4)) / (1 - 2 * q * e2 + q * q * e4), 1e-14, 'V_T');
 });
@@ -139,7 +139,7 @@ test('samplerLaw reaches JavaScript with the core\'s numbers', () => {
   assert.ok(law.t instanceof Float64Array && law.fd2 instanceof Float64Array && law.continuousFd2 instanceof Float64Array);
   assert.equal(law.t.length, 51);
   assert.equal(law.t[50], 1.8);
-  // A stationary start with the plug-in score: the continuous law is a²+b²σ̂² (THEORY §1), so its
+  // A stationary start with the plug-in score: the continuous law is a²+b²σ̂² (the paper's Section 3), so its
   // dF² is stoppingCurves' plug-in value at the same time.
   const curves = stoppingCurves({ variances: base.variances, estimatedVariances: base.estimatedVariances, T: 2 - 1.8, points: 2 });
   assert.ok(Math.abs(law.continuousFd2[50] - curves.fd2[2][0]) < 1e-14);
@@ -167,7 +167,7 @@ test('typed arrays are accepted as input', () => {
 test('the TypeScript declarations name every export', () => {
   const exports = {
     ldm_explorer: ['stoppingCurves', 'cappedScore', 'estimateVariances', 'plotStoppingCurves', 'stoppingCurvesSvg', 'limits'],
-    ldm_sim: ['samplerLaw', 'sample', 'scatterChunk', 'monteCarloRun', 'frechet', 'generalGaussian'],
+    ldm_worker: ['samplerLaw', 'sample', 'scatterChunk', 'monteCarloRun', 'frechet', 'generalGaussian'],
   };
   for (const [module, names] of Object.entries(exports)) {
     const dts = readFileSync(path.join(pkgDir, `${module}.d.ts`), 'utf8');

@@ -2,8 +2,8 @@
 // where there is no WebGPU (the browser tests run the GPU path).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { digitsBytes, images, sim } from './load.mjs';
-import { readField } from '../../www/state.js';
+import { api, digitsBytes, images, sim } from './load.mjs';
+import { createFields } from '../../www/state.js';
 
 const { GpuEngine, ImageLab, imageLimits } = images;
 const request = { d: 16, score: 'gaussian', steps: 100, samples: 40, seed: 3 };
@@ -54,6 +54,7 @@ test('without WebGPU the GPU engine is refused with a reason, not a trap', async
 
 test('the page accepts exactly the samples and steps the module does', () => {
   const { maxSamples, maxSteps } = imageLimits();
+  const { readField } = createFields({ names: api.names(), limits: api.limits() });
   const lab = ImageLab.fromFile(digitsBytes);
   for (const [field, key, largest] of [['imgSamples', 'samples', maxSamples], ['imgSteps', 'steps', maxSteps]]) {
     assert.equal(readField(field, String(largest)).error, undefined, `${field} = ${largest}`);

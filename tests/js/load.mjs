@@ -1,6 +1,7 @@
 // Loads the web builds of the wasm modules in Node (initSync: the async init would fetch a file: URL):
-// `api`, the page's module, `sim`, the sampling module the page's worker runs, and `images`, the
-// image worker's (its CPU engine: Node has no WebGPU).
+// `api`, the page's module (ldm_explorer), `sim`, the module the page's worker runs (ldm_worker:
+// samplers, Monte Carlo, any covariance, files), and `images`, the image worker's (ldm_images; its
+// CPU engine: Node has no WebGPU).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -15,7 +16,7 @@ async function load(name) {
 }
 
 export const api = await load('ldm_explorer');
-export const sim = await load('ldm_sim');
+export const sim = await load('ldm_worker');
 export const images = await load('ldm_images');
 /** The shipped digits, as the page fetches them. */
 export const digitsBytes = new Uint8Array(readFileSync(path.join(here, '..', '..', 'www', 'data', 'digits.ldmimg')));

@@ -2,10 +2,10 @@
 // page's thread. It samples on WebGPU when the browser offers an adapter (wgpu's WebGPU backend)
 // and on the CPU otherwise, and says which. A newer run supersedes an older one between chunks
 // (CPU) or between latent dimensions (GPU).
-import init, { GpuEngine, ImageLab, runOnGpu } from './pkg/ldm_images.js';
+import init, { GpuEngine, ImageLab, runOnGpu } from '../pkg/ldm_images.js';
 import { adapterName } from './adapter-name.js';
 
-const ready = init({ module_or_path: new URL('./pkg/ldm_images_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('../pkg/ldm_images_bg.wasm', import.meta.url) });
 // CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical).
 const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;
 const EMPIRICAL_PRODUCTS_PER_CHUNK = 3e7;
@@ -49,7 +49,7 @@ async function load({ source, files, sheet }) {
   await ready;
   let next;
   if (source === 'digits') {
-    const response = await fetch(new URL('./data/digits.ldmimg', import.meta.url));
+    const response = await fetch(new URL('../data/digits.ldmimg', import.meta.url));
     if (!response.ok) throw new Error(`file: the digits could not be fetched (${response.status})`);
     next = ImageLab.fromFile(new Uint8Array(await response.arrayBuffer()));
   } else if (sheet) {

@@ -1,10 +1,10 @@
-// The sampling worker: seeded Monte Carlo in its own thread, on the simulation module
-// (pkg/ldm_sim.wasm), so that the page never waits for it. Each job runs in chunks of about two
+// The page's worker: seeded Monte Carlo and the reading of files in their own thread, on the worker module
+// (pkg/ldm_worker.wasm), so that the page never waits for it. Each job runs in chunks of about two
 // million coordinate updates (some 40 ms); between chunks the worker reads its messages, so a newer job of the
 // same kind, or a cancel, stops an older one, and the page hears progress after every chunk.
-import init, { CsvUpload, monteCarloRun, readNpy, scatterChunk } from './pkg/ldm_sim.js';
+import init, { CsvUpload, monteCarloRun, readNpy, scatterChunk } from '../pkg/ldm_worker.js';
 
-const ready = init({ module_or_path: new URL('./pkg/ldm_sim_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('../pkg/ldm_worker_bg.wasm', import.meta.url) });
 const UPDATES_PER_CHUNK = 2e6;
 const current = { scatter: 0, monteCarlo: 0, upload: 0 }; // the job of each kind to work on; 0: none
 const UPLOAD_CHUNK_BYTES = 1 << 20;

@@ -1,0 +1,85 @@
+// The data and view controls: a typed value enters the state only when valid (else it is explained
+// beside its control and left out), and the controls show the state whenever it changes elsewhere
+// (a preset, a link, an upload, the cap's slider).
+import { FIGURE_4_LEFT, PRESET_PARAMETERS, PRESET_VIEWS } from './presets.js';
+import { setMessage } from './messages.js';
+import { effectiveTheme } from './view.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Fields shown as a plain input or select whose value is the state's. */
+const VALUE_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
+  'samples', 'runs', 'sampleSeed', 'sampler', 'preset', 'variances', 'schedule', 'axis', 'theme'];
+/** Fields read through the state's field rules as they are typed. */
+const TYPED_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
+  'samples', 'runs', 'sampleSeed'];
+const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
+
+/** A typed value: a valid one enters the state, an invalid one is explained and left out. */
+export function onFieldInput(store, field) {
+  const { value, error } = store.fields.readField(field, $(field).value);
+  if (error) {
+    setMessage(field, `${field} ${error}`);
+    return;
+  }
+  setMessage(field, '');
+  store.set({ [field]: value }, field);
+}
+
+/** Shows the state in the controls, except in the one the change came from (left as typed). */
+export function syncControls(state, fields, source = null) {
+  for (const field of VALUE_FIELDS) if (fields.has(field) && field !== source) $(field).value = String(state[field]);
+  if (fields.has('C') && source !== 'C-slider') $('C-slider').value = String(Math.log10(state.C));
+  if (fields.has('overlay')) {
+    $('overlay').checked = state.overlay === 'on';
+    document.querySelector('.exports[data-panel="sampler"]').hidden = state.overlay !== 'on';
+  }
+  if (fields.has('score')) {
+    for (const radio of document.querySelectorAll('input[name="score"]')) radio.checked = radio.value === state.score;
+    $('n').disabled = state.score !== 'plug-in';
+    $('seed').disabled = state.score !== 'plug-in';
+  }
+  if (fields.has('preset')) {
+    for (const field of PARAMETER_FIELDS) {
+      const wrapper = document.querySelector(`.field[data-for="${field}"]`);
+      if (wrapper) wrapper.hidden = !PRESET_PARAMETERS[state.preset].includes(field);
+    }
+  }
+  if (fields.has('theme')) document.documentElement.dataset.theme = effectiveTheme(state);
+}
+
+export function setupControls(store) {
+  const state = store.get();
+  syncControls(state, new Set([...VALUE_FIELDS, 'overlay', 'score', 'preset', 'theme']));
+  store.subscribe((change) => {
+    syncControls(store.get(), change.changed, change.source);
+    const summary = store.model()?.summary;
+    if (change.changed.has('d') && summary && store.get().d > summary.dimension) {
+      setMessage('d', `d: the data has D = ${summary.dimension} dimensions, got ${store.get().d}; showing the best d`);
+    }
+  });
+  for (const field of TYPED_FIELDS) $(field).addEventListener('input', () => onFieldInput(store, field));
+  $('variances').addEventListener('input', () => store.set({ variances: $('variances').value }, 'variances'));
+  $('preset').addEventListener('change', () => {
+    const preset = $('preset').value;
+    const patch = { preset, ...(PRESET_VIEWS[preset] ?? {}) };
+    if (preset === 'custom' && !store.get().variances.trim()) patch.variances = FIGURE_4_LEFT.join(', ');
+    store.set(patch, 'preset');
+  });
+  for (const radio of document.querySelectorAll('input[name="score"]')) {
+    radio.addEventListener('change', () => store.set({ score: radio.value }));
+  }
+  $('schedule').addEventListener('change', () => {
+    const schedule = $('schedule').value;
+    // The schedules other than OU live on [0, 1].
+    store.set(schedule !== 'ou' && store.get().T > 1 ? { schedule, T: 1 } : { schedule }, 'schedule');
+  });
+  $('C-slider').addEventListener('input', () => {
+    setMessage('C', '');
+    store.set({ C: Number((10 ** Number($('C-slider').value)).toPrecision(4)) }, 'C-slider');
+  });
+  for (const field of ['axis', 'sampler', 'theme']) {
+    $(field).addEventListener('change', () => store.set({ [field]: $(field).value }, field));
+  }
+  $('overlay').addEventListener('change', () => store.set({ overlay: $('overlay').checked ? 'on' : 'off' }));
+}

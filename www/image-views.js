@@ -1,0 +1,124 @@
+// What the images panel draws from a run's parts: the grid of samples at a frame (each beside its
+// nearest training image under the empirical score), one sample's trajectory, the pixel-space
+// curves (drawn by the image module as SVG) and the readout.
+import { format } from './format.js';
+
+export const GRID = 8; // sample rows shown
+const CELL = 44; // CSS pixels a picture
+const GAP = 6;
+const LABEL = 18;
+
+const $ = (id) => document.getElementById(id);
+
+/** The recorded frame nearest to the cursor. */
+export function frameAtCursor(t, cursor) {
+  let best = 0;
+  for (let f = 1; f < t.length; f++) if (Math.abs(t[f] - cursor) < Math.abs(t[best] - cursor)) best = f;
+  return best;
+}
+
+let scratch = null; // one small canvas for every picture
+function paint(context, info, intensities, offset, x, y) {
+  const { width: w, height: h } = info;
+  scratch ??= new OffscreenCanvas(1, 1);
+  scratch.width = w;
+  scratch.height = h;
+  const image = new ImageData(w, h);
+  for (let p = 0; p < w * h; p++) {
+    const v = Math.round(Math.min(Math.max(intensities[offset + p], 0), 1) * 255);
+    image.data.set([v, v, v, 255], 4 * p);
+  }
+  scratch.getContext('2d').putImageData(image, 0, 0);
+  context.imageSmoothingEnabled = false;
+  const scale = CELL / Math.max(w, h);
+  context.drawImage(scratch, x, y, w * scale, h * scale);
+}
+
+function prepare(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  canvas.style.width = `${width}px`;
+  const context = canvas.getContext('2d');
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const styles = getComputedStyle(document.documentElement);
+  context.fillStyle = styles.getPropertyValue('--panel').trim() || '#fff';
+  context.fillRect(0, 0, width, height);
+  context.fillStyle = styles.getPropertyValue('--fg').trim() || '#000';
+  context.font = '12px sans-serif';
+  return context;
+}
+
+/** The samples of every d at a frame, `rows` of them, each beside its nearest training image
+ * under the empirical score. */
+export function drawGrid(parts, info, frame, rows) {
+  const empirical = parts[0].summary.score === 'empirical';
+  const per = empirical ? 2 : 1;
+  const pixels = info.width * info.height;
+  const width = parts.length * per * (CELL + GAP) + parts.length * GAP;
+  const context = prepare($('canvas-image-grid'), width, LABEL + rows * (CELL + GAP));
+  parts.forEach((part, i) => {
+    const x0 = i * (per * (CELL + GAP) + GAP);
+    context.fillText(empirical ? `d = ${part.d} · nearest` : `d = ${part.d}`, x0, 13);
+    for (let r = 0; r < rows; r++) {
+      const y = LABEL + r * (CELL + GAP);
+      const slot = frame * rows + r;
+      paint(context, info, part.pixels, slot * pixels, x0, y);
+      if (empirical) paint(context, info, part.nearestImages, slot * pixels, x0 + CELL + GAP, y);
+    }
+  });
+}
+
+/** Grid row `row` (0-based) of every d over all frames. */
+export function drawStrip(parts, info, row, rows) {
+  const frames = parts[0].summary.t.length;
+  const pixels = info.width * info.height;
+  const context = prepare($('canvas-image-strip'), 48 + frames * (CELL / 2 + 2), parts.length * (CELL / 2 + 4) + 4);
+  parts.forEach((part, i) => {
+    const y = 2 + i * (CELL / 2 + 4);
+    context.fillText(`d = ${part.d}`, 0, y + CELL / 4 + 4);
+    for (let f = 0; f < frames; f++) {
+      context.save();
+      context.translate(48 + f * (CELL / 2 + 2), y);
+      context.scale(0.5, 0.5);
+      if (row < rows) paint(context, info, part.pixels, (f * rows + row) * pixels, 0, 0);
+      context.restore();
+    }
+  });
+}
+
+/** The image module's request for the curves of every d. */
+export function curveRequest(parts, width, height, theme, cursor) {
+  return {
+    series: parts.map(({ d, summary }) => ({ d, lawT: summary.lawT, lawFd2: summary.lawFd2, t: summary.t, empiricalFd2: summary.empiricalFd2 })),
+    title: `Pixel-space Fréchet distance² to the data (${parts[0].summary.score} score)`,
+    width,
+    height,
+    theme,
+    cursor,
+  };
+}
+
+/** The readout at a frame and the memorisation test at t = T. */
+export function summarise(parts, frame) {
+  const lines = parts.map(({ d, summary }) => {
+    const exact = format(summary.lawFd2[summary.steps[frame]]);
+    return `d = ${d}: simulated dF² ${format(summary.empiricalFd2[frame])} (exact for the Gaussian score: ${exact})`;
+  });
+  const last = parts[parts.length - 1].summary;
+  const memory = `At t = T (d = ${last.d}), the samples' median RMS pixel distance to the nearest training image is
+    ${format(last.sampleNearestMedian)}; training images lie ${format(last.trainingNearestMedian)} from their nearest other one
+    (all through the same ${last.d} components)${last.sampleNearestMedian < 0.5 * last.trainingNearestMedian ? ': the samples are copies of training images' : ''}.`;
+  $('images-summary').textContent = `At the cursor: ${lines.join('; ')}. ${memory}`;
+}
+
+/** The runs' curves as CSV: one row per d and frame. */
+export function curvesCsv(parts) {
+  const rows = ['d,score,t,simulated_fd2,exact_gaussian_fd2'];
+  for (const { d, summary } of parts) {
+    summary.t.forEach((t, f) => {
+      rows.push([d, summary.score, t, summary.empiricalFd2[f], summary.lawFd2[summary.steps[f]]].join(','));
+    });
+  }
+  return `${rows.join('\n')}\n`;
+}

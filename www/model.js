@@ -1,0 +1,120 @@
+// The page's model: one wasm Explorer per data set, computed when the data change, given a new cap
+// or sampler when those change. A change the core refuses is explained beside its control and
+// keeps the last good model; the change is marked `model: 'refused'` so that no later listener
+// acts on it.
+import { Explorer, estimateVariances } from './pkg/ldm_explorer.js';
+import { PRESET_PARAMETERS, presetVariances } from './presets.js';
+import { parseVarianceList } from './state.js';
+import { clearMessages, setMessage } from './messages.js';
+import { touches } from './store.js';
+
+/** The fields the curves are computed from. */
+export const DATA_FIELDS = ['preset', 'lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances', 'score', 'n', 'seed', 'T', 'schedule'];
+/** The fields of the sampler panels' sampler. */
+export const SAMPLER_FIELDS = ['sampler', 'steps', 'overlay'];
+const POINTS = 400;
+
+/** The control a core error belongs to: its message starts with the field it names. */
+function controlOf(message, state) {
+  const field = message.split(':')[0].replace(/\[.*$/, '').trim();
+  if (field === 'variances') {
+    if (state.preset === 'custom') return 'variances';
+    return PRESET_PARAMETERS[state.preset].includes('D') ? 'D' : 'preset';
+  }
+  return { estimatedVariances: 'n', T: 'T', C: 'C', n: 'n', seed: 'seed', schedule: 'schedule' }[field] ?? 'preset';
+}
+
+/** A new model for the state's data, or null (with its message beside the control) when refused. */
+function computeExplorer(state, maxDimension) {
+  clearMessages(['preset', 'variances', 'score', 'schedule', 'C', ...DATA_FIELDS]);
+  if (PRESET_PARAMETERS[state.preset].includes('D') && state.D > maxDimension) {
+    setMessage('D', `at most ${maxDimension} dimensions are supported, got ${state.D}`);
+    return null;
+  }
+  const variances = presetVariances(state, parseVarianceList);
+  if (variances.error) {
+    setMessage(variances.field, variances.error);
+    return null;
+  }
+  try {
+    const estimatedVariances =
+      state.score === 'plug-in' ? estimateVariances({ variances: variances.values, n: state.n, seed: state.seed }) : undefined;
+    return new Explorer({ variances: variances.values, estimatedVariances, T: state.T, points: POINTS, schedule: state.schedule, C: state.C });
+  } catch (error) {
+    setMessage(controlOf(error.message, state), error.message);
+    return null;
+  }
+}
+
+/** The sampler of the sampler panels; its checks (steps, schedule) speak beside the steps. */
+function samplerError(explorer, state) {
+  setMessage('steps', '');
+  try {
+    explorer.setSampler(state.sampler, state.steps, state.overlay === 'on');
+    return '';
+  } catch (error) {
+    setMessage('steps', error.message);
+    return error.message;
+  }
+}
+
+/**
+ * Computes the model for the store's state. A state the core refuses (a link with a bad spectrum)
+ * is kept with its messages, while the defaults' model is drawn meanwhile. Returns whether the
+ * state's own data computed.
+ */
+export function computeFirstModel(store, defaults, limits) {
+  const state = store.get();
+  let explorer = computeExplorer(state, limits.maxDimension);
+  const computed = Boolean(explorer);
+  if (!explorer) {
+    explorer = computeExplorer({ ...defaults, theme: state.theme }, limits.maxDimension);
+    // Compute the link's state again so that its messages stand beside the controls.
+    computeExplorer(state, limits.maxDimension);
+  }
+  install(store, explorer, null);
+  return computed;
+}
+
+/** Makes `explorer` the model (freeing the one it replaces) and keeps the cursor within [0, T]. */
+function install(store, explorer, change) {
+  const previous = store.model();
+  previous?.explorer.free();
+  const summary = explorer.summary();
+  store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()) });
+  const cursor = Math.min(Math.max(store.get().cursor, 0), summary.T);
+  if (change) store.amend(change, { cursor });
+  else store.set({ cursor });
+}
+
+export function setupModel(store, limits) {
+  store.subscribe((change) => {
+    const model = store.model();
+    if (!model) return;
+    if (touches(change, DATA_FIELDS)) {
+      const explorer = computeExplorer(store.get(), limits.maxDimension);
+      if (!explorer) {
+        change.model = 'refused';
+        return;
+      }
+      install(store, explorer, change);
+      change.model = 'new';
+    } else if (change.changed.has('C')) {
+      clearMessages(['C']);
+      const started = performance.now();
+      try {
+        model.explorer.setCap(store.get().C);
+      } catch (error) {
+        setMessage('C', error.message);
+        change.model = 'refused';
+        return;
+      }
+      store.setModel({ ...model, summary: model.explorer.summary() });
+      store.timings.lastCapMs = performance.now() - started;
+      change.model = 'cap';
+    } else if (touches(change, SAMPLER_FIELDS)) {
+      store.setModel({ ...model, samplerError: samplerError(model.explorer, store.get()) });
+      change.model = 'sampler';
+    }
+  });
+}

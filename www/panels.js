@@ -1,0 +1,88 @@
+// The panels the model draws on canvases. A change redraws only the panels it affects, within one
+// animation frame; a panel is redrawn when its own canvas changes size, not when the page's height
+// does. The panel registry (names, which are time plots, which follow the cap or the sampler) is
+// the module's (names()).
+import { renderCursor } from './cursor.js';
+import { touches } from './store.js';
+import { SAMPLER_FIELDS } from './model.js';
+import { viewOptions } from './view.js';
+
+const $ = (id) => document.getElementById(id);
+const started = performance.now();
+
+export function setupPanels(store, registry) {
+  const drawn = registry.filter((p) => p.drawn).map((p) => p.name);
+  const ofKind = (kind) => registry.filter((p) => p.drawn && p[kind]).map((p) => p.name);
+  const timePlots = ofKind('timePlot');
+  const capped = ofKind('capped');
+  const followingTheSampler = ofKind('followsTheSampler');
+  const pending = new Set();
+  let frameRequested = false;
+  let drawnScatterStep = null; // the sampler step the scatter shows
+
+  /** The scatter's step at the cursor (null when there is no sampler to show). */
+  const scatterStepAtCursor = () => {
+    const model = store.model();
+    return model && !model.samplerError ? model.explorer.scatterStep(store.get().cursor) : null;
+  };
+
+  function drawPending() {
+    frameRequested = false;
+    const model = store.model();
+    if (!model) return;
+    const options = viewOptions(store);
+    for (const panel of pending) {
+      const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+      if (!canvas || canvas.offsetParent === null) continue;
+      if (panel === 'scatter' && model.samplerError) {
+        canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+        continue;
+      }
+      const scale = window.devicePixelRatio || 1;
+      const width = Math.round(canvas.clientWidth * scale);
+      const height = Math.round(canvas.clientHeight * scale);
+      if (canvas.width !== width) canvas.width = width;
+      if (canvas.height !== height) canvas.height = height;
+      const start = performance.now();
+      try {
+        const cursor = panel === 'scatter' ? store.get().cursor : undefined;
+        store.frames[panel] = model.explorer.draw(panel, canvas, { ...options, cursor, scale });
+        if (panel === 'scatter') drawnScatterStep = scatterStepAtCursor();
+      } catch (error) {
+        $(panel === 'scatter' ? 'sim-status' : 'curves-message').textContent = error.message;
+      }
+      store.timings.lastDrawMs[panel] = performance.now() - start;
+      if (panel === 'curves' && store.timings.firstCurveMs === null) {
+        store.timings.firstCurveMs = performance.now() - started;
+        performance.mark('first-curve');
+      }
+    }
+    pending.clear();
+    const start = performance.now();
+    renderCursor(store);
+    store.timings.lastCursorMs = performance.now() - start;
+  }
+
+  function scheduleDraw(panels) {
+    for (const panel of panels) pending.add(panel);
+    if (!frameRequested) {
+      frameRequested = true;
+      requestAnimationFrame(drawPending);
+    }
+  }
+
+  store.subscribe((change) => {
+    if (change.model === 'refused') return;
+    if (change.model === 'new' || change.changed.has('theme')) return scheduleDraw(drawn);
+    const panels = new Set(change.model === 'cap' ? capped : []);
+    if (change.changed.has('axis')) timePlots.forEach((p) => panels.add(p));
+    if (touches(change, ['d', ...SAMPLER_FIELDS])) followingTheSampler.forEach((p) => panels.add(p));
+    // The cursor's layer and readout follow at once; the scatter only when it reaches another step.
+    if (change.changed.has('cursor') && scatterStepAtCursor() !== drawnScatterStep) panels.add('scatter');
+    if (panels.size > 0 || change.changed.has('cursor')) scheduleDraw(panels);
+  });
+  const resized = new ResizeObserver((entries) => scheduleDraw(entries.map((entry) => entry.target.dataset.panel)));
+  for (const canvas of document.querySelectorAll('canvas.plot[data-panel]')) resized.observe(canvas);
+  scheduleDraw(drawn);
+  return { scheduleDraw };
+}

@@ -1,0 +1,32 @@
+// The state in the URL hash: written after every change the model accepted, so that a link restores
+// the view; the embed's link back to the full explorer follows it.
+
+const $ = (id) => document.getElementById(id);
+
+export function writeUrl(store) {
+  history.replaceState(null, '', `${location.pathname}${location.search}${store.fields.toHash(store.get())}`);
+  const full = new URL(location.href);
+  full.searchParams.delete('embed');
+  $('full-explorer').href = full.href;
+}
+
+export function setupUrl(store) {
+  store.subscribe((change) => {
+    if (change.model !== 'refused') writeUrl(store);
+  });
+  $('copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      $('copy-status').textContent = 'Link copied.';
+    } catch {
+      $('copy-status').textContent = `Copy this link: ${location.href}`;
+    }
+  });
+}
+
+/** Says which fields of the page's link could not be used. */
+export function reportLinkProblems(problems) {
+  if (problems.length === 0) return;
+  $('url-problems').hidden = false;
+  $('url-problems').textContent = `This link had problems: ${problems.join('; ')}.`;
+}
