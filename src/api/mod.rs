@@ -22,6 +22,8 @@ use crate::theory::schedule::Schedule;
 // Each module's requests compile into its wasm build only (and all of them natively).
 #[cfg(any(feature = "explorer", not(target_arch = "wasm32")))]
 pub mod explorer;
+#[cfg(any(feature = "worker", not(target_arch = "wasm32")))]
+pub mod general;
 #[cfg(any(feature = "images", not(target_arch = "wasm32")))]
 pub mod images;
 pub mod js;
@@ -37,12 +39,13 @@ pub use explorer::{
     CappedRequest, CurvesRequest, EstimateRequest, ExplorerRequest, capped_answer, estimate_answer,
     stopping_curves_answer,
 };
+#[cfg(any(feature = "worker", not(target_arch = "wasm32")))]
+pub use general::{FrechetRequest, GeneralRequest, frechet_answer, general_answer};
 #[cfg(any(feature = "explorer", feature = "worker", not(target_arch = "wasm32")))]
 pub use sampler::SamplerRequest;
 #[cfg(any(feature = "worker", not(target_arch = "wasm32")))]
 pub use worker::{
-    FrechetRequest, GeneralRequest, MonteCarloRequest, ScatterRequest, frechet_answer, general_answer,
-    monte_carlo_answer, sample_answer, sampler_law_answer, scatter_answer,
+    MonteCarloRequest, ScatterRequest, monte_carlo_answer, sample_answer, sampler_law_answer, scatter_answer,
 };
 
 /// Time points of a curve when the request gives none.

@@ -7,8 +7,6 @@ use std::fmt;
 pub mod limits;
 use limits::{MAX_CURVE_VALUES, MAX_DIMENSION, MAX_POINTS, MAX_SAMPLED_VALUES};
 
-use crate::theory::schedule::Schedule;
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputError {
     /// The field as the JS API spells it, with an index for list entries: `variances[3]`.
@@ -59,19 +57,6 @@ pub fn check_estimated_variances(values: &[f64], dimension: usize) -> Result<(),
         return Err(InputError::new(
             "estimatedVariances",
             format!("holds {} entries but variances holds {dimension}", values.len()),
-        ));
-    }
-    Ok(())
-}
-
-pub fn check_final_time(final_time: f64, schedule: &Schedule) -> Result<(), InputError> {
-    if !(final_time.is_finite() && final_time > 0.0) {
-        return Err(InputError::new("T", format!("must be a finite number above 0, got {final_time}")));
-    }
-    if final_time > schedule.horizon() {
-        return Err(InputError::new(
-            "T",
-            format!("the {} schedule is defined up to T = {}, got {final_time}", schedule.name(), schedule.horizon()),
         ));
     }
     Ok(())
@@ -132,11 +117,6 @@ mod tests {
 
     #[test]
     fn scalar_checks_reject_out_of_range_values() {
-        let ou = Schedule::OrnsteinUhlenbeck;
-        assert!(check_final_time(0.0, &ou).is_err());
-        assert!(check_final_time(f64::NAN, &ou).is_err());
-        assert!(check_final_time(2.0, &ou).is_ok());
-        assert!(check_final_time(1.5, &Schedule::RectifiedFlow).is_err());
         assert!(check_points(1, 3).is_err());
         assert!(check_points(2, 3).is_ok());
         assert!(check_points(MAX_POINTS, MAX_DIMENSION).is_err());

@@ -31,7 +31,7 @@ impl DiagonalProblem {
         if let Some(estimated) = &estimated {
             input::check_estimated_variances(estimated, variances.len())?;
         }
-        input::check_final_time(final_time, &schedule)?;
+        schedule.check_final_time(final_time)?;
         let estimated = estimated.unwrap_or_else(|| variances.clone());
         Ok(DiagonalProblem { variances, estimated, schedule, final_time })
     }

@@ -138,7 +138,7 @@ pub struct GeneralProblem {
 impl GeneralProblem {
     pub fn from_covariance(covariance: DMatrix<f64>, schedule: Schedule, final_time: f64) -> Result<Self, InputError> {
         let (eigenvalues, eigenvectors) = covariance_eigen("covariance", &covariance)?;
-        input::check_final_time(final_time, &schedule)?;
+        schedule.check_final_time(final_time)?;
         Ok(GeneralProblem { covariance, eigenvalues, eigenvectors, schedule, final_time })
     }
 
@@ -150,7 +150,7 @@ impl GeneralProblem {
         final_time: f64,
     ) -> Result<Self, InputError> {
         input::check_variances("eigenvalues", eigenvalues)?;
-        input::check_final_time(final_time, &schedule)?;
+        schedule.check_final_time(final_time)?;
         let dimension = eigenvalues.len();
         let rotation = match rotation_seed {
             Some(seed) => haar_rotation(dimension, seed),

@@ -11,6 +11,8 @@
 
 use std::f64::consts::FRAC_PI_2;
 
+use crate::input::InputError;
+
 /// Default offset of the cosine schedule (the usual improved-DDPM choice).
 pub const COSINE_OFFSET: f64 = 0.008;
 /// Default bounds of the VP-linear schedule's `β` on `[0, 1]`.
@@ -58,6 +60,20 @@ impl Schedule {
             Schedule::OrnsteinUhlenbeck => f64::INFINITY,
             _ => 1.0,
         }
+    }
+
+    /// A final time `T` this schedule can run to: finite, above 0, within its horizon.
+    pub fn check_final_time(&self, final_time: f64) -> Result<(), InputError> {
+        if !(final_time.is_finite() && final_time > 0.0) {
+            return Err(InputError::new("T", format!("must be a finite number above 0, got {final_time}")));
+        }
+        if final_time > self.horizon() {
+            return Err(InputError::new(
+                "T",
+                format!("the {} schedule is defined up to T = {}, got {final_time}", self.name(), self.horizon()),
+            ));
+        }
+        Ok(())
     }
 
     /// The final time used when the caller gives none: the paper's `T = 2` for OU, the whole
@@ -197,6 +213,15 @@ mod tests {
         Schedule::Cosine { offset: COSINE_OFFSET },
         Schedule::RectifiedFlow,
     ];
+
+    #[test]
+    fn final_times_are_checked_against_the_horizon() {
+        let ou = Schedule::OrnsteinUhlenbeck;
+        assert!(ou.check_final_time(0.0).is_err());
+        assert!(ou.check_final_time(f64::NAN).is_err());
+        assert!(ou.check_final_time(2.0).is_ok());
+        assert_eq!(Schedule::RectifiedFlow.check_final_time(1.5).unwrap_err().field, "T");
+    }
 
     #[test]
     fn names_round_trip() {

@@ -134,7 +134,7 @@ pub fn plot_spectrum(
 #[wasm_bindgen]
 pub struct Explorer(model::Explorer);
 
-fn panel(name: &str) -> Result<Panel, JsError> {
+fn panel_of(name: &str) -> Result<Panel, JsError> {
     Panel::from_name(name).map_err(error)
 }
 
@@ -228,13 +228,13 @@ impl Explorer {
     #[wasm_bindgen(unchecked_return_type = "AxisFrame | undefined")]
     pub fn draw(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Panel")] panel_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
         canvas: HtmlCanvasElement,
         #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let (style, view) = drawing_options(options)?;
         let mut backend = canvas_backend(canvas)?;
-        let (recording, frame) = self.0.record(panel(panel_name)?, backend.get_size(), &view, &style).map_err(error)?;
+        let (recording, frame) = self.0.record(panel_of(panel)?, backend.get_size(), &view, &style).map_err(error)?;
         recording.replay(&mut backend).map_err(drawing_error)?;
         match frame {
             Some(frame) => to_js(&frame),
@@ -256,14 +256,14 @@ impl Explorer {
     /// A panel as SVG text (the same drawing code, plotters' SVG backend).
     pub fn svg(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Panel")] panel_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
         width: u32,
         height: u32,
         #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
     ) -> Result<String, JsError> {
         let (style, view) = drawing_options(options)?;
         check_svg_size(width, height)?;
-        let (recording, _) = self.0.record(panel(panel_name)?, (width, height), &view, &style).map_err(error)?;
+        let (recording, _) = self.0.record(panel_of(panel)?, (width, height), &view, &style).map_err(error)?;
         svg_of(&recording, width, height)
     }
 
@@ -271,10 +271,10 @@ impl Explorer {
     /// Monte Carlo drawn over the curves, for `options.emphasis`).
     pub fn csv(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Panel")] panel_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "Panel")] panel: &str,
         #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
     ) -> Result<String, JsError> {
         let (_, view) = plot_options(options)?;
-        self.0.csv(panel(panel_name)?, &view).map_err(error)
+        self.0.csv(panel_of(panel)?, &view).map_err(error)
     }
 }

@@ -5,10 +5,9 @@
 use wasm_bindgen::prelude::*;
 
 use super::{check_fields, error, parse, to_js};
+use crate::api::general::GeneralGaussian;
 use crate::api::sampler::SamplerRequest;
-use crate::api::worker::{
-    GeneralGaussian, MonteCarloRunAnswer, SamplerLawAnswer, SamplesAnswer, ScatterChunkAnswer, upload_answer,
-};
+use crate::api::worker::{MonteCarloRunAnswer, SamplerLawAnswer, SamplesAnswer, ScatterChunkAnswer, upload_answer};
 use crate::api::{self, limits::Limits};
 use crate::files;
 
