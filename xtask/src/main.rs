@@ -18,7 +18,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   build            build the release wasm into www/pkg (settings: wasm-pack.toml)
   serve [--port N] build, then serve www/ on http://127.0.0.1:N/ (default 8000)
-  test             run every test: native, wasm in headless Chromium, Node API, page end-to-end";
+  test             run every test: native, wasm in headless Chromium, TypeScript declarations, Node API,
+                   page end-to-end";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -169,6 +170,10 @@ fn test() -> Result<()> {
         // kernels on SwiftShader (a GPU emulated on the CPU) beside a debug-build CPU reference.
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     tools::ensure_node_packages()?;
+    // The modules' TypeScript declarations (generated from the Rust types) against a typed usage file
+    // and README's examples.
+    run(Command::new("node").arg("tests/types/readme.mjs"))?;
+    run(Command::new("node").args(["node_modules/typescript/bin/tsc", "-p", "tests/types"]))?;
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
     // The page, served by the same server as `cargo xtask serve`, driven by Chromium.
     let server = serve::spawn(&repo_root().join("www"), 0)?;
