@@ -162,6 +162,13 @@ fn readme_s_layout_table_names_what_exists() {
     for layer in layer_rules().keys() {
         assert!(layout.contains(&format!("`src/{layer}/`")), "README's layout misses src/{layer}/");
     }
+    let www = layout.lines().find(|l| l.starts_with("| `www/` |")).expect("README's layout has a www/ row");
+    for entry in fs::read_dir(root().join("www")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".js") || name.ends_with(".html") {
+            assert!(www.contains(&format!("`{name}`")), "README's www/ row misses {name}");
+        }
+    }
 }
 
 #[test]

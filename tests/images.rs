@@ -7,6 +7,11 @@ use ldm_explorer::images::set::{ImagePca, ImageSet, fitted_size, grey_from_rgba,
 mod common;
 use common::{assert_moments, assert_one_point_law, digits, request};
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 fn header(count: u32, width: u16, height: u16, levels: u16, labelled: u16) -> Vec<u8> {
     let mut bytes = b"LDMIMG1\0".to_vec();
     bytes.extend(count.to_le_bytes());

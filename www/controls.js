@@ -14,6 +14,30 @@ const VALUE_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 
 const TYPED_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
   'samples', 'runs', 'sampleSeed'];
 const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
+/** How the page labels the module's names (a name without a label shows as itself). */
+const LABELS = {
+  ou: 'OU',
+  'vp-linear': 'VP, linear β',
+  'rectified-flow': 'rectified flow',
+  'euler-maruyama': 'Euler–Maruyama',
+  'flow-heun': 'flow, Heun',
+  'flow-exact': 'flow, exact step',
+  t: 'time t',
+  logSnr: 'LogSNR',
+  gaussian: "Gaussian (the paper's)",
+  empirical: 'empirical (memorises)',
+};
+
+/** The options of the selects whose values are the module's names, and the inputs' bounds. */
+function buildControls(names, limits) {
+  const lists = { schedule: names.schedules, axis: names.axes, sampler: names.methods, imgScore: names.imageScores, theme: names.themes };
+  for (const [id, values] of Object.entries(lists)) {
+    $(id).append(...values.map((value) => new Option(LABELS[value] ?? value, value)));
+  }
+  $('steps').max = String(limits.maxSteps);
+  $('imgSteps').max = String(limits.images.maxSteps);
+  $('imgSamples').max = String(limits.images.maxSamples);
+}
 
 /** A typed value: a valid one enters the state, an invalid one is explained and left out. */
 export function onFieldInput(store, field) {
@@ -48,7 +72,8 @@ export function syncControls(state, fields, source = null) {
   if (fields.has('theme')) document.documentElement.dataset.theme = effectiveTheme(state);
 }
 
-export function setupControls(store) {
+export function setupControls(store, names, limits) {
+  buildControls(names, limits);
   const state = store.get();
   syncControls(state, new Set([...VALUE_FIELDS, 'overlay', 'score', 'preset', 'theme']));
   store.subscribe((change) => {

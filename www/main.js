@@ -34,14 +34,14 @@ async function start() {
   setupModel(store, limits);
   setupUrl(store);
   if (computed) writeUrl(store);
-  setupControls(store);
+  setupControls(store, names, limits);
   setupSummaries(store);
   setupCursor(store);
   const { scheduleDraw } = setupPanels(store, names.panels);
   const simulation = setupSimulation(store, limits, scheduleDraw);
   setupUploads(store, limits);
   setupExports(store, names.panels);
-  setupImages(store, names);
+  setupImages(store);
   followSystemTheme(store);
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {

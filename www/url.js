@@ -14,6 +14,12 @@ export function setupUrl(store) {
   store.subscribe((change) => {
     if (change.model !== 'refused') writeUrl(store);
   });
+  // A link pasted into this tab (or the back button) is read like the link the page opened with.
+  window.addEventListener('hashchange', () => {
+    const parsed = store.fields.parseHash(location.hash);
+    reportLinkProblems(parsed.problems);
+    store.set(parsed.state, 'link');
+  });
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);
@@ -26,7 +32,6 @@ export function setupUrl(store) {
 
 /** Says which fields of the page's link could not be used. */
 export function reportLinkProblems(problems) {
-  if (problems.length === 0) return;
-  $('url-problems').hidden = false;
-  $('url-problems').textContent = `This link had problems: ${problems.join('; ')}.`;
+  $('url-problems').hidden = problems.length === 0;
+  $('url-problems').textContent = problems.length ? `This link had problems: ${problems.join('; ')}.` : '';
 }

@@ -133,27 +133,29 @@ pub fn check_draws(field: &str, first: usize, count: usize, work: usize) -> Resu
     Ok(())
 }
 
+/// The sampler of the API's tests: a plug-in score in D = 3, stopped at t = 1.8 of T = 2.
+#[cfg(test)]
+pub(crate) fn example_request(steps: usize) -> SamplerRequest {
+    SamplerRequest {
+        variances: vec![0.9, 0.3, 0.05],
+        estimated_variances: Some(vec![0.8, 0.33, 0.04]),
+        d: 3,
+        steps,
+        stop_time: 1.8,
+        method: Some("exponential".into()),
+        ..SamplerRequest::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    pub(crate) fn sampler_request(steps: usize) -> SamplerRequest {
-        SamplerRequest {
-            variances: vec![0.9, 0.3, 0.05],
-            estimated_variances: Some(vec![0.8, 0.33, 0.04]),
-            d: 3,
-            steps,
-            stop_time: 1.8,
-            method: Some("exponential".into()),
-            ..SamplerRequest::default()
-        }
-    }
-
     #[test]
     fn the_request_of_a_sampler_gives_that_sampler_back() {
-        let sampler = SamplerRequest { score: Some("plug-in".into()), ..sampler_request(20) }.sampler().unwrap();
+        let sampler = SamplerRequest { score: Some("plug-in".into()), ..example_request(20) }.sampler().unwrap();
         let again = request_of(&sampler).sampler().unwrap();
         assert_eq!(again.law_fd2(), sampler.law_fd2());
         assert_eq!((again.method, again.start, again.score), (sampler.method, sampler.start, sampler.score));

@@ -247,22 +247,11 @@ pub fn upload_answer(table: &Table) -> Result<UploadResult, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::sampler::example_request as sampler_request;
     use crate::input::limits::MAX_SAMPLE_INDEX;
     use crate::sim::monte_carlo::empirical_fd2;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    fn sampler_request(steps: usize) -> SamplerRequest {
-        SamplerRequest {
-            variances: vec![0.9, 0.3, 0.05],
-            estimated_variances: Some(vec![0.8, 0.33, 0.04]),
-            d: 3,
-            steps,
-            stop_time: 1.8,
-            method: Some("exponential".into()),
-            ..SamplerRequest::default()
-        }
-    }
 
     fn chunk_request() -> ScatterRequest {
         ScatterRequest {

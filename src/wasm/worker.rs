@@ -5,10 +5,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::{check_fields, error, parse, to_js};
+use crate::api;
 use crate::api::general::GeneralGaussian;
 use crate::api::sampler::SamplerRequest;
 use crate::api::worker::{MonteCarloRunAnswer, SamplerLawAnswer, SamplesAnswer, ScatterChunkAnswer, upload_answer};
-use crate::api::{self, limits::Limits};
 use crate::files;
 
 /// A request with a nested `sampler`, whose fields are checked too.
@@ -68,12 +68,6 @@ pub fn general_gaussian(
 ) -> Result<JsValue, JsError> {
     let answer = api::general_answer(parse(request, "generalGaussian")?).map_err(error)?;
     to_js(&GeneralGaussian::of(&answer))
-}
-
-/// The documented input limits (the page's module has the same).
-#[wasm_bindgen(unchecked_return_type = "Limits")]
-pub fn limits() -> Result<JsValue, JsError> {
-    to_js::<Limits>(&api::limits::limits())
 }
 
 fn upload_object(table: &files::Table) -> Result<JsValue, JsError> {

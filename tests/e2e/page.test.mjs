@@ -338,6 +338,28 @@ test('a link restores the exact view it was copied from', { skip }, async () => 
   await again.page.close();
 });
 
+test('a link pasted into the open page is followed, and the controls offer the module\'s names', { skip }, async () => {
+  const { page, problems } = await open();
+  const options = (id) => page.$$eval(`#${id} option`, (list) => list.map((o) => o.value));
+  const names = api.names();
+  assert.deepEqual(await options('schedule'), names.schedules);
+  assert.deepEqual(await options('sampler'), names.methods);
+  assert.deepEqual(await options('axis'), names.axes);
+  assert.deepEqual(await options('imgScore'), names.imageScores);
+  assert.deepEqual(await options('theme'), ['auto', ...names.themes]);
+  assert.equal(await page.$eval('#steps', (e) => e.max), String(api.limits().maxSteps));
+  await page.evaluate(() => {
+    location.hash = '#preset=power&alpha=2&D=20&cursor=0.7&oops=1';
+  });
+  await page.waitForFunction(() => /D = 20/.test(document.getElementById('data-summary').textContent));
+  assert.equal(await page.$eval('#preset', (e) => e.value), 'power');
+  assert.match(await text(page, '#readout'), /At t = 0\.700/);
+  assert.match(await text(page, '#url-problems'), /unknown setting "oops" ignored/);
+  assert.equal(await hashOf(page), '#preset=power&alpha=2&D=20&cursor=0.7', 'the page writes back the link it used');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('bad input is explained beside its control and keeps the plots and the other settings', { skip }, async () => {
   const { page, problems } = await open('#preset=custom&variances=1,0.5,0.2&T=1.7');
   const good = await canvasPixels(page, 'curves');
