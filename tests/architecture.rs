@@ -172,6 +172,20 @@ fn readme_s_layout_table_names_what_exists() {
 }
 
 #[test]
+fn the_page_preloads_modules_that_exist() {
+    let html = fs::read_to_string(root().join("www/index.html")).unwrap();
+    let preloads: Vec<&str> = html
+        .split("<link rel=\"modulepreload\" href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert!(preloads.contains(&"main.js"), "{preloads:?}");
+    for href in preloads.iter().filter(|h| !h.starts_with("pkg/")) {
+        assert!(root().join("www").join(href).exists(), "index.html preloads {href}, which does not exist");
+    }
+}
+
+#[test]
 fn the_repository_stands_alone() {
     let mut pointers = Vec::new();
     let mut text_files = files(&root(), &[".rs", ".js", ".mjs", ".html", ".css", ".md", ".toml", ".wgsl", ".json"]);

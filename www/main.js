@@ -1,7 +1,8 @@
 // The explorer page starts here: it loads the page's module, builds the state store from the URL
 // hash, computes the model and sets up each part of the page, in the order the store tells them
 // about a change (ARCHITECTURE.md: a control → the store → the model → the URL, the controls,
-// the panels, the samplers, the images).
+// the panels, the samplers, the images). What the first curve does not need (sampling, files,
+// exports, images) is imported once it is drawn, so that fewer modules stand in its way.
 import init, { limits as moduleLimits, names as moduleNames } from './pkg/ldm_explorer.js';
 import { DEFAULTS, createFields } from './state.js';
 import { createStore } from './store.js';
@@ -11,11 +12,7 @@ import { setupControls } from './controls.js';
 import { setupSummaries } from './summary.js';
 import { setupCursor } from './cursor.js';
 import { setupPanels } from './panels.js';
-import { setupSimulation } from './simulation.js';
-import { setupUploads } from './uploads.js';
-import { setupExports } from './exports.js';
 import { applyEmbedMode } from './embed.js';
-import { setupImages, imagesView } from './images.js';
 import { followSystemTheme } from './view.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -38,11 +35,18 @@ async function start() {
   setupSummaries(store);
   setupCursor(store);
   const { scheduleDraw } = setupPanels(store, names.panels);
+  followSystemTheme(store);
+  await nextFrame();
+  const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }] = await Promise.all([
+    import('./simulation.js'),
+    import('./uploads.js'),
+    import('./exports.js'),
+    import('./images.js'),
+  ]);
   const simulation = setupSimulation(store, limits, scheduleDraw);
   setupUploads(store, limits);
   setupExports(store, names.panels);
   setupImages(store);
-  followSystemTheme(store);
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {
     timings: store.timings,
@@ -51,7 +55,6 @@ async function start() {
     simulating: simulation.simulating,
     images: imagesView,
   };
-  await nextFrame();
   // Sampling starts once the closed forms are on screen, so that the worker's start does not
   // compete with the first curve.
   simulation.start();
