@@ -106,9 +106,15 @@ pub struct GeneralRequest {
     pub dims: Option<Vec<usize>>,
 }
 
+/// `points × Σ_{d ∈ dims} d³`: the cost of the estimated-basis curves (a `d × d` eigenvalue problem
+/// per time and dimension).
+fn matrix_work(points: usize, dims: &[usize]) -> f64 {
+    points as f64 * dims.iter().map(|&d| (d as f64).powi(3)).sum::<f64>()
+}
+
 /// Every `d` when their curves fit [`DEFAULT_MATRIX_WORK`], else `d = 1, 2, 4, …` as far as it goes.
 fn default_dims(dimension: usize, points: usize) -> Vec<usize> {
-    let work = |dims: &[usize]| points as f64 * dims.iter().map(|&d| (d as f64).powi(3)).sum::<f64>();
+    let work = |dims: &[usize]| matrix_work(points, dims);
     let every: Vec<usize> = (1..=dimension).collect();
     if work(&every) <= DEFAULT_MATRIX_WORK {
         return every;
@@ -157,7 +163,7 @@ pub fn general_answer(request: GeneralRequest) -> Result<GeneralAnswer, InputErr
             format!("must be from 1 to D = {dimension}, got {}", dims[i]),
         ));
     }
-    let work = points as f64 * dims.iter().map(|&d| (d as f64).powi(3)).sum::<f64>();
+    let work = matrix_work(points, &dims);
     if work > MAX_MATRIX_WORK {
         return Err(InputError::new(
             "dims",
@@ -199,7 +205,7 @@ pub struct GeneralGaussian<'a> {
     /// fd2[i][j]: dF² at t_j with the estimated basis and plug-in score, latent dimension dims[i].
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
-    pub dims: Vec<u32>,
+    pub dims: &'a [usize],
     #[serde(serialize_with = "js::float_rows")]
     #[tsify(type = "Float64Array[]")]
     pub fd2: &'a [Vec<f64>],
@@ -224,7 +230,7 @@ impl<'a> GeneralGaussian<'a> {
             t: &a.t,
             eigenvalues: &a.eigenvalues,
             estimated_eigenvalues: &a.estimated_eigenvalues,
-            dims: a.dims.iter().map(|&d| d as u32).collect(),
+            dims: &a.dims,
             fd2: &a.fd2,
             fd2_exact: Rows::of(&a.fd2_exact),
             switch_times: &a.switch_times,

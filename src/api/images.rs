@@ -88,7 +88,7 @@ pub struct RunSummaryAnswer<'a> {
     /// The step after which each frame was recorded (an index into lawT and lawFd2), and its time.
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
-    pub steps: Vec<u32>,
+    pub steps: &'a [usize],
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub t: &'a [f64],
@@ -107,7 +107,7 @@ pub struct RunSummaryAnswer<'a> {
     /// the RMS distance to it (intensity units).
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
-    pub nearest: Vec<u32>,
+    pub nearest: Vec<usize>,
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub nearest_distance: Vec<f64>,
@@ -122,12 +122,12 @@ impl<'a> RunSummaryAnswer<'a> {
         RunSummaryAnswer {
             d: summary.d,
             score: summary.score.name(),
-            steps: summary.steps.iter().map(|&n| n as u32).collect(),
+            steps: &summary.steps,
             t: &summary.t,
             empirical_fd2: &summary.empirical_fd2,
             law_t: &summary.law_t,
             law_fd2: &summary.law_fd2,
-            nearest: summary.nearest.iter().map(|&(i, _)| i as u32).collect(),
+            nearest: summary.nearest.iter().map(|&(i, _)| i).collect(),
             nearest_distance: summary.nearest.iter().map(|&(_, r)| r).collect(),
             sample_nearest_median: summary.sample_nearest_median,
             training_nearest_median: summary.training_nearest_median,

@@ -4,7 +4,6 @@
 //! with serde_json.
 
 use serde::Serializer;
-#[cfg(not(target_arch = "wasm32"))]
 use serde::ser::Serialize;
 
 use crate::theory::diagonal::CurveTable;
@@ -35,12 +34,33 @@ pub fn optional_floats<S: Serializer>(values: &Option<Vec<f64>>, serializer: S) 
     floats(&values.as_deref().unwrap_or(&[]), serializer)
 }
 
+/// Whole numbers as JS keeps them: `u32` as they are, `usize` (steps, dimensions, indices; each below
+/// 2³² by the input limits) converted.
+pub trait WholeNumbers: Serialize {
+    fn as_u32(&self) -> std::borrow::Cow<'_, [u32]>;
+}
+
+impl WholeNumbers for [u32] {
+    fn as_u32(&self) -> std::borrow::Cow<'_, [u32]> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl WholeNumbers for [usize] {
+    fn as_u32(&self) -> std::borrow::Cow<'_, [u32]> {
+        self.iter().map(|&v| u32::try_from(v).unwrap_or(u32::MAX)).collect()
+    }
+}
+
 /// A `Uint32Array` in JS (dimensions, steps, indices).
-pub fn whole_numbers<S: Serializer, T: AsRef<[u32]>>(values: &T, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn whole_numbers<S: Serializer, T: std::ops::Deref<Target: WholeNumbers>>(
+    values: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     #[cfg(target_arch = "wasm32")]
-    return serde_wasm_bindgen::preserve::serialize(&js_sys::Uint32Array::from(values.as_ref()), serializer);
+    return serde_wasm_bindgen::preserve::serialize(&js_sys::Uint32Array::from(&*values.as_u32()), serializer);
     #[cfg(not(target_arch = "wasm32"))]
-    values.as_ref().serialize(serializer)
+    values.deref().serialize(serializer)
 }
 
 /// A `Uint8Array` in JS (labels).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
 use super::js;
-use super::{parse_method, parse_name, parse_schedule};
+use super::{parse_method, parse_name, parse_schedule, unknown_name};
 use crate::input::InputError;
 use crate::input::limits::{MAX_SAMPLE_INDEX, MAX_SAMPLED_VALUES};
 use crate::sim::sampler::{Sampler, Score, Start};
@@ -83,12 +83,7 @@ impl SamplerRequest {
             "capped" => {
                 Score::Capped(self.cap.ok_or_else(|| InputError::new("C", "the capped score needs a cap C > 1"))?)
             }
-            other => {
-                return Err(InputError::new(
-                    "score",
-                    format!("unknown score \"{other}\"; use one of {}", Score::NAMES.join(", ")),
-                ));
-            }
+            other => return Err(unknown_name("score", "score", other, &Score::NAMES)),
         };
         Sampler::new(problem, self.d, self.steps, self.stop_time, method, start, score)
     }

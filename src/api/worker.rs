@@ -169,7 +169,7 @@ pub struct ScatterChunkAnswer<'a> {
     /// The recorded step numbers and their backward times.
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
-    pub steps: Vec<u32>,
+    pub steps: &'a [usize],
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub t: &'a [f64],
@@ -184,12 +184,8 @@ pub struct ScatterChunkAnswer<'a> {
 
 impl<'a> ScatterChunkAnswer<'a> {
     pub fn of(chunk: &'a ScatterChunk) -> Self {
-        ScatterChunkAnswer { steps: whole(&chunk.steps), t: &chunk.t, generated: &chunk.generated, data: &chunk.data }
+        ScatterChunkAnswer { steps: &chunk.steps, t: &chunk.t, generated: &chunk.generated, data: &chunk.data }
     }
-}
-
-fn whole(values: &[usize]) -> Vec<u32> {
-    values.iter().map(|&v| v as u32).collect()
 }
 
 /// One Monte Carlo run's empirical dF² at its checkpoints (simulated).
@@ -199,7 +195,7 @@ fn whole(values: &[usize]) -> Vec<u32> {
 pub struct MonteCarloRunAnswer<'a> {
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
-    pub steps: Vec<u32>,
+    pub steps: &'a [usize],
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub t: &'a [f64],
@@ -211,7 +207,7 @@ pub struct MonteCarloRunAnswer<'a> {
 
 impl<'a> MonteCarloRunAnswer<'a> {
     pub fn of(run: &'a MonteCarloRun) -> Self {
-        MonteCarloRunAnswer { steps: whole(&run.steps), t: &run.t, fd2: &run.fd2 }
+        MonteCarloRunAnswer { steps: &run.steps, t: &run.t, fd2: &run.fd2 }
     }
 }
 
