@@ -7,12 +7,11 @@ import { effectiveTheme } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** Fields shown as a plain input or select whose value is the state's. */
-const VALUE_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
-  'samples', 'runs', 'sampleSeed', 'sampler', 'preset', 'variances', 'schedule', 'axis', 'theme'];
 /** Fields read through the state's field rules as they are typed. */
 const TYPED_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
   'samples', 'runs', 'sampleSeed'];
+/** Fields shown as a plain input or select whose value is the state's. */
+const VALUE_FIELDS = [...TYPED_FIELDS, 'sampler', 'preset', 'variances', 'schedule', 'axis', 'theme'];
 const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
 /** How the page labels the module's names (a name without a label shows as itself). */
 const LABELS = {

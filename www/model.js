@@ -24,9 +24,11 @@ function controlOf(message, state) {
   return { estimatedVariances: 'n', T: 'T', C: 'C', n: 'n', seed: 'seed', schedule: 'schedule' }[field] ?? 'preset';
 }
 
+/** The messages a computation of the model may leave beside the controls. */
+const clearDataMessages = () => clearMessages(['preset', 'variances', 'score', 'schedule', 'C', ...DATA_FIELDS]);
+
 /** A new model for the state's data, or null (with its message beside the control) when refused. */
 function computeExplorer(state, maxDimension) {
-  clearMessages(['preset', 'variances', 'score', 'schedule', 'C', ...DATA_FIELDS]);
   if (PRESET_PARAMETERS[state.preset].includes('D') && state.D > maxDimension) {
     setMessage('D', `at most ${maxDimension} dimensions are supported, got ${state.D}`);
     return null;
@@ -65,13 +67,11 @@ function samplerError(explorer, state) {
  */
 export function computeFirstModel(store, defaults, limits) {
   const state = store.get();
+  clearDataMessages();
   let explorer = computeExplorer(state, limits.maxDimension);
   const computed = Boolean(explorer);
-  if (!explorer) {
-    explorer = computeExplorer({ ...defaults, theme: state.theme }, limits.maxDimension);
-    // Compute the link's state again so that its messages stand beside the controls.
-    computeExplorer(state, limits.maxDimension);
-  }
+  // The defaults always compute, so the link's messages stay beside the controls.
+  explorer ??= computeExplorer({ ...defaults, theme: state.theme }, limits.maxDimension);
   install(store, explorer, null);
   return computed;
 }
@@ -92,6 +92,7 @@ export function setupModel(store, limits) {
     const model = store.model();
     if (!model) return;
     if (touches(change, DATA_FIELDS)) {
+      clearDataMessages();
       const explorer = computeExplorer(store.get(), limits.maxDimension);
       if (!explorer) {
         change.model = 'refused';
