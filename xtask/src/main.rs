@@ -85,8 +85,8 @@ fn build() -> Result<WasmSettings> {
             .args(settings.profile_arguments())
             .arg(repo_root())
             .args(["--", "--no-default-features", "--features", &module.features.join(",")]);
-        let rustflags: Vec<&str> =
-            settings.build.rustflags.iter().chain(&module.rustflags).map(String::as_str).collect();
+        let rustflags: Vec<String> =
+            settings.build.rustflags.iter().chain(&module.rustflags).cloned().chain(path_remaps()).collect();
         wasm_pack.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", rustflags.join(" "));
         run(&mut wasm_pack)?;
         let wasm = out_dir.join(format!("{}_bg.wasm", module.out_name));
@@ -113,6 +113,21 @@ fn build() -> Result<WasmSettings> {
         }
     }
     Ok(settings)
+}
+
+/// rustc flags that write source paths relative to the repository and to Cargo's home into the
+/// modules (panic locations name their file): the same bytes, and the same size against the
+/// budgets, wherever the repository is cloned. A path with white space is left as it is (the
+/// flags are split on spaces).
+fn path_remaps() -> Vec<String> {
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    [(Some(repo_root()), "."), (cargo_home, "cargo")]
+        .into_iter()
+        .filter_map(|(from, to)| Some(format!("--remap-path-prefix={}={to}", from?.display())))
+        .filter(|flag| !flag.contains(char::is_whitespace))
+        .collect()
 }
 
 /// Size of a file and of its gzip (level 9) compression, in bytes.
