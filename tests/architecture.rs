@@ -174,15 +174,33 @@ fn readme_s_layout_table_names_what_exists() {
 #[test]
 fn the_page_preloads_modules_that_exist() {
     let html = fs::read_to_string(root().join("www/index.html")).unwrap();
-    let preloads: Vec<&str> = html
-        .split("<link rel=\"modulepreload\" href=\"")
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap())
-        .collect();
+    let preloads: Vec<&str> =
+        html.split("<link rel=\"modulepreload\" href=\"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
     assert!(preloads.contains(&"main.js"), "{preloads:?}");
     for href in preloads.iter().filter(|h| !h.starts_with("pkg/")) {
         assert!(root().join("www").join(href).exists(), "index.html preloads {href}, which does not exist");
     }
+}
+
+/// The path-like words of a text (letters, digits and `_ . / -`).
+fn path_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "_./-".contains(c))).filter(|w| !w.is_empty())
+}
+
+/// Where a relative path read from `folder` (relative to the root) leads, relative to the root; `None`
+/// when it climbs out of the repository.
+fn resolve(folder: &Path, relative: &str) -> Option<PathBuf> {
+    let mut parts: Vec<&str> = folder.components().map(|c| c.as_os_str().to_str().unwrap()).collect();
+    for part in relative.split('/') {
+        match part {
+            ".." => {
+                parts.pop()?;
+            }
+            "." | "" => {}
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.iter().collect())
 }
 
 #[test]
@@ -190,23 +208,50 @@ fn the_repository_stands_alone() {
     let mut pointers = Vec::new();
     let mut text_files = files(&root(), &[".rs", ".js", ".mjs", ".html", ".css", ".md", ".toml", ".wgsl", ".json"]);
     text_files.push(root().join(".ci/run"));
+    let markdown: BTreeSet<String> =
+        files(&root(), &[".md"]).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     let issue = |text: &str| {
         text.match_indices("issue ").any(|(at, _)| text[at + 6..].starts_with(|c: char| c.is_ascii_digit()))
     };
     for path in text_files {
-        let name = path.strip_prefix(root()).unwrap().display().to_string();
-        if name == "tests/architecture.rs" || name.ends_with("package-lock.json") {
+        let name = path.strip_prefix(root()).unwrap();
+        if name.ends_with("package-lock.json") {
             continue;
         }
         let text = fs::read_to_string(&path).unwrap();
-        for pointer in ["../shared", "THEORY", "TOOLCHAIN.md"] {
-            if text.contains(pointer) {
-                pointers.push(format!("{name} points to {pointer}"));
+        let folder = name.parent().unwrap();
+        for word in path_words(&text).map(|w| w.trim_end_matches('.')) {
+            // A relative path that climbs above the root or names nothing the repository holds (the
+            // built modules excepted), or a Markdown file the repository lacks.
+            if word.starts_with("../") {
+                match resolve(folder, word) {
+                    None => pointers.push(format!("{} points outside the repository: {word}", name.display())),
+                    Some(target) if !root().join(&target).exists() && !target.starts_with("www/pkg") => {
+                        pointers.push(format!("{} names {word}, which does not exist", name.display()))
+                    }
+                    Some(_) => {}
+                }
+            }
+            let file = word.rsplit('/').next().unwrap();
+            if file.ends_with(".md") && file.len() > 3 && !markdown.contains(file) {
+                pointers.push(format!("{} names {word}, which the repository does not hold", name.display()));
             }
         }
-        if issue(&text) || text.to_lowercase().contains("issue's") {
-            pointers.push(format!("{name} cites an issue"));
+        if issue(&text) || text.to_lowercase().contains(&["issue", "'s"].concat()) {
+            pointers.push(format!("{} cites an issue", name.display()));
         }
     }
     assert!(pointers.is_empty(), "{}", pointers.join("\n"));
+}
+
+#[test]
+fn a_path_out_of_the_repository_is_seen() {
+    // Written as joined parts, so that this file's own text names no such path.
+    let path = |parts: &[&str]| parts.join("/");
+    assert_eq!(resolve(Path::new(""), &path(&["..", "outside", "x"])), None);
+    assert_eq!(resolve(Path::new("tests/js"), &path(&["..", "..", "..", "x"])), None);
+    assert_eq!(resolve(Path::new("tests/js"), &path(&["..", "..", "www", "pkg"])), Some(PathBuf::from("www/pkg")));
+    let (climbing, inside) = (path(&["..", "x", "Y"]) + ".md", path(&["a", "b"]) + ".md");
+    let text = format!("see `{climbing}`, or ({inside})");
+    assert_eq!(path_words(&text).collect::<Vec<_>>(), ["see", &climbing, "or", &inside]);
 }
