@@ -5,6 +5,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod dist;
 mod serve;
 mod settings;
 mod tools;
@@ -18,6 +19,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   build            build the release wasm into www/pkg (settings: wasm-pack.toml)
   serve [--port N] build, then serve www/ on http://127.0.0.1:N/ (default 8000)
+  dist             build, then write dist/site/ (hashed names, and a zip of it) and the single file
+                   dist/ldm-explorer.html that runs opened from disk
   test             run every test: native, wasm in headless Chromium, TypeScript declarations, Node API,
                    page end-to-end";
 
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
             build()?;
             serve::serve_forever(&repo_root().join("www"), port)
         }),
+        Some("dist") => build().and_then(|_| dist()),
         Some("test") => test(),
         _ => Err(USAGE.to_string()),
     };
@@ -115,6 +119,11 @@ fn build() -> Result<WasmSettings> {
     Ok(settings)
 }
 
+/// Writes dist/ from the built www/ (see dist.rs).
+fn dist() -> Result<()> {
+    dist::dist(&repo_root().join("www"), &repo_root().join("dist"))
+}
+
 /// rustc flags that write source paths relative to the repository and to Cargo's home into the
 /// modules (panic locations name their file): the same bytes, and the same size against the
 /// budgets, wherever the repository is cloned. A path with white space is left as it is (the
@@ -151,6 +160,7 @@ fn test() -> Result<()> {
         .args(["test", "-p", "ldm-explorer", "--features", "images", "--test", "gpu"])
         .env("XDG_RUNTIME_DIR", runtime_dir()?))?;
     let settings = build()?;
+    dist()?;
     tools::ensure_browser()?;
     // The core's unit tests and the integration tests that run on both targets, as wasm in headless
     // Chromium (tests/determinism.rs compares the two targets' seeded draws bit for bit).
@@ -192,11 +202,15 @@ fn test() -> Result<()> {
     run(Command::new("node").arg("--test").args(test_files("tests/js")?))?;
     // The page, served by the same server as `cargo xtask serve`, driven by Chromium.
     let server = serve::spawn(&repo_root().join("www"), 0)?;
+    let site_server = serve::spawn(&repo_root().join("dist/site"), 0)?;
     run(Command::new("node")
         .arg("--test")
         .args(test_files("tests/e2e")?)
         .env("LDM_EXPLORER_URL", format!("http://127.0.0.1:{}/", server.port))
-        .env("LDM_EXPLORER_PKG", repo_root().join(&settings.build.out_dir)))?;
+        .env("LDM_EXPLORER_PKG", repo_root().join(&settings.build.out_dir))
+        .env("LDM_EXPLORER_WWW", repo_root().join("www"))
+        .env("LDM_EXPLORER_DIST", repo_root().join("dist"))
+        .env("LDM_EXPLORER_SITE_URL", format!("http://127.0.0.1:{}/", site_server.port)))?;
     eprintln!("xtask: every test passed");
     Ok(())
 }

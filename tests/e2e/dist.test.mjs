@@ -1,0 +1,139 @@
+// What `cargo xtask dist` writes, opened the ways a reader opens it: the single file from disk with
+// the network off (every panel, the worker, an upload, the images on WebGPU and on the CPU), the
+// multi-file folders from disk (they explain themselves), and the hashed site over HTTP.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const dist = process.env.LDM_EXPLORER_DIST;
+const www = process.env.LDM_EXPLORER_WWW;
+const siteUrl = process.env.LDM_EXPLORER_SITE_URL;
+const skip = !(dist && www && siteUrl) && 'LDM_EXPLORER_DIST, _WWW or _SITE_URL is unset (cargo xtask test sets them)';
+const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WEBGPU = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+const PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped-variances', 'capped-distance', 'capped-curves'];
+const SMALL_IMAGES = '#imgDims=4,16&imgSteps=100&imgSamples=256';
+
+let withGpu;
+let withoutGpu;
+test.before(async () => {
+  if (skip) return;
+  mkdirSync(screenshots, { recursive: true });
+  const launch = (extra) => chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...extra] });
+  withGpu = await launch(WEBGPU);
+  withoutGpu = await launch(['--disable-gpu']);
+});
+test.after(async () => {
+  await withGpu?.close();
+  await withoutGpu?.close();
+});
+
+/** Opens a URL in a fresh context (offline unless told), recording errors and every request. */
+async function open(browser, address, { offline = true, width = 1280, height = 1000 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  if (offline) await context.setOffline(true);
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  context.on('request', (r) => requests.push(r.url()));
+  await page.goto(address);
+  return { context, page, problems, requests };
+}
+
+const singleFile = () => pathToFileURL(path.join(dist, 'ldm-explorer.html')).href;
+const text = (page, selector) => page.$eval(selector, (e) => e.textContent);
+
+function ink(page, selector) {
+  return page.evaluate((selector) => {
+    const canvas = document.querySelector(selector);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let differing = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) differing++;
+    }
+    return differing / (data.length / 4);
+  }, selector);
+}
+
+/** Nothing but the file itself, and the Blob and data URLs it makes, was asked for. */
+function assertOnlyTheFile(requests, file) {
+  const elsewhere = requests.filter((r) => r !== file && !r.startsWith('blob:') && !r.startsWith('data:'));
+  assert.deepEqual(elsewhere, [], 'no request leaves the file');
+}
+
+test('the single file runs from disk, offline: every panel, sampling, an upload, images on the CPU', { skip }, async () => {
+  const file = singleFile();
+  const size = readFileSync(path.join(dist, 'ldm-explorer.html')).length;
+  assert.ok(size < 3e6, `${size} bytes`);
+  const { context, page, problems, requests } = await open(withoutGpu, `${file}${SMALL_IMAGES}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await page.$eval('#opened-from-disk', () => 'present').catch(() => 'absent'), 'absent', 'no explanation in the single file');
+  for (const panel of PANELS) {
+    const share = await ink(page, `canvas[data-panel="${panel}"]`);
+    assert.ok(share > 0.02 && share < 0.6, `${panel}: ${share}`);
+  }
+  // The worker (a Blob URL module, with its wasm from a Blob) samples the scatter.
+  await page.waitForFunction(() => /^Simulated: \d+ samples/.test(document.getElementById('sim-status').textContent), null, { timeout: 60000 });
+  // A file the reader chooses is read by the same worker.
+  await page.setInputFiles('#upload', { name: 'spectrum.csv', mimeType: 'text/csv', buffer: Buffer.from('4\n1\n0.25\n') });
+  await page.waitForFunction(() => /spectrum\.csv: 3 variances/.test(document.getElementById('upload-summary').textContent));
+  // The image worker, its wasm and the digits, all from the file.
+  await page.$eval('#panel-images', (e) => e.scrollIntoView());
+  await page.waitForFunction(() => Number(document.body.dataset.imagesReady) >= 1, null, { timeout: 120000 });
+  const images = await page.evaluate(() => window.ldmExplorer.images());
+  assert.equal(images.path.gpu, false);
+  assert.match(await text(page, '#images-path'), /CPU/);
+  await page.screenshot({ path: path.join(screenshots, 'dist-single-file.png') });
+  assertOnlyTheFile(requests, file);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the single file samples its images on WebGPU where the browser offers it', { skip }, async () => {
+  const file = singleFile();
+  const { context, page, problems, requests } = await open(withGpu, `${file}${SMALL_IMAGES}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.$eval('#panel-images', (e) => e.scrollIntoView());
+  await page.waitForFunction(() => Number(document.body.dataset.imagesReady) >= 1, null, { timeout: 120000 });
+  const images = await page.evaluate(() => window.ldmExplorer.images());
+  assert.equal(images.path.gpu, true, JSON.stringify(images.path));
+  assertOnlyTheFile(requests, file);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the multi-file folders opened from disk say why they cannot start, and what to do', { skip }, async () => {
+  for (const folder of [www, path.join(dist, 'site')]) {
+    const { context, page } = await open(withoutGpu, pathToFileURL(path.join(folder, 'index.html')).href);
+    // The explanation's script is inline and allowed by its hash: a stale hash would leave it hidden.
+    await page.waitForSelector('#opened-from-disk:not([hidden])', { timeout: 5000 });
+    const explanation = await text(page, '#opened-from-disk');
+    assert.match(explanation, /ldm-explorer\.html/);
+    assert.match(explanation, /python3 -m http\.server/);
+    if (folder === www) await page.screenshot({ path: path.join(screenshots, 'opened-from-disk.png') });
+    await context.close();
+  }
+});
+
+test('the hashed site runs over HTTP, and only index.html keeps its name', { skip }, async () => {
+  const { context, page, problems, requests } = await open(withoutGpu, `${siteUrl}${SMALL_IMAGES}`, { offline: false });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await page.$eval('#opened-from-disk', (e) => e.hidden), true);
+  await page.$eval('#panel-images', (e) => e.scrollIntoView());
+  await page.waitForFunction(() => Number(document.body.dataset.imagesReady) >= 1, null, { timeout: 120000 });
+  const files = requests.filter((r) => r.startsWith(siteUrl)).map((r) => new URL(r).pathname);
+  assert.ok(files.length > 20, files.join(' '));
+  for (const file of files) {
+    if (file === '/') continue;
+    assert.match(file, /\.[0-9a-f]{10}\.(js|wasm|css|ldmimg)$/, `${file} carries its content's hash`);
+  }
+  assert.ok(existsSync(path.join(dist, 'ldm-explorer-site.zip')));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
