@@ -7,7 +7,7 @@
 // running softmax to the new largest logit (an online softmax: no array of n_train logits is
 // needed) and weighs its points; after a second barrier invocation t sums the tile's weighted
 // latents on its own coordinates k = t, t + 64, … Two barriers a tile: the buffers alternate
-// between tiles. MAX_D is set by the host before compiling (src/gpu/mod.rs).
+// between tiles. MAX_D is set by the host before compiling (src/images/gpu/mod.rs).
 
 struct Step {
     keep: f32,

@@ -1,4 +1,4 @@
-// The run's parameters, shared by the start, Gaussian and empirical kernels (src/gpu/mod.rs's
+// The run's parameters, shared by the start, Gaussian and empirical kernels (src/images/gpu/mod.rs's
 // `Params`): samples and latent dimension, the steps of this dispatch, the Philox key, the number of
 // training latents (empirical score only).
 

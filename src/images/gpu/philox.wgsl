@@ -1,4 +1,4 @@
-// Philox4x32-10 and Box–Muller, the WGSL twin of src/philox.rs: the same counter gives the same
+// Philox4x32-10 and Box–Muller, the WGSL twin of src/numeric/philox.rs: the same counter gives the same
 // words on the CPU and here, and the same normals up to the device's log/cos/sin rounding.
 
 fn mul_wide(a: u32, b: u32) -> vec2<u32> {
