@@ -1,5 +1,8 @@
 // Embed mode (`?embed=<panel>`): one section of the page fills its frame, with a link back to the
 // full explorer. The embeddable sections are the page's panels that carry `data-embeddable`.
+// An embedded page tells its parent the height its panel wants at the frame's width (the message
+// `{ type: 'ldm-explorer:size', panel, height }`): the Embed control sizes its snippet by it, and a
+// host page may resize its iframe by it.
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,4 +17,25 @@ export function applyEmbedMode() {
     $('url-problems').hidden = false;
     $('url-problems').textContent = `embed: unknown panel "${embed}"; use one of ${embeddable.join(', ')}. Showing the curves.`;
   }
+  if (window.parent !== window) reportSize(panel);
+}
+
+/**
+ * The height, in CSS pixels, that the embedded panel takes at this width when its plot keeps the
+ * page's usual proportions (a plot that fills its frame would otherwise take whatever it is given).
+ */
+export function naturalHeight() {
+  document.body.classList.add('measuring');
+  const bottoms = [...document.body.children]
+    .filter((element) => element.getClientRects().length > 0)
+    .map((element) => element.getBoundingClientRect().bottom + parseFloat(getComputedStyle(element).marginBottom));
+  document.body.classList.remove('measuring');
+  return Math.ceil(Math.max(0, ...bottoms) + window.scrollY);
+}
+
+/** Posts the wanted height whenever the page's size changes (the frame's width, or the panel's content). */
+function reportSize(panel) {
+  new ResizeObserver(() => {
+    window.parent.postMessage({ type: 'ldm-explorer:size', panel, height: naturalHeight() }, '*');
+  }).observe(document.body);
 }

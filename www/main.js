@@ -37,16 +37,18 @@ async function start() {
   const { scheduleDraw } = setupPanels(store, names.panels);
   followSystemTheme(store);
   await nextFrame();
-  const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }] = await Promise.all([
+  const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }, { setupEmbedControl }] = await Promise.all([
     import('./simulation.js'),
     import('./uploads.js'),
     import('./exports.js'),
     import('./images.js'),
+    import('./embed-control.js'),
   ]);
   const simulation = setupSimulation(store, limits, scheduleDraw);
   setupUploads(store, limits);
   setupExports(store, names.panels);
   setupImages(store);
+  setupEmbedControl();
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {
     timings: store.timings,

@@ -467,6 +467,47 @@ test('embed mode shows one panel sized to its frame, with a link back', { skip }
   }
 });
 
+test('the Embed control writes a snippet sized to its panel, which shows the whole panel at 640 px', { skip }, async () => {
+  const { page, problems } = await open('#preset=fig4-right&axis=logSnr');
+  await page.click('#embed-open');
+  assert.equal(await page.$eval('#embed-dialog', (d) => d.open), true);
+  for (const panel of ['curves', 'best-dimension', 'capped', 'verdicts']) {
+    await page.selectOption('#embed-panel', panel);
+    await page.fill('#embed-width', '640');
+    await page.waitForSelector('#embed-snippet[data-measured="true"]', { timeout: 30000 });
+    const snippet = await page.$eval('#embed-snippet', (e) => e.value);
+    assert.match(snippet, new RegExp(`\\?embed=${panel}#preset=fig4-right&amp;axis=logSnr"`));
+    const [, height] = snippet.match(/width="640" height="(\d+)"/).map(Number);
+    // The snippet in a blog-like page: the frame shows its whole panel, with nothing to scroll.
+    const host = await browser.newPage({ viewport: { width: 720, height: height + 40 } });
+    await host.setContent(`<!doctype html><body style="margin:20px">${snippet}</body>`);
+    const frame = await (await host.waitForSelector('iframe')).contentFrame();
+    await frame.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const fit = await frame.evaluate(() => {
+      const root = document.documentElement;
+      const panel = document.querySelector('section.embedded');
+      const boxes = [...panel.querySelectorAll('canvas.plot, h2, .verdicts')].map((e) => e.getBoundingClientRect());
+      return {
+        overflow: [root.scrollWidth - root.clientWidth, root.scrollHeight - root.clientHeight],
+        inside: boxes.every((b) => b.left >= 0 && b.top >= 0 && b.right <= innerWidth && b.bottom <= innerHeight),
+        shown: boxes.length,
+      };
+    });
+    assert.deepEqual(fit.overflow, [0, 0], `${panel} at 640 × ${height}`);
+    assert.ok(fit.inside && fit.shown > 0, `${panel}: every plot lies inside the frame`);
+    await host.screenshot({ path: path.join(screenshots, `embed-snippet-${panel}.png`) });
+    await host.close();
+  }
+  await page.fill('#embed-width', '12x');
+  assert.match(await text(page, '#embed-width-message'), /got "12x"/);
+  assert.match(await page.$eval('#embed-snippet', (e) => e.value), /width="640"/, 'a refused width leaves the snippet as it was');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.$eval('#embed-dialog', (d) => d.open), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('at phone width nothing scrolls sideways and the plots are drawn', { skip }, async () => {
   const { page, problems } = await open('', { width: 375, height: 800 });
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
