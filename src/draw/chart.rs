@@ -21,8 +21,15 @@ pub fn log_range(values: &[f64]) -> (f64, f64) {
 /// [`log_range`] from the values' [`positive_extremes`] (a curve table keeps them).
 pub fn log_range_of((max, min_positive): (f64, f64)) -> (f64, f64) {
     let floor = min_positive.max(max * 1e-12);
-    (decade(floor.log10().floor() as i32), decade((max * 1.05).log10().ceil() as i32))
+    // Decades stay finite and normal (10^-307..10^308): a range reaching 0 or infinity would leave
+    // plotters' log axis without end.
+    let exponent = |value: f64| (value as i32).clamp(MIN_DECADE, MAX_DECADE);
+    let top = exponent((max * 1.05).log10().ceil()).max(MIN_DECADE + 1);
+    (decade(exponent(floor.log10().floor()).min(top - 1)), decade(top))
 }
+
+const MIN_DECADE: i32 = -307;
+const MAX_DECADE: i32 = 308;
 
 /// `10^exponent`, the same on every target (`powf` differs between libms): exact powers of ten up
 /// to 10²², one correctly rounded division below 1.
@@ -203,5 +210,15 @@ mod tests {
         // Zeros and tiny values are floored twelve decades below the maximum.
         let (lo, hi) = log_range(&[0.0, 1e-30, 1.0]);
         assert_eq!((lo, hi), (1e-12, 10.0));
+    }
+
+    #[test]
+    fn log_range_stays_finite_and_positive_at_the_ends_of_f64() {
+        for values in [&[1e308][..], &[f64::MAX, 1.0], &[1e-320], &[5e-324, 1e-310], &[1e300, 1e-300]] {
+            let (lo, hi) = log_range(values);
+            assert!(lo.is_normal() && hi.is_normal() && lo < hi, "{values:?} → ({lo:e}, {hi:e})");
+        }
+        let (lo, hi) = log_range(&[1e308]);
+        assert!(lo < 1e308 && hi >= 1e308 * (1.0 - 1e-14), "({lo:e}, {hi:e})");
     }
 }
