@@ -11,6 +11,8 @@ use crate::input::limits::*;
 pub struct Limits {
     /// Largest data dimension D.
     pub max_dimension: usize,
+    /// Largest variance (of the data or estimated).
+    pub max_variance: f64,
     /// Most time points of a curve, and most D × points values.
     pub max_points: usize,
     pub max_curve_values: usize,
@@ -47,6 +49,7 @@ pub struct ImageLimits {
 pub fn limits() -> Limits {
     Limits {
         max_dimension: MAX_DIMENSION,
+        max_variance: MAX_VARIANCE,
         max_points: MAX_POINTS,
         max_curve_values: MAX_CURVE_VALUES,
         max_sampled_values: MAX_SAMPLED_VALUES,

@@ -4,6 +4,9 @@
 
 // ---- the stopping-time curves (theory) ----
 
+/// Largest variance: sums of `D` variances, their products and the plug-in estimate's scaling all
+/// stay far from `f64`'s overflow (1.8e308), whatever the other inputs.
+pub const MAX_VARIANCE: f64 = 1e100;
 /// Largest latent/data dimension `D`.
 pub const MAX_DIMENSION: usize = 4096;
 /// Most time points of a curve.

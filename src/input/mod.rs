@@ -5,7 +5,7 @@
 use std::fmt;
 
 pub mod limits;
-use limits::{MAX_CURVE_VALUES, MAX_DIMENSION, MAX_POINTS, MAX_SAMPLED_VALUES};
+use limits::{MAX_CURVE_VALUES, MAX_DIMENSION, MAX_POINTS, MAX_SAMPLED_VALUES, MAX_VARIANCE};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputError {
@@ -44,10 +44,21 @@ pub fn check_variances(field: &str, values: &[f64]) -> Result<(), InputError> {
             return Err(InputError::new(format!("{field}[{k}]"), format!("must be a finite number, got {v}")));
         }
         if v < 0.0 {
-            return Err(InputError::new(format!("{field}[{k}]"), format!("a variance cannot be negative, got {v}")));
+            return Err(InputError::new(format!("{field}[{k}]"), format!("a variance cannot be negative, got {}", number(v))));
+        }
+        if v > MAX_VARIANCE {
+            return Err(InputError::new(
+                format!("{field}[{k}]"),
+                format!("a variance can be at most {MAX_VARIANCE:e}, got {}", number(v)),
+            ));
         }
     }
     Ok(())
+}
+
+/// A number as a reader writes it: `0.25`, `-1`, and `1e308` rather than its 309 digits.
+pub fn number(value: f64) -> String {
+    if value != 0.0 && !(1e-4..1e6).contains(&value.abs()) { format!("{value:e}") } else { format!("{value}") }
 }
 
 /// Estimated variances must be valid variances of the same dimension as the data's.
@@ -113,6 +124,9 @@ mod tests {
         assert_eq!(check_variances("variances", &[]).unwrap_err().field, "variances");
         assert!(check_variances("variances", &vec![1.0; MAX_DIMENSION + 1]).is_err());
         assert!(check_variances("variances", &[0.0, 1.0]).is_ok());
+        assert!(check_variances("variances", &[MAX_VARIANCE]).is_ok());
+        let huge = check_variances("variances", &[1.0, 1e308]).unwrap_err();
+        assert_eq!(huge.to_string(), "variances[1]: a variance can be at most 1e100, got 1e308");
     }
 
     #[test]
