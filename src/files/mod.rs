@@ -84,6 +84,18 @@ impl CsvReader {
         if line.is_empty() || line.starts_with('#') {
             return Ok(());
         }
+        // Semicolons between fields and commas within them: a spreadsheet's decimal commas, which
+        // splitting on both would turn into twice the columns of wrong numbers.
+        if line.contains(';') && line.contains(',') {
+            let shown: String = line.chars().take(40).collect();
+            return Err(InputError::new(
+                format!("line {}", self.line),
+                format!(
+                    "\"{shown}\" separates fields with semicolons and writes commas within them (decimal commas?); \
+                     write numbers with a decimal point, such as 0.25"
+                ),
+            ));
+        }
         let fields: Vec<&str> = line.split([',', ';', '\t', ' ']).filter(|f| !f.is_empty()).collect();
         let at = |field: usize| format!("line {}, field {}", self.line, field + 1);
         let mut row = Vec::with_capacity(fields.len());
@@ -277,6 +289,9 @@ mod tests {
         assert!(err("1,2\n3\n").message.contains("has 1 fields but the first row has 2"));
         assert_eq!(err("1\nNaN\n").field, "line 2, field 1");
         assert_eq!(err("\n\n").field, "file");
+        let comma = err("0,1234;1,5678\n2,5;3,25\n");
+        assert_eq!(comma.field, "line 1");
+        assert!(comma.message.contains("\"0,1234;1,5678\"") && comma.message.contains("decimal comma"), "{comma}");
     }
 
     #[test]
