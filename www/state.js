@@ -73,12 +73,12 @@ export function createFields({ names, limits }) {
     preset: oneOf(PRESETS),
     lambda: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
     alpha: { parse: Number, valid: positive, expected: 'a number above 0' },
-    sigma2: { parse: Number, valid: positive, expected: 'a variance above 0' },
+    sigma2: { parse: Number, valid: (v) => positive(v) && v <= limits.maxVariance, expected: `a variance above 0 and at most ${limits.maxVariance.toExponential()}` },
     d0: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
     D: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
     variances: { parse: String, valid: () => true, expected: 'a list of variances' },
     score: { parse: String, valid: (v) => v === 'exact' || v === 'plug-in', expected: 'exact or plug-in' },
-    n: { parse: Number, valid: (v) => isInteger(v) && v >= 1, expected: 'a whole number ≥ 1' },
+    n: wholeFrom(1, limits.maxSampledValues),
     seed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
     T: { parse: Number, valid: positive, expected: 'a time above 0' },
     schedule: oneOf(names.schedules),
@@ -122,11 +122,18 @@ export function createFields({ names, limits }) {
     } catch {
       return { state, problems: ['the link could not be read; showing the defaults'] };
     }
+    const seen = new Map();
     for (const [name, text] of params) {
       if (!(name in FIELDS)) {
         problems.push(`unknown setting "${name}" ignored`);
         continue;
       }
+      // A field given twice: the first one counts (as it would for a reader reading the link).
+      if (seen.has(name)) {
+        problems.push(`${name} is given more than once; used the first, "${seen.get(name)}", and ignored "${text}"`);
+        continue;
+      }
+      seen.set(name, text);
       const { value, error } = readField(name, text);
       if (error) problems.push(`${name} ${error}; kept ${DEFAULTS[name]}`);
       else state[name] = value;
