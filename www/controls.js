@@ -75,12 +75,18 @@ export function setupControls(store, names, limits) {
   buildControls(names, limits);
   const state = store.get();
   syncControls(state, new Set([...VALUE_FIELDS, 'overlay', 'score', 'preset', 'theme']));
+  // A highlighted d beyond the data's D, typed or from a link, is explained (and the best d shown).
+  const checkHighlight = () => {
+    const summary = store.model()?.summary;
+    const { d } = store.get();
+    const beyond = summary && d > summary.dimension;
+    if (beyond) setMessage('d', `d: the data has D = ${summary.dimension} dimensions, got ${d}; showing the best d`);
+    return beyond;
+  };
+  checkHighlight();
   store.subscribe((change) => {
     syncControls(store.get(), change.changed, change.source);
-    const summary = store.model()?.summary;
-    if (change.changed.has('d') && summary && store.get().d > summary.dimension) {
-      setMessage('d', `d: the data has D = ${summary.dimension} dimensions, got ${store.get().d}; showing the best d`);
-    }
+    if ((change.changed.has('d') || change.model === 'new') && !checkHighlight() && change.changed.has('d')) setMessage('d', '');
   });
   for (const field of TYPED_FIELDS) $(field).addEventListener('input', () => onFieldInput(store, field));
   $('variances').addEventListener('input', () => store.set({ variances: $('variances').value }, 'variances'));

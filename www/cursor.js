@@ -75,9 +75,15 @@ function setupPlay(store) {
     $('play').setAttribute('aria-pressed', 'false');
     $('play').textContent = '▶ Play';
   };
+  // A new model (T, the schedule or the data changed) moves the run's end: Play stops there, and
+  // the model has already kept the cursor within the new [0, T].
+  store.subscribe((change) => {
+    if (playing && change.model === 'new') stop();
+  });
   const frame = (now) => {
     if (!playing) return;
-    const fraction = Math.min((now - playing.started) / (PLAY_SECONDS * 1000 * (1 - playing.from / playing.end || 1)), 1);
+    // A frame's timestamp can precede the click that started Play: never run backwards from `from`.
+    const fraction = Math.min(Math.max((now - playing.started) / (PLAY_SECONDS * 1000 * (1 - playing.from / playing.end || 1)), 0), 1);
     store.set({ cursor: fraction < 1 ? playing.from + (playing.end - playing.from) * fraction : playing.end });
     if (fraction < 1) requestAnimationFrame(frame);
     else stop();

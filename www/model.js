@@ -76,10 +76,49 @@ export function computeFirstModel(store, defaults, limits) {
   return computed;
 }
 
+/**
+ * The explorer behind a guard: a trap in the core (a WebAssembly.RuntimeError, which Rust's panics
+ * become) leaves that object unusable (its Rust value stays borrowed), so the first trap rebuilds
+ * the model from the state, says so once at the top of the page, and the trapped object is never
+ * called again. The error still reaches the caller, which stops what it was doing.
+ */
+function guarded(explorer, onTrap) {
+  let trapped = false;
+  return new Proxy(explorer, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args) => {
+        if (trapped) throw new Error('this model was rebuilt after an internal error');
+        try {
+          return value.apply(target, args);
+        } catch (error) {
+          if (error instanceof WebAssembly.RuntimeError) {
+            trapped = true;
+            queueMicrotask(() => onTrap(error));
+          }
+          throw error;
+        }
+      };
+    },
+  });
+}
+
+/** Rebuilds the model after a trap, as if every data field had changed (so every panel redraws). */
+function rebuild(store, error) {
+  const problem = document.getElementById('core-problem');
+  problem.hidden = false;
+  problem.textContent = `The explorer's core stopped on an internal error (${error.message}) and was rebuilt ` +
+    'from your settings; the last change may not have taken effect.';
+  store.setModel({ ...store.model(), trapped: true });
+  store.notify({ changed: new Set(DATA_FIELDS), source: 'rebuild' });
+}
+
 /** Makes `explorer` the model (freeing the one it replaces) and keeps the cursor within [0, T]. */
 function install(store, explorer, change) {
   const previous = store.model();
-  previous?.explorer.free();
+  if (!previous?.trapped) previous?.explorer.free();
+  explorer = guarded(explorer, (error) => rebuild(store, error));
   const summary = explorer.summary();
   store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()) });
   const cursor = Math.min(Math.max(store.get().cursor, 0), summary.T);

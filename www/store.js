@@ -36,7 +36,16 @@ export function createStore(fields, initial) {
     },
     /** Tells every listener about a change (also one that is not a state field: the system theme). */
     notify(change) {
-      for (const listener of listeners) listener(change);
+      // One listener's error must not leave the later ones (the URL, the panels) behind.
+      const errors = [];
+      for (const listener of listeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (errors.length) throw errors[0];
     },
     subscribe(listener) {
       listeners.push(listener);

@@ -1,10 +1,19 @@
 // The state in the URL hash: written after every change the model accepted, so that a link restores
 // the view; the embed's link back to the full explorer follows it.
 
+import { isRefused } from './messages.js';
+import { DEFAULTS } from './state.js';
+
 const $ = (id) => document.getElementById(id);
 
+/** The values last written to the hash: a refused field keeps its last good one there (at first,
+ *  the default the page drew instead). */
+let linked = DEFAULTS;
+
 export function writeUrl(store) {
-  history.replaceState(null, '', `${location.pathname}${location.search}${store.fields.toHash(store.get())}`);
+  const state = store.get();
+  linked = Object.fromEntries(Object.keys(state).map((name) => [name, isRefused(name) ? linked[name] : state[name]]));
+  history.replaceState(null, '', `${location.pathname}${location.search}${store.fields.toHash(linked)}`);
   const full = new URL(location.href);
   full.searchParams.delete('embed');
   $('full-explorer').href = full.href;

@@ -402,6 +402,105 @@ test('bad input is explained beside its control and keeps the plots and the othe
   await broken.page.close();
 });
 
+test('a variance near f64\'s overflow is refused beside its field, and the page keeps working', { skip }, async () => {
+  const { page, problems } = await open('#preset=custom&variances=1e308');
+  assert.match(await text(page, '#variances-message'), /variances\[0\]: a variance can be at most 1e100, got 1e308/);
+  assert.ok((await canvasPixels(page, 'curves')).ink > 0, 'the defaults are drawn meanwhile');
+  await page.fill('#variances', '1, 0.5');
+  await page.waitForFunction(() => document.getElementById('variances-message').textContent === '');
+  assert.match(await hashOf(page), /variances=1%2C\+?0\.5|variances=1,\s*0\.5|variances=1%2C%200\.5/);
+  // Huge but allowed: the log axes stay finite, every panel draws.
+  await page.fill('#variances', '1e100, 1e-300, 0');
+  await page.waitForFunction(() => /D = 3/.test(document.getElementById('data-summary').textContent));
+  for (const panel of PANELS) assert.ok((await canvasPixels(page, panel)).ink > 0, panel);
+  assert.deepEqual(problems, []);
+  await page.close();
+  const lowRank = await open('#preset=low-rank&sigma2=1e308');
+  assert.match(await text(lowRank.page, '#url-problems'), /sigma2 expects a variance above 0 and at most 1e\+100, got "1e308"/);
+  assert.deepEqual(lowRank.problems, []);
+  await lowRank.page.close();
+});
+
+test('a trap in the core is reported once and the model rebuilt from the settings', { skip }, async () => {
+  const { page, problems } = await open('#preset=exponential&lambda=3&D=12');
+  // Rust's panics reach JavaScript as a WebAssembly.RuntimeError: make the next readout trap.
+  await page.evaluate(async () => {
+    const { Explorer } = await import('./pkg/ldm_explorer.js');
+    const readout = Explorer.prototype.readout;
+    Explorer.prototype.readout = function () {
+      Explorer.prototype.readout = readout;
+      throw new WebAssembly.RuntimeError('unreachable (forced by the test)');
+    };
+  });
+  await page.$eval('#cursor', (e) => { e.value = '0.4'; e.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => !document.getElementById('core-problem').hidden);
+  assert.match(await text(page, '#core-problem'), /internal error \(unreachable \(forced by the test\)\) and was rebuilt/);
+  // The rebuilt model answers: the cursor, a data change and the readout all work again.
+  await page.$eval('#cursor', (e) => { e.value = '0.9'; e.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => /At t = 0\.900/.test(document.getElementById('readout').textContent));
+  await page.fill('#D', '7');
+  await page.waitForFunction(() => /D = 7/.test(document.getElementById('data-summary').textContent));
+  assert.match(await hashOf(page), /D=7/);
+  assert.deepEqual(problems, ['uncaught: unreachable (forced by the test)'], 'the one forced error, nothing after it');
+  await page.close();
+});
+
+test('Play stops when T changes, and the cursor, slider, readout and link agree', { skip }, async () => {
+  const { page, problems } = await open('#cursor=0');
+  await page.click('#play');
+  await page.waitForTimeout(300);
+  await page.fill('#T', '0.5');
+  await page.waitForTimeout(4500);
+  const after = await page.evaluate(() => ({
+    cursor: window.ldmExplorer.state().cursor,
+    slider: Number(document.getElementById('cursor').value),
+    pressed: document.getElementById('play').getAttribute('aria-pressed'),
+    readout: document.getElementById('readout').textContent,
+    hash: location.hash,
+  }));
+  assert.equal(after.pressed, 'false');
+  assert.ok(after.cursor <= 0.5, `${after.cursor}`);
+  assert.ok(Math.abs(after.slider - after.cursor) < 1e-9, `slider ${after.slider}, cursor ${after.cursor}`);
+  assert.match(after.readout, new RegExp(`At t = ${after.cursor.toFixed(3).replace('.', '\\.')}`));
+  assert.match(after.hash, new RegExp(`cursor=${after.cursor}(&|$)`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a refused value never enters a link; its error marks only its own field', { skip }, async () => {
+  const { page, problems } = await open('#preset=exponential&D=20');
+  await page.fill('#D', '4097');
+  await page.waitForFunction(() => document.getElementById('D-message').textContent !== '');
+  await page.$eval('#cursor', (e) => { e.value = '0.7'; e.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => location.hash.includes('cursor=0.7'));
+  assert.match(await hashOf(page), /D=20(&|$)/);
+  assert.doesNotMatch(await hashOf(page), /4097/);
+  await page.fill('#D', '20');
+  await page.waitForFunction(() => document.getElementById('D-message').textContent === '');
+  await page.selectOption('#preset', 'low-rank');
+  await page.fill('#d0', '30');
+  await page.waitForFunction(() => document.getElementById('d0-message').textContent !== '');
+  await page.$eval('#cursor', (e) => { e.value = '0.3'; e.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => location.hash.includes('cursor=0.3'));
+  assert.match(await hashOf(page), /preset=low-rank/);
+  assert.doesNotMatch(await hashOf(page), /d0=30/);
+  await page.fill('#d0', '4');
+  await page.waitForFunction(() => document.getElementById('d0-message').textContent === '');
+  // n far past what a wasm usize holds: the field's own bound, quoting what was typed.
+  await page.check('input[name="score"][value="plug-in"]');
+  await page.fill('#n', '1e15');
+  await page.waitForFunction(() => document.getElementById('n-message').textContent !== '');
+  assert.match(await text(page, '#n-message'), /got "1e15"/);
+  assert.doesNotMatch(await text(page, '#n-message'), /usize|Error:/);
+  // One bad coordinate of the samples panel marks that input alone.
+  await page.fill('#scatterY', '0');
+  await page.waitForFunction(() => document.getElementById('scatterY-message').textContent !== '');
+  const invalid = await page.$$eval('#panel-scatter input', (inputs) => inputs.filter((i) => i.getAttribute('aria-invalid') === 'true' || i.matches('.invalid input')).map((i) => i.id));
+  assert.deepEqual(invalid, ['scatterY']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 /** Clicks an export button and returns the downloaded file's bytes. */
 async function exported(page, panel, kind) {
   const [download] = await Promise.all([
