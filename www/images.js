@@ -50,19 +50,40 @@ export function setupImages(store) {
     $('images-path').textContent = text;
   };
 
+  let lastLoad = null; // the set last asked for, asked for again after a failure
+  let failed = false; // the worker or the set's download failed: retry at the next chance
+
   function imageWorker() {
     if (!worker) {
       worker = new Worker(new URL('./workers/images.js', import.meta.url), { type: 'module' });
       worker.addEventListener('message', onMessage);
-      worker.addEventListener('error', (event) => setStatus(`The image worker failed: ${event.message ?? 'unknown error'}`));
+      // A worker whose module did not load (offline, say) never recovers: drop it, say why, and
+      // start a new one when the browser is back online or the reader asks again.
+      worker.addEventListener('error', (event) => {
+        worker.terminate();
+        worker = null;
+        failed = true;
+        panel.status = 'error';
+        $('images-progress').hidden = true;
+        setStatus(navigator.onLine
+          ? `The image worker failed (${event.message || 'its module could not be loaded'}); choose a set or change a setting to try again.`
+          : 'The images need files this page has not downloaded yet, and the browser is offline: they will load when it is back online.');
+      });
     }
     return worker;
   }
 
   function loadSet(message) {
     setMessage('image-files', '');
+    lastLoad = message;
+    failed = false;
+    // Until the new set's first run is drawn, nothing of the old one stays on screen.
+    $('image-results').hidden = true;
     imageWorker().postMessage({ type: 'load', ...message });
   }
+  window.addEventListener('online', () => {
+    if (failed && lastLoad) loadSet(lastLoad);
+  });
 
   /** The state changed: rerun when the run's inputs did, else redraw what the view shows. */
   function sync() {
@@ -79,6 +100,11 @@ export function setupImages(store) {
   }
 
   function startRun(state) {
+    // A new worker after a failure has no set yet: load it again, and the run follows.
+    if (failed && lastLoad) {
+      runKey = null;
+      return loadSet(lastLoad);
+    }
     for (const field of ['imgDims', 'imgSteps', 'imgSamples', 'imgSeed']) setMessage(field, '');
     panel.runId += 1;
     panel.parts = [];
@@ -124,14 +150,22 @@ export function setupImages(store) {
     } else if (message.type === 'error') {
       if (message.kind === 'load') {
         setMessage('image-files', message.message);
-        if (!panel.info) setStatus('The image set could not be read.');
+        failed = !navigator.onLine;
+        if (panel.info) $('image-results').hidden = false;
+        setStatus(panel.info
+          ? `The new set could not be read; still showing ${$('images-source').textContent.replace(/^Using /, '').replace(/\.$/, '')}.`
+          : failed ? 'The image set could not be downloaded: the browser is offline. It will load when it is back online.' : 'The image set could not be read.');
       } else if (message.kind === 'run') {
         if (message.id !== panel.runId) return;
         panel.status = 'error';
         $('images-progress').hidden = true;
         const field = FIELD_OF[message.message.split(':')[0].trim()];
         if (field) setMessage(field, message.message);
-        else setStatus(message.message);
+        // The results are hidden while a new set has none of its own (loadSet), so what shows is
+        // this set's last run.
+        setStatus($('image-results').hidden
+          ? `No samples: ${message.message}`
+          : `No samples for these settings (${message.message}); the pictures below are the last run's.`);
       }
     }
   }
@@ -276,6 +310,16 @@ function bindFiles(useFiles, useDigits) {
     zone.classList.remove('dragging');
     useFiles(await filesOf(event.dataTransfer));
   });
-  $('image-files').addEventListener('change', () => useFiles([...$('image-files').files]));
+  let chosen = [];
+  $('image-files').addEventListener('change', () => {
+    chosen = [...$('image-files').files];
+    // Cleared, so that choosing the same file again (after a wrong tile size, say) reads it again.
+    $('image-files').value = '';
+    useFiles(chosen);
+  });
+  // A new tile size, or the sprite-sheet switch, rereads the files last chosen.
+  for (const id of ['image-sheet', 'tile-width', 'tile-height']) {
+    $(id).addEventListener('change', () => chosen.length && useFiles(chosen));
+  }
   $('images-digits').addEventListener('click', useDigits);
 }

@@ -178,6 +178,65 @@ test('the reader\'s images and sprite sheets are read; broken ones are explained
   await page.close();
 });
 
+/** A PNG of grey noise, made in the page, as bytes for an <input type=file>. */
+async function pngBytes(page, width, height) {
+  const base64 = await page.evaluate(async ([width, height]) => {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    for (let x = 0; x < width; x++) {
+      context.fillStyle = `rgb(${(x * 53) % 256},0,0)`;
+      context.fillRect(x, 0, 1, height);
+    }
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    return btoa(String.fromCharCode(...bytes));
+  }, [width, height]);
+  return Buffer.from(base64, 'base64');
+}
+
+test('a set that cannot be sampled leaves no stale pictures; a file chosen again is read again', { skip }, async () => {
+  const { page, problems } = await open(withoutGpu, SMALL);
+  await dropPictures(page, [{ name: 'a.png', width: 1, height: 1 }, { name: 'b.png', width: 1, height: 1 }]);
+  await page.waitForFunction(() => /No samples/.test(document.getElementById('images-path').textContent));
+  assert.match(await text(page, '#images-source'), /2 images of 1×1/);
+  assert.match(await text(page, '#images-path'), /^No samples: d: must be from 1 to 1, got 4/);
+  assert.equal(await page.$eval('#image-results', (e) => e.hidden), true, 'the digits\' pictures are gone with their caption');
+  assert.match(await text(page, '#imgDims-message'), /must be from 1 to 1/);
+
+  // A sprite sheet chosen with a wrong tile, then the right tile: the same file is read again.
+  await page.check('#image-sheet');
+  await page.fill('#tile-width', '0');
+  const sheet = { name: 'sheet.png', mimeType: 'image/png', buffer: await pngBytes(page, 24, 16) };
+  await page.setInputFiles('#image-files', sheet);
+  await page.waitForFunction(() => /tile/.test(document.getElementById('image-files-message').textContent));
+  await page.fill('#tile-width', '8');
+  await page.$eval('#tile-width', (e) => e.dispatchEvent(new Event('change')));
+  await page.waitForFunction(() => /6 images of 8×8/.test(document.getElementById('images-source').textContent));
+  assert.equal(await text(page, '#image-files-message'), '');
+  await page.fill('#imgDims', '4');
+  await page.setInputFiles('#image-files', sheet);
+  await page.waitForFunction(() => !document.getElementById('image-results').hidden, null, { timeout: 60000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('opened offline, the images panel says so and recovers once the browser is back online', { skip }, async () => {
+  const context = await withoutGpu.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  await page.goto(`${url}${SMALL}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  await context.setOffline(true);
+  await page.$eval('#panel-images', (e) => e.scrollIntoView());
+  await page.waitForFunction(() => /offline/.test(document.getElementById('images-path').textContent), null, { timeout: 20000 });
+  assert.match(await text(page, '#images-path'), /the browser is offline: they will load when it is back online/);
+  await context.setOffline(false);
+  await page.waitForFunction(() => Number(document.body.dataset.imagesReady) >= 1, null, { timeout: 120000 });
+  assert.match(await text(page, '#images-path'), /^Sampled on the CPU/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 async function exported(page, target, kind) {
   const [download] = await Promise.all([
     page.waitForEvent('download'),
