@@ -1,0 +1,59 @@
+// Accessibility audits with axe-core over the whole page (both themes, desktop and phone width)
+// and every embed: no serious or critical violation, and a heading and landmarks everywhere. The
+// rules are axe-core's (WCAG 2 A/AA and best practices).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const url = process.env.LDM_EXPLORER_URL;
+const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
+// Evaluated through the DevTools protocol: the page's policy (rightly) refuses an injected script.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// Moderate, but what an embed most easily loses: its one h1, and content outside landmarks.
+const STRUCTURE = ['page-has-heading-one', 'region'];
+const EMBEDS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'images'];
+
+let browser;
+test.before(async () => {
+  if (skip) return;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+test.after(() => browser?.close());
+
+/** axe-core's serious and critical violations of a page, one line each (rule, impact, where). */
+async function audit(address, { width = 1280, height = 1000, colorScheme = 'light' } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, colorScheme });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  await page.goto(address);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(axeSource);
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  await page.close();
+  const severe = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || STRUCTURE.includes(v.id))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  return { severe, problems };
+}
+
+test('the page has no serious or critical accessibility violation, in both themes and at phone width', { skip }, async () => {
+  for (const [colorScheme, width] of [['light', 1280], ['dark', 1280], ['light', 375], ['dark', 375]]) {
+    const { severe, problems } = await audit(`${url}#preset=fig4-right`, { colorScheme, width, height: width > 800 ? 1000 : 800 });
+    assert.deepEqual(severe, [], `${colorScheme} at ${width} px`);
+    assert.deepEqual(problems, []);
+  }
+});
+
+test('every embed has no serious or critical accessibility violation', { skip }, async () => {
+  for (const panel of EMBEDS) {
+    const { severe, problems } = await audit(`${url}?embed=${panel}#preset=fig4-right`, { width: 640, height: 480 });
+    assert.deepEqual(severe, [], panel);
+    assert.deepEqual(problems, []);
+  }
+});
