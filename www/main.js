@@ -27,15 +27,17 @@ async function start() {
   reportLinkProblems(parsed.problems);
   applyEmbedMode();
   // A link whose data cannot be computed draws the defaults meanwhile, its messages beside the controls.
-  const computed = computeFirstModel(store, DEFAULTS, limits);
+  computeFirstModel(store, DEFAULTS, limits);
   setupModel(store, limits);
   setupUrl(store);
-  if (computed) writeUrl(store);
   setupControls(store, names, limits);
   setupSummaries(store);
   setupCursor(store);
   const { scheduleDraw } = setupPanels(store, names.panels);
   followSystemTheme(store);
+  // The address bar gets the link as the page read it: fields it could not use are dropped, and a
+  // refused one keeps the default that is drawn instead (its message is beside its control).
+  writeUrl(store);
   await nextFrame();
   const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }, { setupEmbedControl }] = await Promise.all([
     import('./simulation.js'),

@@ -130,6 +130,11 @@ export function setupModel(store, limits) {
   store.subscribe((change) => {
     const model = store.model();
     if (!model) return;
+    // A cursor beyond the curves (a pasted link's, say) is kept within [0, T] like a new T's.
+    const { cursor } = store.get();
+    if (change.changed.has('cursor') && !(cursor >= 0 && cursor <= model.summary.T)) {
+      store.amend(change, { cursor: Math.min(Math.max(cursor, 0), model.summary.T) });
+    }
     if (touches(change, DATA_FIELDS)) {
       clearDataMessages();
       const explorer = computeExplorer(store.get(), limits.maxDimension);

@@ -107,7 +107,8 @@ export function createFields({ names, limits }) {
   function readField(name, text) {
     const field = FIELDS[name];
     const trimmed = String(text).trim();
-    const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed)) : trimmed;
+    // "-0" reads as 0: a hash writes -0 as "0", and the two must not differ in the state.
+    const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed) + 0) : trimmed;
     if (!field.valid(value)) return { error: `expects ${field.expected}, got "${trimmed}"` };
     return { value };
   }

@@ -1,5 +1,6 @@
-// The state in the URL hash: written after every change the model accepted, so that a link restores
-// the view; the embed's link back to the full explorer follows it.
+// The state in the URL hash, written after every change so that a link restores the view; a field
+// the page refused keeps its last good value there. The embed's link back to the full explorer
+// follows it.
 
 import { isRefused } from './messages.js';
 import { DEFAULTS } from './state.js';
@@ -20,14 +21,25 @@ export function writeUrl(store) {
 }
 
 export function setupUrl(store) {
-  store.subscribe((change) => {
-    if (change.model !== 'refused') writeUrl(store);
+  // Every change is written, a refused one too: writeUrl keeps a refused field's last good value,
+  // and a pasted link's unusable fields leave the address bar. Written once the change has reached
+  // every listener, so that the messages it reads are the ones the change left.
+  let pending = false;
+  store.subscribe(() => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      writeUrl(store);
+    });
   });
   // A link pasted into this tab (or the back button) is read like the link the page opened with.
   window.addEventListener('hashchange', () => {
     const parsed = store.fields.parseHash(location.hash);
     reportLinkProblems(parsed.problems);
     store.set(parsed.state, 'link');
+    // Also when nothing changed (a link to this very view with a typo): the typo leaves the bar.
+    writeUrl(store);
   });
   $('copy-link').addEventListener('click', async () => {
     try {
