@@ -406,13 +406,29 @@ fn prop3_root(
     slope_at_lower: Option<f64>,
     start: f64,
 ) -> f64 {
+    prop3_root_counted(sigmas, estimated, lower, upper, slope_at_lower, start).0
+}
+
+/// [`prop3_root`], and how many times it evaluated the slope.
+fn prop3_root_counted(
+    sigmas: &[f64],
+    estimated: &[f64],
+    lower: f64,
+    upper: f64,
+    slope_at_lower: Option<f64>,
+    start: f64,
+) -> (f64, usize) {
     let (mut lower, mut upper) = ((lower, slope_at_lower.filter(|s| s.is_finite())), (upper, None::<f64>));
     let mut x = if start > lower.0 && start < upper.0 { start } else { 0.5 * (lower.0 + upper.0) };
-    for _ in 0..200 {
+    for iteration in 1..=200 {
         let slope = prop3_slope(sigmas, estimated, x);
-        // Converged: the slope is zero up to round-off, or the bracket is one float wide.
-        if slope.value.abs() <= 16.0 * f64::EPSILON * slope.magnitude || upper.0 - lower.0 <= 4.0 * f64::EPSILON * x {
-            return x;
+        // Converged: the slope is zero up to round-off, or the bracket is one float wide. (Among
+        // subnormal x, where ε·x is below the floats' spacing, one float is the smallest normal's
+        // width: a² that small is e^-2τ at τ ≈ 354 for OU, and each d would otherwise spin all 200
+        // iterations, seconds at D = 4096 with λ = 2.)
+        let float_width = (4.0 * f64::EPSILON * x).max(f64::MIN_POSITIVE);
+        if slope.value.abs() <= 16.0 * f64::EPSILON * slope.magnitude || upper.0 - lower.0 <= float_width {
+            return (x, iteration);
         }
         if slope.value < 0.0 {
             lower = (x, Some(slope.value))
@@ -432,7 +448,7 @@ fn prop3_root(
             }
         };
     }
-    x
+    (x, 200)
 }
 
 /// The forward time of least latent error in `[low, high]` from the sign of the slope, or the
@@ -510,6 +526,24 @@ mod tests {
     fn problem(variances: &[f64], estimated: Option<&[f64]>) -> DiagonalProblem {
         DiagonalProblem::new(variances.to_vec(), estimated.map(<[f64]>::to_vec), Schedule::OrnsteinUhlenbeck, 2.0)
             .unwrap()
+    }
+
+    #[test]
+    fn prop3_root_converges_among_subnormal_squared_signals() {
+        // λ = 2 on D = 4096 (2^-k subnormal from k = 1023, zero past 1074), plug-in from n = 2:
+        // the root of d = 1799 lies near a² = 1.5e-313, where ε·a² is below the floats' spacing.
+        let all: Vec<f64> = (1..=4096).map(|k| (0..k).fold(1.0f64, |x, _| x * 0.5)).collect();
+        let estimated = &crate::theory::estimate::estimate_variances(&all, 2, 1).unwrap()[..1799];
+        let variances = &all[..1799];
+        let sigmas: Vec<f64> = variances.iter().map(|v| v.sqrt()).collect();
+        let (lower, upper) = (1e-320, 1e-310);
+        let value = |x: f64| prop3_slope(&sigmas, estimated, x).value;
+        assert!(value(lower) < 0.0 && value(upper) > 0.0, "the bracket holds the root");
+        let (root, iterations) = prop3_root_counted(&sigmas, estimated, lower, upper, None, 1e-312);
+        assert!(root > lower && root < upper && root < f64::MIN_POSITIVE, "{root:e}");
+        assert!(iterations < 100, "{iterations} slope evaluations");
+        // Within the smallest normal's width of the sign change.
+        assert!(value(root - f64::MIN_POSITIVE) <= 0.0 || value(root + f64::MIN_POSITIVE) >= 0.0);
     }
 
     #[test]
