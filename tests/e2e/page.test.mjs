@@ -368,7 +368,7 @@ test('bad input is explained beside its control and keeps the plots and the othe
     ['#variances', '1, abc', '#variances-message', /entry 2 \("abc"\) is not a number/],
     ['#variances', '', '#variances-message', /at least one variance/],
     ['#T', '-3', '#T-message', /T expects a time above 0/],
-    ['#n', '0', '#n-message', /n expects a whole number ≥ 1/],
+    ['#n', '0', '#n-message', /n expects a whole number from 1 to 50000000, got "0"/],
     ['#C', '0.5', '#C-message', /C expects a number above 1/],
   ];
   for (const [control, value, message, pattern] of cases) {
