@@ -29,7 +29,8 @@ fn ci_runs_readme_s_test_command() {
 
 #[test]
 fn pages_tests_then_publishes_what_dist_writes() {
-    let xtask: Vec<String> = commands(".github/workflows/pages.yml").into_iter().filter(|c| c.contains("xtask")).collect();
+    let xtask: Vec<String> =
+        commands(".github/workflows/pages.yml").into_iter().filter(|c| c.contains("xtask")).collect();
     assert_eq!(xtask, [readme_test_command(), "cargo xtask dist".to_string()]);
     let pages = read(".github/workflows/pages.yml");
     assert!(pages.contains("path: dist/site\n"), "the published folder is the one dist writes");

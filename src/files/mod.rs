@@ -179,7 +179,11 @@ pub fn read_npy(bytes: &[u8]) -> Result<Table, InputError> {
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<usize>().map_err(|_| bad(format!("shape entry \"{s}\" is not a whole number"))))
+        .map(|s| match s.parse::<u128>() {
+            // A whole number too large for this machine's sizes (32 bits in wasm) is over the limit.
+            Ok(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+            Err(_) => Err(bad(format!("shape entry \"{s}\" is not a whole number"))),
+        })
         .collect::<Result<_, _>>()?;
     let (rows, columns) = match shape[..] {
         [length] => (length, 1),
@@ -369,6 +373,11 @@ mod tests {
         assert!(err(&npy("<i8", false, "(2,)", &f64s)).message.contains("dtype"));
         assert!(err(&npy("<f8", false, "(2, 1, 1)", &f64s)).message.contains("3 dimensions"));
         assert!(err(&npy("<f8", false, "(3,)", &f64s)).message.contains("needs 24 bytes"));
+        // Shapes past any machine's sizes are over the limit, not "not a whole number".
+        for shape in ["(1000000000000, 4)", "(99999999999999999999999999,)"] {
+            assert!(err(&npy("<f8", false, shape, &f64s)).message.contains("more than 5000000 numbers"), "{shape}");
+        }
+        assert!(err(&npy("<f8", false, "(2x,)", &f64s)).message.contains("\"2x\" is not a whole number"));
         assert_eq!(err(&npy("<f8", false, "(2,)", &f64s)).field, "npy data, row 2, column 1");
         let mut truncated = npy("<f8", false, "(2,)", &f64s);
         truncated.truncate(20);

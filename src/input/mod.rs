@@ -44,7 +44,10 @@ pub fn check_variances(field: &str, values: &[f64]) -> Result<(), InputError> {
             return Err(InputError::new(format!("{field}[{k}]"), format!("must be a finite number, got {v}")));
         }
         if v < 0.0 {
-            return Err(InputError::new(format!("{field}[{k}]"), format!("a variance cannot be negative, got {}", number(v))));
+            return Err(InputError::new(
+                format!("{field}[{k}]"),
+                format!("a variance cannot be negative, got {}", number(v)),
+            ));
         }
         if v > MAX_VARIANCE {
             return Err(InputError::new(

@@ -263,7 +263,10 @@ impl Explorer {
     pub fn readout(&self, t: f64) -> Result<Readout, InputError> {
         let problem = &self.curves.problem;
         if !(t.is_finite() && (0.0..=problem.final_time).contains(&t)) {
-            return Err(InputError::new("cursor", format!("must be a time in [0, {}], got {}", problem.final_time, crate::input::number(t))));
+            return Err(InputError::new(
+                "cursor",
+                format!("must be a time in [0, {}], got {}", problem.final_time, crate::input::number(t)),
+            ));
         }
         let fd2 = distances_at(problem, t);
         let fd2_exact = distances_at(&problem.with_exact_score(), t);

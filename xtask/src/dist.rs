@@ -86,10 +86,7 @@ fn reachable(www: &Path) -> Result<Vec<Asset>> {
     for extra in ALSO_SHIPPED {
         order.push(extra.to_string());
     }
-    order
-        .into_iter()
-        .map(|path| Ok(Asset { bytes: read(&www.join(&path))?, path }))
-        .collect()
+    order.into_iter().map(|path| Ok(Asset { bytes: read(&www.join(&path))?, path })).collect()
 }
 
 /// Depth-first, post-order: a file is listed once everything it references is. A cycle would
@@ -297,9 +294,7 @@ fn write_single_file(assets: &[Asset], destination: &Path) -> Result<usize> {
     page = replace_once(
         &page,
         r#"<script type="module" src="main.js"></script>"#,
-        &format!(
-            "<script type=\"application/json\" id=\"ldm-bundle\">{bundle}</script>\n<script>{loader}</script>"
-        ),
+        &format!("<script type=\"application/json\" id=\"ldm-bundle\">{bundle}</script>\n<script>{loader}</script>"),
     )?;
     // No inline script runs but the loader: the policy allows only its hash.
     let scripts = page.matches("<script>").count() + page.matches("<script type=\"module\"").count();
@@ -314,7 +309,8 @@ fn write_single_file(assets: &[Asset], destination: &Path) -> Result<usize> {
 fn worker_side(assets: &[Asset]) -> std::collections::BTreeSet<&str> {
     let by_path: BTreeMap<&str, &Asset> = assets.iter().map(|a| (a.path.as_str(), a)).collect();
     let mut found = std::collections::BTreeSet::new();
-    let mut stack: Vec<&str> = assets.iter().filter(|a| a.path.starts_with("workers/")).map(|a| a.path.as_str()).collect();
+    let mut stack: Vec<&str> =
+        assets.iter().filter(|a| a.path.starts_with("workers/")).map(|a| a.path.as_str()).collect();
     while let Some(path) = stack.pop() {
         if found.insert(path) {
             for reference in references(path, &by_path[path].bytes) {
@@ -445,7 +441,12 @@ mod tests {
 
     #[test]
     fn relative_paths_undo_resolution() {
-        for (from, to) in [("main.js", "store.1.js"), ("workers/images.js", "pkg/a.js"), ("pkg/a.js", "pkg/b.wasm"), ("index.html", "workers/w.js")] {
+        for (from, to) in [
+            ("main.js", "store.1.js"),
+            ("workers/images.js", "pkg/a.js"),
+            ("pkg/a.js", "pkg/b.wasm"),
+            ("index.html", "workers/w.js"),
+        ] {
             let specifier = relative(from, to);
             assert_eq!(resolve(from, &specifier).as_deref(), Some(to), "{from} → {specifier}");
         }
@@ -470,6 +471,11 @@ mod tests {
         let a = hashed_name("pkg/ldm_explorer_bg.wasm", b"one");
         let b = hashed_name("pkg/ldm_explorer_bg.wasm", b"two");
         assert_ne!(a, b);
-        assert!(a.starts_with("pkg/ldm_explorer_bg.") && a.ends_with(".wasm") && a.len() == "pkg/ldm_explorer_bg..wasm".len() + 10, "{a}");
+        assert!(
+            a.starts_with("pkg/ldm_explorer_bg.")
+                && a.ends_with(".wasm")
+                && a.len() == "pkg/ldm_explorer_bg..wasm".len() + 10,
+            "{a}"
+        );
     }
 }
