@@ -3,7 +3,8 @@
 // multi-file folders from disk (they explain themselves), and the hashed site over HTTP.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -134,6 +135,14 @@ test('the hashed site runs over HTTP, and only index.html keeps its name', { ski
     assert.match(file, /\.[0-9a-f]{10}\.(js|wasm|css|ldmimg)$/, `${file} carries its content's hash`);
   }
   assert.ok(existsSync(path.join(dist, 'ldm-explorer-site.zip')));
+  // Served gzipped (as `cargo xtask serve` does), and each text or wasm file has its gzipped twin.
+  const site = path.join(dist, 'site');
+  const wasm = readdirSync(path.join(site, 'pkg')).find((f) => f.endsWith('.wasm'));
+  const answer = await fetch(new URL(`pkg/${wasm}`, siteUrl), { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(answer.headers.get('content-encoding'), 'gzip', `${wasm} is sent gzipped`);
+  assert.deepEqual(Buffer.from(await answer.arrayBuffer()), readFileSync(path.join(site, 'pkg', wasm)));
+  const main = readdirSync(site).find((f) => /^main\.[0-9a-f]{10}\.js$/.test(f));
+  assert.deepEqual(gunzipSync(readFileSync(path.join(site, `${main}.gz`))), readFileSync(path.join(site, main)));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -2,7 +2,7 @@
 //!
 //! - `dist/site/` (and `dist/ldm-explorer-site.zip`): the static site, every file but `index.html`
 //!   renamed after a hash of its content and of everything it references, so that a host can cache
-//!   it for ever;
+//!   it for ever, and each text or wasm file beside its gzipped twin (`.gz`);
 //! - `dist/ldm-explorer.html`: one file that runs opened from disk. Browsers refuse module scripts,
 //!   workers and `fetch` of sibling files on `file://`, so every file travels inside the page
 //!   (gzipped, base64) and a small inline loader turns each into a Blob URL, dependencies first,
@@ -55,7 +55,7 @@ pub fn dist(www: &Path, out: &Path) -> Result<()> {
     let single = out.join("ldm-explorer.html");
     let single_size = write_single_file(&assets, &single)?;
     eprintln!(
-        "xtask: wrote {} ({} files, {:.0} KB), {} ({:.0} KB)",
+        "xtask: wrote {} ({} files and their .gz twins, {:.0} KB in all), {} ({:.0} KB)",
         site.display(),
         hashed,
         folder_size(&site)? as f64 / 1e3,
@@ -190,6 +190,10 @@ fn write_site(assets: &[Asset], www: &Path, site: &Path) -> Result<usize> {
         };
         let destination = site.join(&name);
         write(&destination, &bytes)?;
+        // A gzipped twin for hosts that serve precompressed files (nginx's gzip_static, say).
+        if crate::serve::compressible(&destination) {
+            write(&site.join(format!("{name}.gz")), &gzip(&bytes)?)?;
+        }
         names.insert(&asset.path, name);
     }
     // The same policy, scripts and markup as www/index.html: only names changed.
@@ -237,7 +241,8 @@ fn write_zip(site: &Path, zip_path: &Path) -> Result<()> {
     let file = std::fs::File::create(zip_path).map_err(|e| format!("creating {}: {e}", zip_path.display()))?;
     let mut zip = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for path in files_under(site)? {
+    // The gzipped twins stay out: the zip is compressed already, and a host compresses itself.
+    for path in files_under(site)?.into_iter().filter(|p| p.extension().is_none_or(|e| e != "gz")) {
         let name = path.strip_prefix(site).expect("under the site").to_string_lossy().replace('\\', "/");
         zip.start_file(format!("ldm-explorer/{name}"), options).map_err(|e| e.to_string())?;
         zip.write_all(&read(&path)?).map_err(|e| e.to_string())?;
