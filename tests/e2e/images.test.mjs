@@ -68,7 +68,8 @@ test('with WebGPU the panel samples on the GPU; the CPU engine gives the same nu
   assert.match(await text(page, '#images-path'), /Sampled on the GPU \(WebGPU, .*swiftshader/i);
   assert.deepEqual(onGpu.parts.map((p) => [p.d, p.path]), [[4, 'gpu'], [16, 'gpu']]);
   assert.ok((await inked(page, 'canvas-image-grid')) > 20, 'the grid shows grey pictures');
-  assert.ok((await page.$$eval('#image-curves svg circle', (c) => c.length)) >= 2 * 21);
+  // The curves are drawn on the page's thread once the image module has loaded there, after the run.
+  await page.waitForFunction(() => document.querySelectorAll('#image-curves svg circle').length >= 2 * 21);
   await (await page.$('#panel-images')).screenshot({ path: path.join(screenshots, 'images-gpu.png') });
 
   // The same run on the CPU: the same Philox noise, so the same samples up to SwiftShader's log/cos.
