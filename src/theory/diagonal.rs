@@ -342,7 +342,7 @@ pub fn stopping_verdicts(problem: &DiagonalProblem, table: &CurveTable) -> Vec<S
                     parabola_vertex([x(older), x(best), x(newer)], [row[older], row[best], row[newer]])
                 };
                 let known = (newer == last).then_some(sums[d - 1]);
-                let root = prop3_root(&sigmas[..d], &problem.estimated[..d], x(newer), upper, known, start);
+                let (root, _) = prop3_root(&sigmas[..d], &problem.estimated[..d], x(newer), upper, known, start);
                 previous_root = root;
                 schedule.extended_inverse_a2(root, final_time)
             } else {
@@ -398,19 +398,8 @@ struct Slope {
 /// positive, by Newton's method kept inside a shrinking bracket. A step that would leave the
 /// bracket is replaced by the secant of the bracket's ends (when both slopes are known) or by
 /// bisection. `slope_at_lower` is the slope at `lower` when already known (Prop 1's sum at 0).
+/// Also returns how many times it evaluated the slope.
 fn prop3_root(
-    sigmas: &[f64],
-    estimated: &[f64],
-    lower: f64,
-    upper: f64,
-    slope_at_lower: Option<f64>,
-    start: f64,
-) -> f64 {
-    prop3_root_counted(sigmas, estimated, lower, upper, slope_at_lower, start).0
-}
-
-/// [`prop3_root`], and how many times it evaluated the slope.
-fn prop3_root_counted(
     sigmas: &[f64],
     estimated: &[f64],
     lower: f64,
@@ -539,7 +528,7 @@ mod tests {
         let (lower, upper) = (1e-320, 1e-310);
         let value = |x: f64| prop3_slope(&sigmas, estimated, x).value;
         assert!(value(lower) < 0.0 && value(upper) > 0.0, "the bracket holds the root");
-        let (root, iterations) = prop3_root_counted(&sigmas, estimated, lower, upper, None, 1e-312);
+        let (root, iterations) = prop3_root(&sigmas, estimated, lower, upper, None, 1e-312);
         assert!(root > lower && root < upper && root < f64::MIN_POSITIVE, "{root:e}");
         assert!(iterations < 100, "{iterations} slope evaluations");
         // Within the smallest normal's width of the sign change.
