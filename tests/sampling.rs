@@ -197,3 +197,48 @@ fn the_exact_law_lies_in_the_monte_carlo_band_of_repeated_runs() {
         assert!((band.mean[c] - exact).abs() < 4.0 * standard_error + 3.0 * 9.0 / 1000.0, "step {step}");
     }
 }
+
+/// Run to `T`, the last step ends where the score's coefficient is `1/σ̃²`: a zero variance
+/// (Figure 4 right) or a tiny one (Figure 4 left's 1e−10) must leave every method's law and samples
+/// finite, and a zero-variance coordinate must end near 0, as the continuous law does.
+#[test]
+fn every_method_stays_finite_at_t_with_zero_and_tiny_variances() {
+    let cases: [(&[f64], Option<&[f64]>); 3] = [
+        (&[10.0, 0.2, 0.2, 0.2, 0.0, 0.0], Some(&[9.7, 0.21, 0.19, 0.2, 0.0, 0.0])),
+        (&[1.0, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10], None),
+        (
+            &[1.0, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10],
+            Some(&[1.02, 0.58, 0.37, 0.21, 0.13, 0.08, 0.047, 1.1e-10, 0.9e-10]),
+        ),
+    ];
+    for (variances, estimated) in cases {
+        let problem =
+            DiagonalProblem::new(variances.to_vec(), estimated.map(<[f64]>::to_vec), Schedule::OrnsteinUhlenbeck, 2.0)
+                .unwrap();
+        let score = if estimated.is_some() { Score::PlugIn } else { Score::Exact };
+        let d = variances.len();
+        for method in METHODS {
+            for steps in [1, 2, 50, 1000] {
+                let sampler = Sampler::new(problem.clone(), d, steps, 2.0, method, Start::Stationary, score).unwrap();
+                let law = sampler.law_variances();
+                assert!(law.iter().all(|v| v.is_finite() && *v >= 0.0), "{method:?}, {steps} steps: {law:?}");
+                let samples = sampler.sample(64, 3);
+                assert!(samples.iter().all(|v| v.is_finite()), "{method:?}, {steps} steps: samples");
+                let fd2 = empirical_fd2(&samples, d, variances);
+                assert!(fd2.is_finite(), "{method:?}, {steps} steps: empirical dF² {fd2}");
+                if steps == 1000 {
+                    // At 1000 steps the last variances are within 1% (plus 0.01 absolute) of the
+                    // continuous law's, which is the fitted variance at T, 0 for a zero variance.
+                    for k in 0..d {
+                        let end = law[steps * d + k];
+                        let continuous = sampler.continuous_variance(k, 2.0);
+                        assert!(
+                            (end - continuous).abs() < 1e-2 * (1.0 + continuous),
+                            "{method:?} k = {k}: {end} against {continuous}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

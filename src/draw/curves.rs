@@ -266,7 +266,7 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                         + Circle::new((0, 0), style.px(4.5), color.filled())
                         + Circle::new((0, 0), style.px(4.5), outline.stroke_width(style.px(1.0)))
                 }))?
-                .label("optimal stop (Prop 3)")
+                .label("optimal stop (before T)")
                 .legend(move |(x, y)| Circle::new((x + 9, y), 4, outline.stroke_width(1)));
         }
     }

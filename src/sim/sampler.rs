@@ -24,7 +24,8 @@ pub enum Method {
     EulerMaruyama,
     /// The linear SDE solved exactly with its coefficients frozen at the step's start.
     Exponential,
-    /// The probability-flow ODE `y' = w²(1 − m) y` by Heun's method (deterministic).
+    /// The probability-flow ODE `y' = w²(1 − m) y` by Heun's method (deterministic); a last step
+    /// that ends at the data is an Euler step.
     FlowHeun,
     /// The probability-flow ODE solved exactly with its coefficient frozen at the step's start.
     FlowExact,
@@ -212,6 +213,12 @@ impl Sampler {
             Method::FlowExact => (libm::exp(h * w2 * (1.0 - m)), 0.0),
             Method::FlowHeun => {
                 let slope = w2 * (1.0 - m);
+                // A step that ends at the data (forward time 0) takes the predictor alone: the
+                // score's coefficient there is 1/σ̃², infinite for a zero variance and huge for a
+                // tiny one, so the corrector would blow up (Karras et al. 2022 end the same way).
+                if n + 1 == self.steps && self.stop_time >= self.problem.final_time {
+                    return (1.0 + h * slope, 0.0);
+                }
                 let (m_next, w2_next) = self.coefficients(k, t + h);
                 let slope_next = w2_next * (1.0 - m_next);
                 (1.0 + 0.5 * h * (slope + slope_next * (1.0 + h * slope)), 0.0)
