@@ -37,7 +37,7 @@ fn plug_in() -> Explorer {
 }
 
 fn view(x_axis: XAxis, cursor: Option<f64>) -> View {
-    View { x_axis, emphasis: None, cursor }
+    View { x_axis, emphasis: None, cursor, ..View::default() }
 }
 
 fn svg(explorer: &Explorer, panel: Panel, view: &View) -> String {
@@ -250,4 +250,90 @@ fn the_names_the_page_reads_are_the_registry_s() {
     assert_eq!(time, ["curves", "best-dimension", "capped-curves"]);
     assert_eq!(names.schedules, Schedule::NAMES);
     assert_eq!(names.methods, Method::NAMES);
+}
+
+/// The points of every `<polyline>` of an SVG drawn in `stroke` ("#rrggbb") `width` pixels wide.
+fn polyline_points(svg: &str, stroke: &str, width: u32) -> Vec<(f64, f64)> {
+    svg.split("<polyline")
+        .skip(1)
+        .filter(|element| {
+            element.contains(&format!("stroke=\"{stroke}\"")) && element.contains(&format!("stroke-width=\"{width}\""))
+        })
+        .flat_map(|element| {
+            let points = element.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+            points
+                .split_whitespace()
+                .map(|pair| {
+                    let (x, y) = pair.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A zoomed window (x and y) shows the curves recomputed inside it: every drawn point of a curve
+/// read back through the axes is the closed form there, none is flattened onto the plot's edge,
+/// on the time axis and on LogSNR, and the plot's axis is the window.
+#[test]
+fn a_zoomed_window_draws_the_closed_form_inside_it() {
+    let explorer = Explorer::new(ExplorerRequest { points: Some(401), ..request(&FIG4_LEFT, None) }).unwrap();
+    let problem = &explorer.curves().problem;
+    let schedule = problem.schedule;
+    let size = (800u32, 500u32);
+    for (x_axis, x_window) in [(XAxis::Time, (1.9, 2.0)), (XAxis::LogSnr, (-2.0, 6.5))] {
+        let (y_low, y_high) = (1e-2, 1.0);
+        let view = View { x_window: Some(x_window), y_window: Some((y_low, y_high)), ..view(x_axis, None) };
+        let style = Style { theme: LIGHT, scale: 1.0 };
+        let (recording, frame) = explorer.record(Panel::Curves, size, &view, &style).unwrap();
+        let frame = frame.unwrap();
+        assert_eq!((frame.x_min, frame.x_max), x_window);
+        let mut svg = String::new();
+        recording.replay(&mut SVGBackend::with_string(&mut svg, size)).unwrap();
+        let time_at = |px: f64| {
+            let x = frame.x_min
+                + (px - frame.left as f64) / (frame.right - frame.left) as f64 * (frame.x_max - frame.x_min);
+            match x_axis {
+                XAxis::Time => x,
+                XAxis::LogSnr => ldm_explorer::theory::diagonal::time_of_log_snr(&schedule, 2.0, x),
+            }
+        };
+        // One pixel of the y axis, in decades.
+        let decade_px = (y_high / y_low).log10() / (frame.bottom - frame.top) as f64;
+        for d in [6, 8] {
+            let color = ldm_explorer::draw::style::dimension_color(d, 9);
+            let stroke = format!("#{:02X}{:02X}{:02X}", color.0, color.1, color.2);
+            // The curves are 2 px wide, their legend swatches 3.
+            let points = polyline_points(&svg, &stroke, 2);
+            assert!(points.len() > 50, "{x_axis:?} d = {d}: {} points drawn", points.len());
+            for &(px, py) in &points {
+                let drawn = y_high.log10() - (py - frame.top as f64) * decade_px;
+                // The closed form over the pixel column's width (the curve is steep near T).
+                let near: Vec<f64> =
+                    [-1.0, 0.0, 1.0].iter().map(|dx| stopping_distance(problem, time_at(px + dx), d).log10()).collect();
+                let (low, high) =
+                    near.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+                assert!(
+                    drawn >= low - 1.5 * decade_px && drawn <= high + 1.5 * decade_px,
+                    "{x_axis:?} d = {d} at px ({px}, {py}): drawn 10^{drawn:.4}, closed form 10^[{low:.4}, {high:.4}]"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn plot_windows_are_checked() {
+    use ldm_explorer::api::explorer::PlotOptions;
+    let field = |x: Option<[f64; 2]>, y: Option<[f64; 2]>| {
+        PlotOptions { x_range: x, y_range: y, ..PlotOptions::default() }.style_and_view().err().map(|e| e.field)
+    };
+    assert_eq!(field(Some([1.0, 2.0]), Some([1e-3, 3.0])), None);
+    assert_eq!(field(Some([-6.5, 6.5]), None), None);
+    for bad in [[2.0, 1.0], [1.0, 1.0], [f64::NAN, 1.0], [0.0, f64::INFINITY], [1.0, 1.0 + 1e-12]] {
+        assert_eq!(field(Some(bad), None).as_deref(), Some("xRange"), "{bad:?}");
+    }
+    for bad in [[0.0, 1.0], [-1.0, 1.0], [3.0, 2.0]] {
+        assert_eq!(field(None, Some(bad)).as_deref(), Some("yRange"), "{bad:?}");
+    }
 }

@@ -1,15 +1,16 @@
 // The data and view controls: a typed value enters the state only when valid (else it is explained
 // beside its control and left out), and the controls show the state whenever it changes elsewhere
 // (a preset, a link, an upload, the cap's slider).
-import { FIGURE_4_LEFT, PRESET_PARAMETERS, PRESET_VIEWS } from './presets.js';
-import { setMessage } from './messages.js';
+import { FIGURE_4_LEFT, PRESET_PARAMETERS } from './presets.js';
+import { VIEW_FIELDS, defaultsFor } from './state.js';
+import { clearMessages, setMessage } from './messages.js';
 import { effectiveTheme } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Fields read through the state's field rules as they are typed. */
 const TYPED_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
-  'samples', 'runs', 'sampleSeed'];
+  'samples', 'runs', 'sampleSeed', 'xRange', 'yRange'];
 /** Fields shown as a plain input or select whose value is the state's. */
 const VALUE_FIELDS = [...TYPED_FIELDS, 'sampler', 'preset', 'variances', 'schedule', 'axis', 'theme'];
 const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];
@@ -36,6 +37,12 @@ function buildControls(names, limits) {
   $('steps').max = String(limits.maxSteps);
   $('imgSteps').max = String(limits.images.maxSteps);
   $('imgSamples').max = String(limits.images.maxSamples);
+}
+
+/** The whole run on every time plot, fitted to the curves. */
+export function showFullRange(store) {
+  clearMessages(['xRange', 'yRange']);
+  store.set({ xRange: '', yRange: '' });
 }
 
 /** A typed value: a valid one enters the state, an invalid one is explained and left out. */
@@ -92,7 +99,10 @@ export function setupControls(store, names, limits) {
   $('variances').addEventListener('input', () => store.set({ variances: $('variances').value }, 'variances'));
   $('preset').addEventListener('change', () => {
     const preset = $('preset').value;
-    const patch = { preset, ...(PRESET_VIEWS[preset] ?? {}) };
+    // A preset opens on its own view (a figure's score, times and window; the others' defaults).
+    const defaults = defaultsFor(preset);
+    const patch = { preset, ...Object.fromEntries(VIEW_FIELDS.map((field) => [field, defaults[field]])) };
+    clearMessages(VIEW_FIELDS);
     if (preset === 'custom' && !store.get().variances.trim()) patch.variances = FIGURE_4_LEFT.join(', ');
     store.set(patch, 'preset');
   });
@@ -108,8 +118,14 @@ export function setupControls(store, names, limits) {
     setMessage('C', '');
     store.set({ C: Number((10 ** Number($('C-slider').value)).toPrecision(4)) }, 'C-slider');
   });
-  for (const field of ['axis', 'sampler', 'theme']) {
+  for (const field of ['sampler', 'theme']) {
     $(field).addEventListener('change', () => store.set({ [field]: $(field).value }, field));
   }
+  // An x window is in the axis' unit: another axis shows the whole run.
+  $('axis').addEventListener('change', () => {
+    setMessage('xRange', '');
+    store.set({ axis: $('axis').value, xRange: '' }, 'axis');
+  });
+  $('full-range').addEventListener('click', () => showFullRange(store));
   $('overlay').addEventListener('change', () => store.set({ overlay: $('overlay').checked ? 'on' : 'off' }));
 }

@@ -1,10 +1,14 @@
 // The time cursor: the slider, dragging on any time plot, Play, and what follows the cursor
 // without redrawing a plot (the line on each time plot's layer and the exact readout).
 import { format } from './format.js';
+import { clearMessages } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const CURSOR_COLOUR = '#d6278c';
 const PLAY_SECONDS = 4;
+
+/** A zoom being dragged: the plot's panel and the two canvas columns. */
+let selection = null;
 
 /** The cursor line on the layer above each time plot, at the frames the plots were drawn with. */
 function drawCursors(store, readout) {
@@ -17,7 +21,14 @@ function drawCursors(store, readout) {
     if (layer.height !== plot.height) layer.height = plot.height;
     const context = layer.getContext('2d');
     context.clearRect(0, 0, layer.width, layer.height);
-    if (!frame || !Number.isFinite(x)) continue;
+    if (!frame) continue;
+    if (selection?.panel === layer.dataset.cursorFor) {
+      const [from, to] = [Math.min(selection.from, selection.to), Math.max(selection.from, selection.to)];
+      context.fillStyle = 'rgba(47, 109, 179, 0.18)';
+      context.fillRect(from, frame.top, to - from, frame.bottom - frame.top);
+    }
+    // A cursor outside a zoomed window has no line.
+    if (!(Number.isFinite(x) && x >= frame.xMin && x <= frame.xMax)) continue;
     const px = Math.round(frame.left + ((x - frame.xMin) / (frame.xMax - frame.xMin)) * (frame.right - frame.left)) + 0.5;
     context.strokeStyle = CURSOR_COLOUR;
     context.lineWidth = Math.max(1, 1.5 * scale);
@@ -49,22 +60,63 @@ export function renderCursor(store) {
     ` Under the cap: best d ${1 + r.fd2Capped.indexOf(Math.min(...r.fd2Capped))}.`;
 }
 
-/** Dragging on a time plot moves the cursor: canvas pixel → axis value → backward time. */
+/**
+ * Dragging on a time plot moves the cursor (canvas pixel → axis value → backward time); with Shift
+ * or in zoom mode it picks an x window instead. A double click shows the whole run.
+ */
 function bindCursorDrag(store, canvas) {
-  const move = (event) => {
-    const frame = store.frames[canvas.dataset.panel];
-    const model = store.model();
-    if (!frame || !model) return;
+  const panel = canvas.dataset.panel;
+  /** The pointer's canvas column, kept within the plot, and the axis value there. */
+  const at = (event, frame) => {
     const rect = canvas.getBoundingClientRect();
     const px = ((event.clientX - rect.left) / rect.width) * canvas.width;
-    const fraction = Math.min(Math.max((px - frame.left) / (frame.right - frame.left), 0), 1);
-    store.set({ cursor: model.explorer.timeAt(frame.xMin + fraction * (frame.xMax - frame.xMin), store.get().axis) });
+    const column = Math.min(Math.max(px, frame.left), frame.right);
+    return { column, x: frame.xMin + ((column - frame.left) / (frame.right - frame.left)) * (frame.xMax - frame.xMin) };
+  };
+  const move = (event) => {
+    const frame = store.frames[panel];
+    const model = store.model();
+    if (!frame || !model) return;
+    if (selection) {
+      selection.to = at(event, frame).column;
+      renderCursor(store);
+      return;
+    }
+    store.set({ cursor: model.explorer.timeAt(at(event, frame).x, store.get().axis) });
   };
   canvas.addEventListener('pointerdown', (event) => {
     canvas.setPointerCapture(event.pointerId);
+    const frame = store.frames[panel];
+    if (frame && (event.shiftKey || $('zoom-mode').getAttribute('aria-pressed') === 'true')) {
+      const { column } = at(event, frame);
+      selection = { panel, from: column, to: column };
+      return;
+    }
     move(event);
   });
   canvas.addEventListener('pointermove', (event) => event.buttons && move(event));
+  const finish = () => {
+    const frame = store.frames[panel];
+    const picked = selection;
+    selection = null;
+    if (!picked || !frame) return renderCursor(store);
+    const value = (column) => frame.xMin + ((column - frame.left) / (frame.right - frame.left)) * (frame.xMax - frame.xMin);
+    // Four significant digits keep the link short; a window narrower than a few pixels is a click.
+    const [low, high] = [Math.min(picked.from, picked.to), Math.max(picked.from, picked.to)].map((c) => Number(value(c).toPrecision(4)));
+    const text = `${low},${high}`;
+    const { value: xRange, error } = store.fields.readField('xRange', text);
+    if (Math.abs(picked.to - picked.from) < 4 || error) return renderCursor(store);
+    store.set({ xRange });
+  };
+  canvas.addEventListener('pointerup', finish);
+  canvas.addEventListener('pointercancel', () => {
+    selection = null;
+    renderCursor(store);
+  });
+  canvas.addEventListener('dblclick', () => {
+    clearMessages(['xRange', 'yRange']);
+    store.set({ xRange: '', yRange: '' });
+  });
 }
 
 /** Play runs the cursor from where it is (or from noise) to the sampler's d's optimal stop. */
@@ -103,6 +155,10 @@ function setupPlay(store) {
 }
 
 export function setupCursor(store) {
+  $('zoom-mode').addEventListener('click', () => {
+    const pressed = $('zoom-mode').getAttribute('aria-pressed') !== 'true';
+    $('zoom-mode').setAttribute('aria-pressed', String(pressed));
+  });
   $('cursor').addEventListener('input', () => store.set({ cursor: Number($('cursor').value) }, 'cursor'));
   for (const canvas of document.querySelectorAll('canvas.time-plot')) bindCursorDrag(store, canvas);
   setupPlay(store);

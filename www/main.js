@@ -4,7 +4,7 @@
 // the panels, the samplers, the images). What the first curve does not need (sampling, files,
 // exports, images) is imported once it is drawn, so that fewer modules stand in its way.
 import init, { limits as moduleLimits, names as moduleNames } from './pkg/ldm_explorer.js';
-import { DEFAULTS, createFields } from './state.js';
+import { DEFAULTS, createFields, defaultsFor } from './state.js';
 import { createStore } from './store.js';
 import { computeFirstModel, setupModel } from './model.js';
 import { reportLinkProblems, setupUrl, writeUrl } from './url.js';
@@ -27,7 +27,7 @@ async function start() {
   reportLinkProblems(parsed.problems);
   applyEmbedMode();
   // A link whose data cannot be computed draws the defaults meanwhile, its messages beside the controls.
-  computeFirstModel(store, DEFAULTS, limits);
+  computeFirstModel(store, defaultsFor(DEFAULTS.preset), limits);
   setupModel(store, limits);
   setupUrl(store);
   setupControls(store, names, limits);

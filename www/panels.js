@@ -75,7 +75,7 @@ export function setupPanels(store, registry) {
     if (change.model === 'refused') return;
     if (change.model === 'new' || change.changed.has('theme')) return scheduleDraw(drawn);
     const panels = new Set(change.model === 'cap' ? capped : []);
-    if (change.changed.has('axis')) timePlots.forEach((p) => panels.add(p));
+    if (touches(change, ['axis', 'xRange', 'yRange'])) timePlots.forEach((p) => panels.add(p));
     if (touches(change, ['d', ...SAMPLER_FIELDS])) followingTheSampler.forEach((p) => panels.add(p));
     // The cursor's layer and readout follow at once; the scatter only when it reaches another step.
     if (change.changed.has('cursor') && scatterStepAtCursor() !== drawnScatterStep) panels.add('scatter');

@@ -2,7 +2,7 @@
 // the hash's format. Names and limits come from the Rust module (names(), limits()), so that the
 // page accepts exactly what the core does. Parsing never throws: a bad field keeps its default and
 // is reported, so one typo in a shared link loses nothing else.
-import { PRESET_PARAMETERS } from './presets.js';
+import { PRESET_PARAMETERS, PRESET_VIEWS } from './presets.js';
 
 export const PRESETS = Object.keys(PRESET_PARAMETERS);
 
@@ -39,7 +39,33 @@ export const DEFAULTS = Object.freeze({
   imgSeed: 1,
   imgSample: 1, // the grid row whose trajectory the strip shows
   engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
+  xRange: '', // the time plots' x window "low,high" in the axis' unit; '' for the whole run
+  yRange: '', // the log plots' dF² window "low,high"; '' to fit the curves
 });
+
+/** The fields a preset's view sets (those of any figure preset). */
+export const VIEW_FIELDS = [...new Set(Object.values(PRESET_VIEWS).flatMap(Object.keys))];
+
+/**
+ * The state a preset opens on: the defaults, with the figure presets' own score, times, sampler and
+ * window. A link leaves out what equals its preset's defaults, so `#preset=fig4-right` is the figure.
+ */
+export function defaultsFor(preset) {
+  return { ...DEFAULTS, ...(PRESET_VIEWS[preset] ?? {}) };
+}
+
+/**
+ * `"1, 2"` → `[1, 2]`: two numbers, the first below the second, within the module's axis limits
+ * (`log`: both at least its smallest log-axis value). Null otherwise.
+ */
+export function parseRange(text, limits, { log = false } = {}) {
+  const entries = String(text).split(/[\s,;]+/).filter((e) => e !== '');
+  if (entries.length !== 2) return null;
+  const [low, high] = entries.map(Number);
+  const floor = log ? limits.minLogAxisValue : -limits.maxAxisValue;
+  const within = low >= floor && high <= limits.maxAxisValue;
+  return within && high - low > limits.minAxisWidth * Math.max(Math.abs(low), Math.abs(high)) ? [low, high] : null;
+}
 
 /** The page's own bounds (what one interactive scatter or Monte Carlo may take). */
 const MAX_SCATTER_SAMPLES = 20000;
@@ -102,7 +128,18 @@ export function createFields({ names, limits }) {
     imgSeed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
     imgSample: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= GRID_ROWS, expected: `a row from 1 to ${GRID_ROWS}` },
     engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
+    xRange: range(false, 'two numbers low, high (the x axis\' unit), or nothing for the whole run'),
+    yRange: range(true, `two numbers low, high from ${limits.minLogAxisValue} (dF²), or nothing to fit the curves`),
   };
+
+  /** A window field: kept as "low,high" (how a hash writes it), or '' for none. */
+  function range(log, expected) {
+    const canonical = (text) => {
+      const parsed = parseRange(text, limits, { log });
+      return parsed ? parsed.join(',') : text;
+    };
+    return { parse: canonical, valid: (v) => v === '' || parseRange(v, limits, { log }) !== null, expected };
+  }
 
   function readField(name, text) {
     const field = FIELDS[name];
@@ -115,14 +152,17 @@ export function createFields({ names, limits }) {
 
   /** The state a hash describes, and a message for each field it could not use. */
   function parseHash(hash) {
-    const state = { ...DEFAULTS };
     const problems = [];
     let params;
     try {
       params = new URLSearchParams(hash.replace(/^#/, ''));
     } catch {
-      return { state, problems: ['the link could not be read; showing the defaults'] };
+      return { state: defaultsFor(DEFAULTS.preset), problems: ['the link could not be read; showing the defaults'] };
     }
+    // The preset first: what the link leaves out is its preset's default.
+    const preset = readField('preset', params.get('preset') ?? DEFAULTS.preset);
+    const defaults = defaultsFor(preset.value ?? DEFAULTS.preset);
+    const state = { ...defaults };
     const seen = new Map();
     for (const [name, text] of params) {
       if (!(name in FIELDS)) {
@@ -136,17 +176,20 @@ export function createFields({ names, limits }) {
       }
       seen.set(name, text);
       const { value, error } = readField(name, text);
-      if (error) problems.push(`${name} ${error}; kept ${DEFAULTS[name]}`);
+      if (error) problems.push(`${name} ${error}; kept ${defaults[name] === '' ? 'none' : defaults[name]}`);
       else state[name] = value;
     }
     return { state, problems };
   }
 
-  /** The hash of a state: only the fields that differ from the defaults, in a stable order. */
+  /** The hash of a state: only the fields that differ from its preset's defaults, in a stable order. */
   function toHash(state) {
     const params = new URLSearchParams();
+    const defaults = defaultsFor(state.preset);
     for (const name of Object.keys(FIELDS)) {
-      if (state[name] !== DEFAULTS[name]) params.set(name, String(state[name]));
+      // The preset is always written when it is not the page's default.
+      const shown = name === 'preset' ? DEFAULTS.preset : defaults[name];
+      if (state[name] !== shown) params.set(name, String(state[name]));
     }
     const text = params.toString();
     return text ? `#${text}` : '';

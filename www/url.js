@@ -3,13 +3,13 @@
 // follows it.
 
 import { isRefused } from './messages.js';
-import { DEFAULTS } from './state.js';
+import { DEFAULTS, defaultsFor } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** The values last written to the hash: a refused field keeps its last good one there (at first,
  *  the default the page drew instead). */
-let linked = DEFAULTS;
+let linked = defaultsFor(DEFAULTS.preset);
 
 export function writeUrl(store) {
   const state = store.get();

@@ -12,6 +12,9 @@ export function followSystemTheme(store) {
   dark.addEventListener('change', () => store.notify({ changed: new Set(['theme']), source: 'system' }));
 }
 
+/** A window field as the module takes it: `[low, high]`, or undefined for none. */
+const windowOf = (text) => (text ? text.split(',').map(Number) : undefined);
+
 /** The model's drawing options; the cursor only for exports (on the page it has its own layer). */
 export function viewOptions(store, { withCursor = false } = {}) {
   const state = store.get();
@@ -21,5 +24,7 @@ export function viewOptions(store, { withCursor = false } = {}) {
     xAxis: state.axis,
     emphasis: state.d > 0 && summary && state.d <= summary.dimension ? state.d : undefined,
     cursor: withCursor ? state.cursor : undefined,
+    xRange: windowOf(state.xRange),
+    yRange: windowOf(state.yRange),
   };
 }

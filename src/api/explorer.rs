@@ -275,6 +275,15 @@ pub struct PlotOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub cursor: Option<f64>,
+    /// `[low, high]` of the time plots' x axis, in its unit (time or LogSNR); the whole run when
+    /// absent. The curves are recomputed inside it.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub x_range: Option<[f64; 2]>,
+    /// `[low, high]` of the log plots' `dF²` axis, `0 < low < high`; fitted when absent.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub y_range: Option<[f64; 2]>,
 }
 
 impl PlotOptions {
@@ -289,8 +298,32 @@ impl PlotOptions {
         if self.cursor.is_some_and(|t| !t.is_finite()) {
             return Err(InputError::new("cursor", "must be a finite time"));
         }
-        Ok((Style { theme, scale }, View { x_axis, emphasis: self.emphasis, cursor: self.cursor }))
+        let x_window = checked_range("xRange", self.x_range, false)?;
+        let y_window = checked_range("yRange", self.y_range, true)?;
+        Ok((Style { theme, scale }, View { x_axis, emphasis: self.emphasis, cursor: self.cursor, x_window, y_window }))
     }
+}
+
+/// A plot's axis window: `low < high` within `±MAX_AXIS_VALUE` (a log axis: from
+/// `MIN_LOG_AXIS_VALUE`), at least `MIN_AXIS_WIDTH` wide relative to its largest end.
+fn checked_range(field: &str, range: Option<[f64; 2]>, log: bool) -> Result<Option<(f64, f64)>, InputError> {
+    use crate::input::limits::{MAX_AXIS_VALUE, MIN_AXIS_WIDTH, MIN_LOG_AXIS_VALUE};
+    let Some([low, high]) = range else { return Ok(None) };
+    let floor = if log { MIN_LOG_AXIS_VALUE } else { -MAX_AXIS_VALUE };
+    let within = low >= floor && high <= MAX_AXIS_VALUE;
+    if !(within && high - low > MIN_AXIS_WIDTH * low.abs().max(high.abs())) {
+        return Err(InputError::new(
+            field,
+            format!(
+                "must be two numbers from {} to {}, the first below the second, got {} and {}",
+                crate::input::number(floor),
+                crate::input::number(MAX_AXIS_VALUE),
+                crate::input::number(low),
+                crate::input::number(high)
+            ),
+        ));
+    }
+    Ok(Some((low, high)))
 }
 
 #[cfg(test)]

@@ -27,6 +27,11 @@ pub struct Limits {
     /// Most numbers in a file, widest matrix of samples.
     pub max_upload_values: usize,
     pub max_sample_dimension: usize,
+    /// A plot's axis window: ends within ±maxAxisValue, a log axis' ends at least minLogAxisValue,
+    /// and a width of at least minAxisWidth times its largest end.
+    pub max_axis_value: f64,
+    pub min_log_axis_value: f64,
+    pub min_axis_width: f64,
     /// What image sets and their runs may hold (also `imageLimits()` of the image module).
     pub images: ImageLimits,
 }
@@ -58,6 +63,9 @@ pub fn limits() -> Limits {
         max_frames: MAX_FRAMES,
         max_upload_values: MAX_UPLOAD_VALUES,
         max_sample_dimension: MAX_SAMPLE_DIMENSION,
+        max_axis_value: MAX_AXIS_VALUE,
+        min_log_axis_value: MIN_LOG_AXIS_VALUE,
+        min_axis_width: MIN_AXIS_WIDTH,
         images: image_limits(),
     }
 }

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::chart::{AxisFrame, Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, thinned};
 use super::curves::{TimePlot, draw_time_curves};
 use super::style::{CATEGORICAL, Style, View};
-use crate::theory::capped::CappedAnswer;
+use crate::theory::capped::{CappedAnswer, capped_curves_at};
 use crate::theory::diagonal::CurvesAnswer;
 
 /// Panel 4c: the curves of the capped sampler over `t` (Props 4–5).
@@ -20,7 +20,8 @@ pub fn draw_capped_curves_panel<DB: DrawingBackend>(
     style: &Style,
 ) -> Result<AxisFrame, Failure<DB>> {
     let title = format!("Capped score, C = {}: dF² vs stopping time (OU, started from N(0, I))", capped.problem.cap);
-    let plot = TimePlot { table: &capped.fd2, title: &title, theory_marks: false, overlay: None };
+    let table_at = |times: &[f64]| capped_curves_at(&capped.problem, times);
+    let plot = TimePlot { table: &capped.fd2, table_at: &table_at, title: &title, theory_marks: false, overlay: None };
     draw_time_curves(area, answer, &plot, view, style)
 }
 

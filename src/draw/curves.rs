@@ -12,7 +12,7 @@ use super::chart::{
 };
 use super::style::{CURSOR, MONTE_CARLO, Style, View, XAxis, dimension_color, power_of_ten_label, subscript};
 use crate::sim::monte_carlo::MonteCarloBand;
-use crate::theory::diagonal::{CurveTable, CurvesAnswer, stopping_distance};
+use crate::theory::diagonal::{CurveTable, CurvesAnswer, stopping_curves_at, stopping_distance, time_of_log_snr};
 
 /// Panel 1: `dF²(t, d)` on a log axis (Figure 4), the lower envelope, the switch times `t_d`
 /// (exact, dashed) and `t̂_d` (plug-in, dotted), each `d`'s optimal stopping time, the cursor.
@@ -28,7 +28,8 @@ pub fn draw_curves_panel<DB: DrawingBackend>(
     } else {
         "Fréchet distance² to the data vs stopping time (exact score)"
     };
-    let plot = TimePlot { table: &answer.fd2, title, theory_marks: true, overlay };
+    let table_at = |times: &[f64]| stopping_curves_at(&answer.problem, times);
+    let plot = TimePlot { table: &answer.fd2, table_at: &table_at, title, theory_marks: true, overlay };
     draw_time_curves(area, answer, &plot, view, style)
 }
 
@@ -85,6 +86,83 @@ pub(super) fn x_label(x_axis: XAxis) -> &'static str {
     }
 }
 
+/// Points a zoomed time plot computes its curves at.
+const WINDOW_POINTS: usize = 400;
+
+/// The part of the run a zoomed time plot shows: its x range, and the axis values and backward
+/// times, evenly spaced on the axis, where the curves are recomputed (none when the window lies
+/// outside the run).
+pub(super) struct TimeWindow {
+    pub(super) x_range: (f64, f64),
+    pub(super) xs: Vec<f64>,
+    pub(super) times: Vec<f64>,
+}
+
+/// The view's x window over the answer's run, or `None` for the whole run.
+pub(super) fn time_window(answer: &CurvesAnswer, view: &View) -> Option<TimeWindow> {
+    let (low, high) = view.x_window?;
+    let (schedule, final_time) = (&answer.problem.schedule, answer.problem.final_time);
+    // The run covers t in [0, T]; on the LogSNR axis, [LogSNR at t = 0, +∞).
+    let (first, last) = match view.x_axis {
+        XAxis::Time => (0.0, final_time),
+        XAxis::LogSnr => (schedule.log_snr(final_time), f64::INFINITY),
+    };
+    let (from, to) = (low.max(first), high.min(last));
+    let (xs, times) = if from < to {
+        let xs: Vec<f64> =
+            (0..WINDOW_POINTS).map(|i| from + (to - from) * i as f64 / (WINDOW_POINTS - 1) as f64).collect();
+        let times = xs
+            .iter()
+            .map(|&x| match view.x_axis {
+                XAxis::Time => x,
+                XAxis::LogSnr => time_of_log_snr(schedule, final_time, x),
+            })
+            .collect();
+        (xs, times)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Some(TimeWindow { x_range: (low, high), xs, times })
+}
+
+/// The pieces of a polyline that lie in `y_min..=y_max` on a log y axis, cut where it crosses
+/// the bounds (plotters would flatten what lies outside onto the plot's edge).
+pub(super) fn clip_log_y(points: &[(f64, f64)], (y_min, y_max): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let log = |y: f64| y.max(f64::MIN_POSITIVE).log10();
+    let (low, high) = (log(y_min), log(y_max));
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut open = false;
+    for pair in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let (l0, l1) = (log(y0), log(y1));
+        // The part s ∈ [enter, leave] of the segment whose log y lies within the bounds.
+        let (mut enter, mut leave) = (0.0f64, 1.0f64);
+        if l0 == l1 {
+            if l0 < low || l0 > high {
+                open = false;
+                continue;
+            }
+        } else {
+            let (s_low, s_high) = ((low - l0) / (l1 - l0), (high - l0) / (l1 - l0));
+            let (a, b) = if s_low < s_high { (s_low, s_high) } else { (s_high, s_low) };
+            enter = enter.max(a);
+            leave = leave.min(b);
+            if enter > leave {
+                open = false;
+                continue;
+            }
+        }
+        let at = |s: f64| (x0 + s * (x1 - x0), 10f64.powf(l0 + s * (l1 - l0)));
+        if !open || enter > 0.0 {
+            pieces.push(vec![if enter == 0.0 { (x0, y0) } else { at(enter) }]);
+        }
+        let piece = pieces.last_mut().expect("pushed above");
+        piece.push(if leave == 1.0 { (x1, y1) } else { at(leave) });
+        open = leave == 1.0;
+    }
+    pieces
+}
+
 /// A vertical line across the plot with a label above it, unless a label stood too close.
 pub(super) struct Markers {
     pub(super) last_label_px: i32,
@@ -132,6 +210,8 @@ impl Markers {
 /// What a time plot shows besides the answer's axes.
 pub(super) struct TimePlot<'a> {
     pub(super) table: &'a CurveTable,
+    /// The same curves at other backward times (a zoomed window's).
+    pub(super) table_at: &'a dyn Fn(&[f64]) -> CurveTable,
     pub(super) title: &'a str,
     /// Prop 2's switch times and Prop 3's optimal stops (the stopping-time curves only).
     pub(super) theory_marks: bool,
@@ -145,27 +225,55 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
     view: &View,
     style: &Style,
 ) -> Result<AxisFrame, Failure<DB>> {
-    let (table, title, overlay) = (plot.table, plot.title, plot.overlay);
+    let (title, overlay) = (plot.title, plot.overlay);
     let (fitted, compact) = style.fitted(area);
     let style = &fitted;
-    let dimension = table.dimension();
-    let xs = x_values(answer, view.x_axis);
-    let (y_min, y_max) = log_range_of(table.extremes());
-    let (x_min, x_max) = finite_range(xs);
+    let window = time_window(answer, view);
+    let resampled = window.as_ref().map(|w| (plot.table_at)(&w.times));
+    let (table, xs) = match (&window, &resampled) {
+        (Some(w), Some(table)) => (table, &w.xs[..]),
+        _ => (plot.table, x_values(answer, view.x_axis)),
+    };
+    let dimension = plot.table.dimension();
+    let (y_min, y_max) = view.y_window.unwrap_or_else(|| log_range_of(table.extremes()));
+    let (x_min, x_max) = window.as_ref().map_or_else(|| finite_range(xs), |w| w.x_range);
     let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
     mesh!(chart, style, x_label(view.x_axis), "dF² (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)));
+    let in_x = |x: f64| x.is_finite() && x >= x_min && x <= x_max;
+    let in_y = |y: f64| view.y_window.is_none() || (y >= y_min && y <= y_max);
 
-    let points = |row: &[f64]| -> Vec<(f64, f64)> {
-        xs.iter().zip(row).filter(|(x, _)| x.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()
+    // Each line's visible pieces: within a window set by the reader, cut at its bounds; fitted to
+    // the curves, values below the floor (zeros at T) sit on it.
+    let pieces = |points: Vec<(f64, f64)>| -> Vec<Vec<(f64, f64)>> {
+        let points: Vec<(f64, f64)> = points.into_iter().filter(|&(x, _)| in_x(x)).collect();
+        match view.y_window {
+            Some(bounds) => clip_log_y(&points, bounds),
+            None => vec![points.into_iter().map(|(x, y)| (x, y.max(y_min))).collect()],
+        }
     };
+    let rows = |row: &[f64]| pieces(xs.iter().copied().zip(row.iter().copied()).collect());
+    // A labelled line: its first piece carries the legend entry (an empty one when none shows).
+    macro_rules! line {
+        ($pieces:expr, $stroke:expr) => {{
+            let mut pieces = $pieces.into_iter();
+            let first = chart.draw_series(LineSeries::new(pieces.next().unwrap_or_default(), $stroke))?;
+            first
+        }};
+    }
+    macro_rules! rest {
+        ($pieces:expr, $stroke:expr) => {
+            for piece in $pieces.into_iter().skip(1) {
+                chart.draw_series(LineSeries::new(piece, $stroke))?;
+            }
+        };
+    }
     // The lower envelope (the best d at each time) as a wide translucent band under the curves:
     // one path, where a dashed line would be hundreds of strokes.
     let envelope: Vec<f64> = (0..table.points).map(|i| table.row(table.best_dim[i] as usize)[i]).collect();
     let band = style.theme.foreground.mix(0.22).stroke_width(style.px(7.0));
-    chart
-        .draw_series(LineSeries::new(points(&envelope), band))?
-        .label("best d (envelope)")
-        .legend(style.legend_swatch(band));
+    let envelope = rows(&envelope);
+    line!(envelope.clone(), band).label("best d (envelope)").legend(style.legend_swatch(band));
+    rest!(envelope, band);
     let dims = drawn_dimensions(dimension, view.emphasis);
     let faded = view.emphasis.is_some();
     let legend_each = dims.len() <= 10 && !compact;
@@ -175,32 +283,33 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
         }
         let color = dimension_color(d, dimension);
         let line = if faded { color.mix(0.35).stroke_width(style.px(1.2)) } else { style.line(color, 1.6) };
-        let series = chart.draw_series(LineSeries::new(points(table.row(d)), line))?;
+        let curve = rows(table.row(d));
+        let series = line!(curve.clone(), line);
         if legend_each || d == 1 || d == dimension {
             series.label(format!("d = {d}")).legend(style.legend_swatch(style.line(color, 2.5)));
         }
+        rest!(curve, line);
     }
     if let Some(d) = view.emphasis.filter(|&d| d <= dimension) {
         let color = dimension_color(d, dimension);
-        chart
-            .draw_series(LineSeries::new(points(table.row(d)), style.line(color, 3.2)))?
+        let curve = rows(table.row(d));
+        line!(curve.clone(), style.line(color, 3.2))
             .label(format!("d = {d} (selected)"))
             .legend(style.legend_swatch(style.line(color, 3.2)));
+        rest!(curve, style.line(color, 3.2));
     }
     if let Some(overlay) = overlay {
-        let steps: Vec<(f64, f64)> = overlay
-            .t
-            .iter()
-            .zip(&overlay.fd2)
-            .map(|(&t, &v)| (axis_position(answer, view.x_axis, t), v.max(y_min)))
-            .filter(|(x, _)| x.is_finite())
-            .collect();
+        let steps: Vec<Vec<(f64, f64)>> = pieces(
+            overlay.t.iter().zip(&overlay.fd2).map(|(&t, &v)| (axis_position(answer, view.x_axis, t), v)).collect(),
+        );
         let ink = style.theme.foreground;
         let side = style.px(3.0) as i32;
-        chart.draw_series(LineSeries::new(steps.clone(), style.line(ink, 1.8)))?;
+        for piece in &steps {
+            chart.draw_series(LineSeries::new(piece.clone(), style.line(ink, 1.8)))?;
+        }
         chart
             .draw_series(
-                thinned(steps)
+                thinned(steps.concat())
                     .into_iter()
                     .map(|p| EmptyElement::at(p) + Rectangle::new([(-side, -side), (side, side)], ink.filled())),
             )?
@@ -211,9 +320,10 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
             let bars: Vec<(f64, f64, f64, f64)> = (0..mc.t.len())
                 .map(|c| {
                     let x = axis_position(answer, view.x_axis, mc.t[c]);
-                    (x, mc.band.lower[c].max(y_min), mc.band.mean[c].max(y_min), mc.band.upper[c].max(y_min))
+                    (x, mc.band.lower[c], mc.band.mean[c], mc.band.upper[c])
                 })
-                .filter(|(x, ..)| x.is_finite())
+                .filter(|&(x, _, mean, _)| in_x(x) && in_y(mean))
+                .map(|(x, lower, mean, upper)| (x, lower.max(y_min), mean.max(y_min), upper.clamp(y_min, y_max)))
                 .collect();
             let width = style.px(8.0);
             chart
@@ -252,11 +362,12 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                 let t = answer.optimal_stop[d - 1];
                 (
                     axis_position(answer, view.x_axis, t),
-                    stopping_distance(&answer.problem, t, d).max(y_min),
+                    stopping_distance(&answer.problem, t, d),
                     dimension_color(d, dimension),
                 )
             })
-            .filter(|(x, _, _)| x.is_finite())
+            .filter(|&(x, y, _)| in_x(x) && in_y(y))
+            .map(|(x, y, color)| (x, y.max(y_min), color))
             .collect();
         if !stops.is_empty() {
             let outline = style.theme.foreground;
@@ -272,7 +383,7 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
     }
     if let Some(t) = view.cursor {
         let x = axis_position(answer, view.x_axis, t);
-        if x.is_finite() && x >= x_min && x <= x_max {
+        if in_x(x) {
             chart.draw_series(LineSeries::new(vec![(x, y_min), (x, y_max)], style.line(CURSOR, 1.5)))?;
         }
     }
@@ -283,4 +394,31 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
     }
     area.present()?;
     Ok(axis_frame(&chart))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn clipping_keeps_what_lies_inside_and_cuts_at_the_bounds() {
+        // Down from 10 to 1e-3 and back up, on a window of [1e-2, 1]: two pieces, each starting or
+        // ending on a bound, every point on the original log-linear segments.
+        let line = [(0.0, 10.0), (1.0, 1e-3), (2.0, 1e-3), (3.0, 10.0)];
+        let pieces = clip_log_y(&line, (1e-2, 1.0));
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12 * a.abs().max(1.0);
+        // log10 y falls 4 decades over x in [0, 1]: y = 1 at x = 0.25, 1e-2 at x = 0.75.
+        assert!(close(pieces[0][0].0, 0.25) && close(pieces[0][0].1, 1.0), "{:?}", pieces[0]);
+        assert!(close(pieces[0][1].0, 0.75) && close(pieces[0][1].1, 1e-2), "{:?}", pieces[0]);
+        assert!(close(pieces[1][0].0, 2.25) && close(pieces[1][1].0, 2.75), "{:?}", pieces[1]);
+        // Wholly inside: unchanged, one piece; wholly outside: nothing.
+        let inside = [(0.0, 0.5), (1.0, 0.1), (2.0, 0.2)];
+        assert_eq!(clip_log_y(&inside, (1e-2, 1.0)), vec![inside.to_vec()]);
+        assert!(clip_log_y(&[(0.0, 5.0), (1.0, 7.0)], (1e-2, 1.0)).is_empty());
+        // Zeros (an exact fit) lie below every window.
+        assert_eq!(clip_log_y(&[(0.0, 0.5), (1.0, 0.0)], (1e-2, 1.0)).len(), 1);
+    }
 }

@@ -199,7 +199,7 @@ mod tests {
                 .unwrap();
         let answer = CurvesAnswer::compute(problem, 50);
         let recording = Recording::new((640, 400));
-        let view = View { x_axis: XAxis::Time, emphasis: Some(2), cursor: Some(1.0) };
+        let view = View { x_axis: XAxis::Time, emphasis: Some(2), cursor: Some(1.0), ..View::default() };
         let frame = draw_curves_panel(
             &recording.clone().into_drawing_area(),
             &answer,

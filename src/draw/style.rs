@@ -115,9 +115,10 @@ impl Style {
 }
 
 /// The x axis of the time plots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum XAxis {
     /// Backward time `t` (Figure 4, left).
+    #[default]
     Time,
     /// LogSNR at the stopping time (Figure 4, right).
     LogSnr,
@@ -139,14 +140,19 @@ impl XAxis {
     }
 }
 
-/// What the reader chose to look at: the axis, one emphasised `d`, the time cursor.
-#[derive(Clone, Copy, Debug)]
+/// What the reader chose to look at: the axis, one emphasised `d`, the time cursor, the window.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct View {
     pub x_axis: XAxis,
     /// 1-based latent dimension drawn on top, thicker.
     pub emphasis: Option<usize>,
     /// Backward time of the cursor.
     pub cursor: Option<f64>,
+    /// The x range the time plots show (in the axis' own unit), `low < high`; the whole run when
+    /// `None`. The curves are recomputed inside it, so a zoom stays smooth.
+    pub x_window: Option<(f64, f64)>,
+    /// The `dF²` range the log plots show, `0 < low < high`; fitted to the curves when `None`.
+    pub y_window: Option<(f64, f64)>,
 }
 
 /// `n` in subscript digits: `t₁₂`.

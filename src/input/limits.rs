@@ -67,6 +67,12 @@ pub const MAX_GRID: usize = 64;
 // ---- drawing (draw, and the wasm layer's options) ----
 
 /// Device pixels per CSS pixel a drawing accepts.
+/// The widest a plot's axis window may reach: `|x| ≤ 1e300` (so that its width stays finite) and,
+/// on a log axis, `1e-300 ≤ y` (a decade that stays normal).
+pub const MAX_AXIS_VALUE: f64 = 1e300;
+pub const MIN_LOG_AXIS_VALUE: f64 = 1e-300;
+/// The narrowest window, relative to its largest end: its ticks must stay distinct.
+pub const MIN_AXIS_WIDTH: f64 = 1e-9;
 pub const MIN_SCALE: f64 = 0.25;
 pub const MAX_SCALE: f64 = 8.0;
 /// Side of an exported SVG, in pixels.

@@ -192,9 +192,13 @@ pub fn capped_outcome(problem: &CappedProblem) -> CappedOutcome {
 
 /// `V_k(t_i)` for every coordinate (rows) and backward time (columns), row-major.
 pub fn capped_variances(problem: &CappedProblem, points: usize) -> Vec<f64> {
+    capped_variances_at(problem, &backward_times(problem.base.final_time, points))
+}
+
+/// `V_k(t)` for every coordinate (rows) at the given backward times (columns), row-major.
+fn capped_variances_at(problem: &CappedProblem, backward: &[f64]) -> Vec<f64> {
     let final_time = problem.base.final_time;
-    let times: Vec<TimePoint> =
-        backward_times(final_time, points).into_iter().map(|t| TimePoint::new(final_time, t)).collect();
+    let times: Vec<TimePoint> = backward.iter().map(|&t| TimePoint::new(final_time, t)).collect();
     (0..problem.base.dimension())
         .flat_map(|k| {
             let coordinate = problem.coordinate(k);
@@ -212,6 +216,11 @@ pub fn capped_curves(problem: &CappedProblem, variances_table: &[f64], points: u
             .iter()
             .map(move |&v| squared_std_gap(v, v - sigma2, sigma2.sqrt()))
     })
+}
+
+/// The curves of the capped sampler at the given backward times (a zoomed plot's).
+pub fn capped_curves_at(problem: &CappedProblem, times: &[f64]) -> CurveTable {
+    capped_curves(problem, &capped_variances_at(problem, times), times.len())
 }
 
 /// The capped sampler's `dF²(t, d)` for every `d` at one backward time.

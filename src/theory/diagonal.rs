@@ -161,10 +161,15 @@ fn forward_times(final_time: f64, backward: &[f64]) -> Vec<f64> {
 
 /// The table of `dF²(t_i, d)` for the problem's score, on `points` backward times from 0 to T.
 pub fn stopping_curves(problem: &DiagonalProblem, points: usize) -> CurveTable {
-    let taus = forward_times(problem.final_time, &backward_times(problem.final_time, points));
+    stopping_curves_at(problem, &backward_times(problem.final_time, points))
+}
+
+/// The table of `dF²(t, d)` for the problem's score at the given backward times (a zoomed plot's).
+pub fn stopping_curves_at(problem: &DiagonalProblem, times: &[f64]) -> CurveTable {
+    let taus = forward_times(problem.final_time, times);
     let a2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.a2(tau)).collect();
     let one_minus_b2: Vec<f64> = taus.iter().map(|&tau| problem.schedule.one_minus_b2(tau)).collect();
-    CurveTable::from_coordinate_errors(&problem.variances, points, |k| {
+    CurveTable::from_coordinate_errors(&problem.variances, times.len(), |k| {
         let (sigma2, sigma_hat2) = (problem.variances[k], problem.estimated[k]);
         a2.iter().zip(&one_minus_b2).map(move |(&a2, &one_minus_b2)| latent_error(a2, one_minus_b2, sigma2, sigma_hat2))
     })
