@@ -51,7 +51,7 @@ export const VIEW_FIELDS = [...new Set(Object.values(PRESET_VIEWS).flatMap(Objec
  * window. A link leaves out what equals its preset's defaults, so `#preset=fig4-right` is the figure.
  */
 export function defaultsFor(preset) {
-  return { ...DEFAULTS, ...(PRESET_VIEWS[preset] ?? {}) };
+  return { ...DEFAULTS, ...(PRESET_VIEWS[preset] ?? {}), preset };
 }
 
 /**
@@ -145,7 +145,7 @@ export function createFields({ names, limits }) {
     const field = FIELDS[name];
     const trimmed = String(text).trim();
     // "-0" reads as 0: a hash writes -0 as "0", and the two must not differ in the state.
-    const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed) + 0) : trimmed;
+    const value = field.parse === Number ? (trimmed === '' ? NaN : Number(trimmed) + 0) : field.parse(trimmed);
     if (!field.valid(value)) return { error: `expects ${field.expected}, got "${trimmed}"` };
     return { value };
   }

@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './load.mjs';
-import { DEFAULTS, createFields } from '../../www/state.js';
+import { DEFAULTS, createFields, defaultsFor } from '../../www/state.js';
+import { PRESET_VIEWS } from '../../www/presets.js';
 
 const { parseHash, readField, toHash } = createFields({ names: api.names(), limits: api.limits() });
 
@@ -33,4 +34,38 @@ test('a state written to a hash reads back the same', () => {
   const read = parseHash(toHash(state));
   assert.deepEqual(read.problems, []);
   assert.deepEqual(read.state, state);
+});
+
+test('a link leaves out what its preset opens on: a figure preset alone is the figure as printed', () => {
+  const right = parseHash('#preset=fig4-right');
+  assert.deepEqual(right.problems, []);
+  assert.deepEqual(right.state, { ...DEFAULTS, preset: 'fig4-right', ...PRESET_VIEWS['fig4-right'] });
+  assert.equal(right.state.T, 3);
+  assert.equal(toHash(right.state), '#preset=fig4-right');
+  // The page's own default is Figure 4 left as printed; another preset drops the figure's view.
+  assert.deepEqual(parseHash('').state, defaultsFor('fig4-left'));
+  assert.equal(toHash(defaultsFor('fig4-left')), '');
+  assert.deepEqual(parseHash('#preset=exponential').state, { ...DEFAULTS, preset: 'exponential' });
+  // A field that differs from its preset's default is written, even when it is the global default.
+  const exact = { ...defaultsFor('fig4-right'), score: 'exact', xRange: '' };
+  assert.equal(toHash(exact), '#preset=fig4-right&score=exact&xRange=');
+  assert.deepEqual(parseHash(toHash(exact)).state, exact);
+  // A bad field keeps its preset's default, and says which.
+  const bad = parseHash('#preset=fig4-right&T=abc');
+  assert.equal(bad.state.T, 3);
+  assert.match(bad.problems.join(), /T expects a time above 0, got "abc"; kept 3/);
+});
+
+test('windows: two numbers, low below high, within the module\'s axis limits; written canonically', () => {
+  const { maxAxisValue, minLogAxisValue } = api.limits();
+  assert.deepEqual(readField('xRange', ' 1.5 ,  2 '), { value: '1.5,2' });
+  assert.deepEqual(readField('xRange', '-6.5;7'), { value: '-6.5,7' });
+  assert.deepEqual(readField('xRange', ''), { value: '' });
+  assert.deepEqual(readField('yRange', `${minLogAxisValue},1`), { value: `${minLogAxisValue},1` });
+  for (const bad of ['2,1', '1,1', '1', '1,2,3', 'a,b', 'NaN,1', `-${maxAxisValue * 10},0`, '1,1.0000000001']) {
+    assert.match(readField('xRange', bad).error, new RegExp(`got "${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`), bad);
+  }
+  for (const bad of ['0,1', '-1,1', '1e-310,1']) assert.ok(readField('yRange', bad).error, bad);
+  const state = { ...DEFAULTS, axis: 'logSnr', xRange: '-2,6.5', yRange: '0.001,10' };
+  assert.deepEqual(parseHash(toHash(state)).state, state);
 });
