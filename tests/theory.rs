@@ -232,3 +232,72 @@ fn prop5_outcome_is_consistent_with_its_parts() {
     assert_eq!((outcome.d1, outcome.d2), (3, 5));
     assert!(outcome.d1 <= outcome.d_min && outcome.d_min <= outcome.d2);
 }
+
+/// The seeds study against a brute-force loop over the same seeds: the share of draws that dip is
+/// the count of negative Prop 1 sums computed here from the drawn variances, and each dipping draw's
+/// optimal stop is the minimum of its curve found by a dense scan and golden-section refinement.
+#[test]
+fn the_seeds_study_matches_a_brute_force_loop_over_seeds() {
+    use ldm_explorer::theory::seeds::{SeedStudy, quantile};
+    let variances = [10.0, 0.2, 0.2, 0.2, 0.0, 0.0];
+    let (n, seeds, final_time) = (1000, 200, 3.0);
+    let problem = DiagonalProblem::new(variances.to_vec(), None, Schedule::OrnsteinUhlenbeck, final_time).unwrap();
+    let study = SeedStudy::compute(&problem, n, 0, seeds).unwrap();
+    let mut dips = [0usize; 6];
+    for seed in 0..seeds as u64 {
+        let estimated = estimate_variances(&variances, n, seed).unwrap();
+        let draw =
+            DiagonalProblem::new(variances.to_vec(), Some(estimated.clone()), Schedule::OrnsteinUhlenbeck, final_time)
+                .unwrap();
+        let mut sum = 0.0;
+        for d in 1..=6 {
+            let (s2, h2) = (variances[d - 1], estimated[d - 1]);
+            sum += if h2 == 0.0 { 1.0 } else { (1.0 - (s2 / h2).sqrt()) * (1.0 - h2) };
+            let dips_here = sum < 0.0;
+            assert_eq!(study.seed_dips(seed, d), Some(dips_here), "seed {seed}, d = {d}");
+            if !dips_here {
+                continue;
+            }
+            dips[d - 1] += 1;
+            // Dense scan, then golden section inside the best cell.
+            let f = |t: f64| ldm_explorer::theory::diagonal::stopping_distance(&draw, t, d);
+            let grid = 1000;
+            let best = (0..=grid)
+                .min_by(|&a, &b| {
+                    f(final_time * a as f64 / grid as f64).total_cmp(&f(final_time * b as f64 / grid as f64))
+                })
+                .unwrap();
+            let (mut lo, mut hi) = (
+                final_time * (best.max(1) - 1) as f64 / grid as f64,
+                final_time * (best + 1).min(grid) as f64 / grid as f64,
+            );
+            for _ in 0..100 {
+                let (m1, m2) = (lo + 0.382 * (hi - lo), hi - 0.382 * (hi - lo));
+                if f(m1) < f(m2) { hi = m2 } else { lo = m1 }
+            }
+            let scanned = 0.5 * (lo + hi);
+            assert!(
+                study.stops[d - 1].iter().any(|&t| (t - scanned).abs() < 1e-5),
+                "seed {seed}, d = {d}: no stop near {scanned} in the study"
+            );
+        }
+    }
+    assert_eq!(study.dips, dips.to_vec());
+    // Figure 4 right's d0 = 4 dips for 91 of seeds 0–199 (about 46%), seed 2 the first.
+    assert_eq!(study.dips[3], 91);
+    assert_eq!((0..seeds as u64).find(|&s| study.seed_dips(s, 4) == Some(true)), Some(2));
+    // Every gain is in (0, 1) and sorted; the median lies between the quartiles.
+    let gains = &study.gains[3];
+    assert!(gains.iter().all(|&g| g > 0.0 && g < 1.0) && gains.is_sorted());
+    assert!(quantile(gains, 0.25) <= quantile(gains, 0.5) && quantile(gains, 0.5) <= quantile(gains, 0.75));
+}
+
+#[test]
+fn the_seeds_study_refuses_what_would_block_the_page() {
+    use ldm_explorer::theory::seeds::SeedStudy;
+    let problem = DiagonalProblem::new(vec![1.0; 1000], None, Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
+    assert_eq!(SeedStudy::compute(&problem, 1000, 0, 200).unwrap_err().field, "seeds");
+    assert_eq!(SeedStudy::compute(&problem, 1, 0, 0).unwrap_err().field, "seeds");
+    assert_eq!(SeedStudy::compute(&problem, 0, 0, 10).unwrap_err().field, "n");
+    assert_eq!(SeedStudy::compute(&problem, 1, u64::MAX, 2).unwrap_err().field, "seed");
+}

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 
 /** Fields read through the state's field rules as they are typed. */
 const TYPED_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'n', 'seed', 'T', 'C', 'd', 'steps', 'scatterX', 'scatterY',
-  'samples', 'runs', 'sampleSeed', 'xRange', 'yRange'];
+  'samples', 'runs', 'sampleSeed', 'xRange', 'yRange', 'seeds'];
 /** Fields shown as a plain input or select whose value is the state's. */
 const VALUE_FIELDS = [...TYPED_FIELDS, 'sampler', 'preset', 'variances', 'schedule', 'axis', 'theme'];
 const PARAMETER_FIELDS = ['lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances'];

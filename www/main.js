@@ -56,6 +56,7 @@ async function start() {
     timings: store.timings,
     state: () => ({ ...store.get() }),
     summary: () => store.model().summary,
+    frames: () => ({ ...store.frames }),
     simulating: simulation.simulating,
     images: imagesView,
   };

@@ -48,6 +48,21 @@ function computeExplorer(state, maxDimension) {
   }
 }
 
+/**
+ * The seeds panel's study of the state's n and seeds, and its numbers for the state's seed; null
+ * when refused (too much work for the page: its message is beside the seeds, the panel says why).
+ */
+function studySeeds(explorer, state) {
+  setMessage('seeds', '');
+  try {
+    explorer.studySeeds(state.n, state.seeds);
+    return explorer.seedSummary(state.seed);
+  } catch (error) {
+    setMessage('seeds', error.message);
+    return null;
+  }
+}
+
 /** The sampler of the sampler panels; its checks (steps, schedule) speak beside the steps. */
 function samplerError(explorer, state) {
   setMessage('steps', '');
@@ -120,10 +135,14 @@ function install(store, explorer, change) {
   if (!previous?.trapped) previous?.explorer.free();
   explorer = guarded(explorer, (error) => rebuild(store, error));
   const summary = explorer.summary();
-  store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()) });
+  store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()), seeds: studySeeds(explorer, store.get()) });
   const cursor = Math.min(Math.max(store.get().cursor, 0), summary.T);
-  if (change) store.amend(change, { cursor });
-  else store.set({ cursor });
+  if (!change) return store.set({ cursor });
+  store.amend(change, { cursor });
+  // An x window was set on the old run's times: a new T or schedule shows the whole new run.
+  if (touches(change, ['T', 'schedule']) && !change.changed.has('xRange') && store.get().xRange) {
+    store.amend(change, { xRange: '' });
+  }
 }
 
 export function setupModel(store, limits) {
@@ -157,6 +176,9 @@ export function setupModel(store, limits) {
       store.setModel({ ...model, summary: model.explorer.summary() });
       store.timings.lastCapMs = performance.now() - started;
       change.model = 'cap';
+    } else if (change.changed.has('seeds')) {
+      store.setModel({ ...model, seeds: studySeeds(model.explorer, store.get()) });
+      change.model = 'seeds';
     } else if (touches(change, SAMPLER_FIELDS)) {
       store.setModel({ ...model, samplerError: samplerError(model.explorer, store.get()) });
       change.model = 'sampler';

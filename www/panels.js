@@ -74,7 +74,9 @@ export function setupPanels(store, registry) {
   store.subscribe((change) => {
     if (change.model === 'refused') return;
     if (change.model === 'new' || change.changed.has('theme')) return scheduleDraw(drawn);
-    const panels = new Set(change.model === 'cap' ? capped : []);
+    const panels = new Set(change.model === 'cap' ? capped : change.model === 'seeds' ? ['seeds'] : []);
+    // The seeds panel's bottom chart is in the time plots' unit.
+    if (change.changed.has('axis')) panels.add('seeds');
     if (touches(change, ['axis', 'xRange', 'yRange'])) timePlots.forEach((p) => panels.add(p));
     if (touches(change, ['d', ...SAMPLER_FIELDS])) followingTheSampler.forEach((p) => panels.add(p));
     // The cursor's layer and readout follow at once; the scatter only when it reaches another step.

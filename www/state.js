@@ -39,6 +39,7 @@ export const DEFAULTS = Object.freeze({
   imgSeed: 1,
   imgSample: 1, // the grid row whose trajectory the strip shows
   engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
+  seeds: 200, // draws of the plug-in variances in the seeds panel
   xRange: '', // the time plots' x window "low,high" in the axis' unit; '' for the whole run
   yRange: '', // the log plots' dF² window "low,high"; '' to fit the curves
 });
@@ -128,6 +129,7 @@ export function createFields({ names, limits }) {
     imgSeed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
     imgSample: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= GRID_ROWS, expected: `a row from 1 to ${GRID_ROWS}` },
     engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
+    seeds: wholeFrom(1, limits.maxSeeds),
     xRange: range(false, 'two numbers low, high (the x axis\' unit), or nothing for the whole run'),
     yRange: range(true, `two numbers low, high from ${limits.minLogAxisValue} (dF²), or nothing to fit the curves`),
   };

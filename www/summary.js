@@ -7,9 +7,16 @@ const $ = (id) => document.getElementById(id);
 export function renderSummaries(store) {
   const state = store.get();
   const s = store.model().summary;
+  const { seeds, explorer } = store.model();
+  const d = explorer.samplerDimension(state.d);
+  // How typical this draw is, for the d the sampler panels show (the seeds panel has every d).
+  const typical = !s.exactScore && seeds?.seedDips.length
+    ? ` With this draw d = ${d} ${seeds.seedDips[d - 1] ? 'stops early' : 'runs to T'}; ` +
+      `${Math.round(seeds.dipShare[d - 1] * 100)}% of ${seeds.seeds} draws stop early (seeds panel).`
+    : '';
   $('data-summary').textContent =
     `D = ${s.dimension}, ${s.exactScore ? 'exact score' : `plug-in score from n = ${state.n} samples (seed ${state.seed}; simulated)`}, ` +
-    `${s.schedule} schedule, T = ${s.T}.`;
+    `${s.schedule} schedule, T = ${s.T}.${typical}`;
   $('capped-summary').textContent =
     `C = ${format(s.C)}: the best latent dimension at t = T is d_min = ${s.dMin}; Prop 5's bracket is [d₁, d₂] = [${s.d1}, ${s.d2}].`;
   const list = $('verdicts');
@@ -28,9 +35,33 @@ export function renderSummaries(store) {
   }
 }
 
+/** The seeds panel's text: the headline d (highlighted, else the best at T) and every d's share. */
+export function renderSeedsSummary(store) {
+  const { seeds } = store.model();
+  const state = store.get();
+  if (!seeds) {
+    $('seeds-summary').textContent = 'No seeds study for these settings (see the message above).';
+    return;
+  }
+  const d = store.model().explorer.samplerDimension(state.d);
+  const percent = (share) => `${Math.round(share * 100)}%`;
+  const share = seeds.dipShare[d - 1];
+  const own = seeds.seedDips.length ? ` The curves' own draw (seed ${state.seed}) ${seeds.seedDips[d - 1] ? 'is one of them' : 'is not'}.` : '';
+  const when = share > 0
+    ? ` Those stop at t = ${seeds.stopMedian[d - 1].toFixed(3)} (median; 10–90%: ${seeds.stopLow[d - 1].toFixed(3)}–${seeds.stopHigh[d - 1].toFixed(3)}), ` +
+      `where dF² is ${percent(seeds.gainMedian[d - 1])} lower than at T (median).`
+    : ' None of them stops early: every curve falls to T.';
+  const all = Array.from(seeds.dipShare, (s, k) => `d=${k + 1}: ${percent(s)}`);
+  $('seeds-summary').textContent =
+    `d = ${d}: ${percent(share)} of ${seeds.seeds} draws of n = ${seeds.n} samples stop early (Prop 1's sum negative).${own}${when}` +
+    ` Every d: ${seeds.dipShare.length <= 40 ? all.join(', ') : `${all.slice(0, 40).join(', ')}, …`}.`;
+}
+
 export function setupSummaries(store) {
   renderSummaries(store);
+  renderSeedsSummary(store);
   store.subscribe((change) => {
-    if (change.model === 'new' || change.model === 'cap') renderSummaries(store);
+    if (change.model === 'new' || change.model === 'cap' || change.model === 'seeds' || change.changed.has('d')) renderSummaries(store);
+    if (change.model === 'new' || change.model === 'seeds' || change.changed.has('d')) renderSeedsSummary(store);
   });
 }

@@ -27,6 +27,9 @@ pub struct Limits {
     /// Most numbers in a file, widest matrix of samples.
     pub max_upload_values: usize,
     pub max_sample_dimension: usize,
+    /// The seeds panel: most draws, and most `draws × D × (n + 33)` values on the page's thread.
+    pub max_seeds: usize,
+    pub max_seed_work: usize,
     /// A plot's axis window: ends within ±maxAxisValue, a log axis' ends at least minLogAxisValue,
     /// and a width of at least minAxisWidth times its largest end.
     pub max_axis_value: f64,
@@ -63,6 +66,8 @@ pub fn limits() -> Limits {
         max_frames: MAX_FRAMES,
         max_upload_values: MAX_UPLOAD_VALUES,
         max_sample_dimension: MAX_SAMPLE_DIMENSION,
+        max_seeds: MAX_SEEDS,
+        max_seed_work: MAX_SEED_WORK,
         max_axis_value: MAX_AXIS_VALUE,
         min_log_axis_value: MIN_LOG_AXIS_VALUE,
         min_axis_width: MIN_AXIS_WIDTH,

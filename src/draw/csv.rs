@@ -2,9 +2,11 @@
 
 use std::fmt::Write;
 
-use crate::draw::{Overlay, ScatterFrame};
+use crate::draw::seeds::stop_quantiles;
+use crate::draw::{Overlay, ScatterFrame, XAxis};
 use crate::theory::capped::CappedAnswer;
 use crate::theory::diagonal::{CurveTable, CurvesAnswer, reconstruction_errors};
+use crate::theory::seeds::{SeedStudy, quantile};
 
 /// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
 pub fn number(value: f64) -> String {
@@ -100,6 +102,22 @@ pub fn spectrum_csv(variances: &[f64]) -> String {
     let mut out = String::from("k,variance,reconstructionError\n");
     for (k, (&v, &e)) in variances.iter().zip(&reconstruction_errors(variances)).enumerate() {
         let _ = writeln!(out, "{},{},{}", k + 1, number(v), number(e));
+    }
+    out
+}
+
+/// The seeds study per `d` (its draws of `n` samples each): the share of draws that stop early, the 10%, 50% and 90% quantiles of
+/// their optimal stopping times (empty where none does), their median relative gain.
+pub fn seeds_csv(study: &SeedStudy, answer: &CurvesAnswer) -> String {
+    let mut out = String::from("d,draws,n,shareStoppingEarly,stopP10,stopMedian,stopP90,medianGain\n");
+    let shown = |v: f64| if v.is_finite() { number(v) } else { String::new() };
+    for (k, (share, [low, median, high])) in
+        study.dip_shares().into_iter().zip(stop_quantiles(study, answer, XAxis::Time)).enumerate()
+    {
+        let gain = quantile(&study.gains[k], 0.5);
+        let (draws, n) = (study.seeds, study.n);
+        let (low, median, high, gain) = (shown(low), shown(median), shown(high), shown(gain));
+        let _ = writeln!(out, "{},{draws},{n},{},{low},{median},{high},{gain}", k + 1, number(share));
     }
     out
 }

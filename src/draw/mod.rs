@@ -10,6 +10,7 @@ pub mod curves;
 pub mod images;
 pub mod recording;
 pub mod scatter;
+pub mod seeds;
 pub mod spectrum;
 pub mod style;
 
@@ -19,5 +20,6 @@ pub use chart::{AxisFrame, log_range};
 pub use curves::{MonteCarloPoints, Overlay, draw_curves_panel, drawn_dimensions};
 pub use images::{ImageCurves, draw_image_curves_panel};
 pub use scatter::{ScatterFrame, draw_scatter_panel};
+pub use seeds::draw_seeds_panel;
 pub use spectrum::draw_spectrum_panel;
 pub use style::{DARK, LIGHT, Style, Theme, View, XAxis};

@@ -67,6 +67,11 @@ pub const MAX_GRID: usize = 64;
 // ---- drawing (draw, and the wasm layer's options) ----
 
 /// Device pixels per CSS pixel a drawing accepts.
+/// The seeds study: most draws of the plug-in variances, and most work on the page's thread
+/// (`seeds × D × (n + grid points)`: the draws, then each draw's curves on a coarse grid), about
+/// 50 ms in wasm.
+pub const MAX_SEEDS: usize = 2000;
+pub const MAX_SEED_WORK: usize = 4_000_000;
 /// The widest a plot's axis window may reach: `|x| ≤ 1e300` (so that its width stays finite) and,
 /// on a log axis, `1e-300 ≤ y` (a decade that stays normal).
 pub const MAX_AXIS_VALUE: f64 = 1e300;

@@ -11,12 +11,14 @@ use crate::api::js;
 use crate::api::sampler::{SamplerRequest, request_of};
 use crate::api::{CappedRequest, ExplorerRequest, capped_answer};
 use crate::draw::recording::Recording;
+use crate::draw::seeds::stop_quantiles;
 use crate::draw::{self, AxisFrame, MonteCarloPoints, Overlay, ScatterFrame, Style, View, XAxis};
 use crate::input::InputError;
 use crate::sim::monte_carlo::MonteCarloBand;
 use crate::sim::sampler::{Method, Sampler, Score, Start};
 use crate::theory::capped::{CappedAnswer, capped_distances_at};
 use crate::theory::diagonal::{CurvesAnswer, argmin, distances_at, stopping_distance, time_of_log_snr};
+use crate::theory::seeds::{SeedStudy, quantile};
 
 pub struct Explorer {
     curves: CurvesAnswer,
@@ -25,6 +27,8 @@ pub struct Explorer {
     sampler: Option<SamplerChoice>,
     scatter: Option<ScatterSamples>,
     monte_carlo: Option<MonteCarloRuns>,
+    /// Many draws of the plug-in variances for the seeds panel, or why there are none.
+    seeds: Result<SeedStudy, InputError>,
 }
 
 /// The sampler the reader chose for the sampler panels.
@@ -93,6 +97,32 @@ pub struct Summary {
     pub d2: usize,
 }
 
+/// The seeds panel's numbers: per `d`, the share of draws that stop early, the 10%, 50% and 90%
+/// quantiles of their optimal stopping times (NaN where none does) and their median relative gain
+/// `1 − dF²(t*)/dF²(T)`; and, per `d`, whether the page's own seed dips (empty when outside).
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedSummary {
+    pub seeds: usize,
+    pub n: usize,
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub dip_share: Vec<f64>,
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub stop_low: Vec<f64>,
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub stop_median: Vec<f64>,
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub stop_high: Vec<f64>,
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub gain_median: Vec<f64>,
+    pub seed_dips: Vec<bool>,
+}
+
 /// Exact values at the cursor.
 #[derive(Clone, Debug, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
@@ -122,7 +152,8 @@ impl Explorer {
     /// Computes everything for the page's data.
     pub fn new(request: ExplorerRequest) -> Result<Explorer, InputError> {
         let (curves, capped) = request.answers()?;
-        Ok(Explorer { curves, capped, sampler: None, scatter: None, monte_carlo: None })
+        let seeds = Err(InputError::new("seeds", "not computed yet"));
+        Ok(Explorer { curves, capped, sampler: None, scatter: None, monte_carlo: None, seeds })
     }
 
     pub fn curves(&self) -> &CurvesAnswer {
@@ -228,6 +259,31 @@ impl Explorer {
         self.monte_carlo =
             Some(MonteCarloRuns { d, n, runs: values.len() / t.len(), band: MonteCarloBand::new(values, t.len()), t });
         Ok(())
+    }
+
+    /// Draws `σ̂²` from `n` samples for seeds `0 … seeds − 1` of the page's data, schedule and `T`
+    /// (the seeds panel). A refused study is kept, so that the panel says why.
+    pub fn study_seeds(&mut self, n: usize, seeds: usize) -> Result<(), InputError> {
+        self.seeds = SeedStudy::compute(&self.curves.problem, n, 0, seeds);
+        self.seeds.as_ref().map(|_| ()).map_err(Clone::clone)
+    }
+
+    /// The seeds study in numbers, with whether seed `seed`'s draw dips for each `d`.
+    pub fn seed_summary(&self, seed: u64) -> Result<SeedSummary, InputError> {
+        let study = self.seeds.as_ref().map_err(Clone::clone)?;
+        let quantiles = stop_quantiles(study, &self.curves, XAxis::Time);
+        let column = |i: usize| quantiles.iter().map(|q| q[i]).collect();
+        let dimension = study.dips.len();
+        Ok(SeedSummary {
+            seeds: study.seeds,
+            n: study.n,
+            dip_share: study.dip_shares(),
+            stop_low: column(0),
+            stop_median: column(1),
+            stop_high: column(2),
+            gain_median: study.gains.iter().map(|gains| quantile(gains, 0.5)).collect(),
+            seed_dips: (1..=dimension).filter_map(|d| study.seed_dips(seed, d)).collect(),
+        })
     }
 
     pub fn summary(&self) -> Summary {
@@ -392,6 +448,10 @@ impl Explorer {
                 Panel::CappedCurves => draw::draw_capped_curves_panel(&area, curves, capped, view, style).map(Some),
                 Panel::Scatter => draw::draw_scatter_panel(&area, &self.scatter_frame(view)?, style).map(|_| None),
                 Panel::Spectrum => draw::draw_spectrum_panel(&area, &curves.problem.variances, style).map(|_| None),
+                Panel::Seeds => {
+                    let study = self.seeds.as_ref().map_err(|e| e.message.as_str());
+                    draw::draw_seeds_panel(&area, study, curves, view, style).map(|_| None)
+                }
                 Panel::Sampler => {
                     return Err(InputError::new("panel", "the sampler is drawn on the curves; it has a CSV only"));
                 }
@@ -414,6 +474,7 @@ impl Explorer {
             Panel::CappedCurves => csv::capped_curves_csv(curves, capped),
             Panel::Scatter => csv::scatter_csv(&self.scatter_frame(view)?),
             Panel::Spectrum => csv::spectrum_csv(&curves.problem.variances),
+            Panel::Seeds => csv::seeds_csv(self.seeds.as_ref().map_err(Clone::clone)?, curves),
             Panel::Sampler => match self.overlay(view)? {
                 Some(overlay) => csv::sampler_csv(&overlay),
                 None => return Err(InputError::new("sampler", "turn the sampler on the curves on first")),

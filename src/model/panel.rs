@@ -26,12 +26,14 @@ pub enum Panel {
     Scatter,
     /// The spectrum and the reconstruction error.
     Spectrum,
+    /// Many draws of the plug-in variances: how often and when each `d` stops early.
+    Seeds,
     /// The sampler's exact law and Monte Carlo over the curves: a CSV of its own, drawn on `Curves`.
     Sampler,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 8] = [
+    pub const ALL: [Panel; 9] = [
         Panel::Curves,
         Panel::BestDimension,
         Panel::CappedVariances,
@@ -39,9 +41,10 @@ impl Panel {
         Panel::CappedCurves,
         Panel::Scatter,
         Panel::Spectrum,
+        Panel::Seeds,
         Panel::Sampler,
     ];
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "curves",
         "best-dimension",
         "capped-variances",
@@ -49,6 +52,7 @@ impl Panel {
         "capped-curves",
         "scatter",
         "spectrum",
+        "seeds",
         "sampler",
     ];
 

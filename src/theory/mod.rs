@@ -3,3 +3,4 @@ pub mod diagonal;
 pub mod estimate;
 pub mod general;
 pub mod schedule;
+pub mod seeds;

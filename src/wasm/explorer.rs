@@ -209,6 +209,22 @@ impl Explorer {
         self.0.set_monte_carlo(d as usize, t, &values, n as usize).map_err(error)
     }
 
+    /// Draws `σ̂²` from `n` samples for seeds `0 … seeds − 1` of the data (the seeds panel); a
+    /// refused study (too much work for the page) is an error, and the panel says why.
+    #[wasm_bindgen(js_name = studySeeds)]
+    pub fn study_seeds(&mut self, n: u32, seeds: u32) -> Result<(), JsError> {
+        self.0.study_seeds(n as usize, seeds as usize).map_err(error)
+    }
+
+    /// The seeds study's numbers, with whether the draw of `seed` (a whole number ≥ 0) dips per `d`.
+    #[wasm_bindgen(js_name = seedSummary, unchecked_return_type = "SeedSummary")]
+    pub fn seed_summary(&self, seed: f64) -> Result<JsValue, JsError> {
+        if !(seed.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&seed)) {
+            return Err(JsError::new(&format!("seed: must be a whole number from 0 to 2^53 − 1, got {seed}")));
+        }
+        to_js(&self.0.seed_summary(seed as u64).map_err(error)?)
+    }
+
     /// What the page prints beside the plots: per-`d` verdicts, switch times, Prop 5's outcome.
     #[wasm_bindgen(unchecked_return_type = "ExplorerSummary")]
     pub fn summary(&self) -> Result<JsValue, JsError> {

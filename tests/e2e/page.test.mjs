@@ -14,7 +14,7 @@ const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
 const FIG4_LEFT = [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10];
-const PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped-variances', 'capped-distance', 'capped-curves'];
+const PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped-variances', 'capped-distance', 'capped-curves', 'seeds'];
 
 let browser;
 test.before(async () => {
@@ -97,7 +97,7 @@ test('every panel is drawn in both themes, with no error and no foreign request'
 });
 
 test('moving the cursor slider changes the plot, the readout and the URL', { skip }, async () => {
-  const { page, problems } = await open();
+  const { page, problems } = await open('#score=exact');
   const before = { pixels: await canvasPixels(page, 'curves', { layer: true }), readout: await text(page, '#readout'), hash: await hashOf(page) };
   assert.ok(before.pixels.ink > 100, 'the cursor line is drawn on its layer');
   await page.focus('#cursor');
@@ -134,8 +134,61 @@ async function settled(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+/** Prop 1's sum for d = 1 … D, computed here from the variances (not by the module). */
+function prop1Sums(variances, estimated) {
+  let sum = 0;
+  return variances.map((s2, k) => {
+    const h2 = estimated[k];
+    sum += h2 === 0 ? 1 : (1 - Math.sqrt(s2 / h2)) * (1 - h2);
+    return sum;
+  });
+}
+
+test('each figure preset opens from its link as printed, with the numbers to check it', { skip }, async () => {
+  const cases = [
+    { preset: 'fig4-left', variances: FIG4_LEFT, seed: 1, T: 2, window: [0.95, 2.05] },
+    { preset: 'fig4-right', variances: FIGURE_4_RIGHT, seed: 2, T: 3, window: [-6.5, 7] },
+  ];
+  for (const { preset, variances, seed, T, window } of cases) {
+    const { page, problems } = await open(`#preset=${preset}`);
+    await page.waitForFunction(() => window.ldmExplorer?.summary());
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const shown = await page.evaluate(() => ({
+      summary: window.ldmExplorer.summary(),
+      state: window.ldmExplorer.state(),
+      frame: window.ldmExplorer.frames().curves,
+      verdicts: [...document.querySelectorAll('#verdicts li')].map((li) => li.textContent),
+      seeds: document.getElementById('seeds-summary').textContent,
+      data: document.getElementById('data-summary').textContent,
+    }));
+    // The paper's settings (Appendix D): plug-in from n = 1000 samples, 1000 steps, its axis window.
+    assert.deepEqual([shown.state.score, shown.state.n, shown.state.seed, shown.state.T, shown.state.steps], ['plug-in', 1000, seed, T, 1000], preset);
+    assert.deepEqual([shown.frame.xMin, shown.frame.xMax], window, `${preset}: the printed x window`);
+    const estimatedVariances = api.estimateVariances({ variances, n: 1000, seed });
+    const reference = api.stoppingCurves({ variances, estimatedVariances, T, points: 400 });
+    assert.deepEqual(Array.from(shown.summary.switchTimesEstimated), Array.from(reference.switchTimesEstimated), `${preset}: t̂_d`);
+    assert.deepEqual(Array.from(shown.summary.optimalStop), Array.from(reference.optimalStop), `${preset}: optimal stops`);
+    // The seeds panel's share for the sampler's d against a loop over seeds 0–199 here.
+    const d = shown.summary.dimension === 6 ? 4 : Number(shown.seeds.match(/^d = (\d+)/)[1]);
+    let dips = 0;
+    for (let s = 0; s < 200; s++) if (prop1Sums(variances, api.estimateVariances({ variances, n: 1000, seed: s }))[d - 1] < 0) dips++;
+    assert.match(shown.seeds, new RegExp(`^d = ${d}: ${Math.round(dips / 2)}% of 200 draws of n = 1000 samples stop early`), preset);
+    if (preset === 'fig4-right') {
+      // The figure's phenomenon: d0 = 4 stops early at LogSNR ≈ 3.55, its distance half of that at T.
+      assert.equal(dips, 91);
+      const stop = reference.optimalStop[3];
+      const logSnr = Math.log(Math.exp(-2 * (T - stop)) / -Math.expm1(-2 * (T - stop)));
+      assert.ok(Math.abs(logSnr - 3.553) < 0.01, `d0 stops at LogSNR ${logSnr}`);
+      assert.match(shown.verdicts[3], new RegExp(`^d = 4: stop early at t = ${stop.toFixed(3)}`));
+      assert.match(shown.data, /With this draw d = 4 stops early; 46% of 200 draws stop early \(seeds panel\)\./);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
 test('a sampler draws its exact law and its Monte Carlo over the curves, and its steps are checked', { skip }, async () => {
-  const { page, problems } = await open('#preset=fig4-right&score=plug-in&axis=logSnr&samples=400&runs=10');
+  const { page, problems } = await open('#preset=fig4-right&seed=1&T=2&steps=50&samples=400&runs=10');
   const without = await canvasPixels(page, 'curves');
   const samplerExport = page.locator('.exports[data-panel="sampler"]');
   assert.equal(await samplerExport.isVisible(), false, 'no sampler CSV without the overlay');
@@ -172,7 +225,7 @@ test('a sampler draws its exact law and its Monte Carlo over the curves, and its
 });
 
 test('the scatter shows the worker\'s seeded samples, the same as sample() in Node, and follows the cursor', { skip }, async () => {
-  const { page, problems } = await open('#cursor=2&samples=500&scatterX=2&scatterY=5');
+  const { page, problems } = await open('#score=exact&steps=50&cursor=2&samples=500&scatterX=2&scatterY=5');
   await settled(page);
   assert.match(await text(page, '#sim-status'), /Simulated: 500 samples, seed 1/);
   // At t = T the scatter's generated points are coordinates 2 and 5 of sample() with the same seed.
@@ -533,16 +586,22 @@ test('every plot exports PNG, SVG and CSV, and the CSV numbers are the API numbe
   }
   // The curves' CSV against stoppingCurves computed independently in Node.
   const csv = (await exported(page, 'curves', 'csv')).toString('utf8').trim().split('\n');
-  const reference = api.stoppingCurves({ variances: FIG4_LEFT, T: 2, points: 400 });
-  assert.equal(csv[0], `t,logSnr,${FIG4_LEFT.map((_, k) => `d=${k + 1}`).join(',')}`);
+  // The page opens on Figure 4 left as printed: the plug-in score from n = 1000 samples, seed 1.
+  const estimatedVariances = api.estimateVariances({ variances: FIG4_LEFT, n: 1000, seed: 1 });
+  const reference = api.stoppingCurves({ variances: FIG4_LEFT, estimatedVariances, T: 2, points: 400 });
+  const columns = (prefix) => FIG4_LEFT.map((_, k) => `${prefix}d=${k + 1}`).join(',');
+  assert.equal(csv[0], `t,logSnr,${columns('plugin ')},${columns('exact ')}`);
   assert.equal(csv.length, 401);
   for (const i of [0, 123, 399]) {
     const row = csv[i + 1].split(',').map(Number);
     assert.equal(row[0], reference.t[i]);
-    for (let d = 1; d <= 9; d++) assert.equal(row[d + 1], reference.fd2[d - 1][i], `row ${i}, d = ${d}`);
+    for (let d = 1; d <= 9; d++) {
+      assert.equal(row[d + 1], reference.fd2[d - 1][i], `row ${i}, plug-in d = ${d}`);
+      assert.equal(row[d + 10], reference.fd2Exact[d - 1][i], `row ${i}, exact d = ${d}`);
+    }
   }
   const capped = (await exported(page, 'capped-distance', 'csv')).toString('utf8').trim().split('\n');
-  const cappedReference = api.cappedScore({ variances: FIG4_LEFT, C: 100, T: 2, points: 400 });
+  const cappedReference = api.cappedScore({ variances: FIG4_LEFT, estimatedVariances, C: 100, T: 2, points: 400 });
   capped.slice(1).forEach((line, k) => assert.equal(Number(line.split(',')[1]), cappedReference.fd2ByDim[k]));
   assert.deepEqual(problems, []);
   await page.close();
