@@ -203,6 +203,7 @@ fn the_scatter_shows_the_last_recorded_step_before_the_cursor() {
 fn every_panel_draws_and_exports_its_numbers() {
     let mut explorer = plug_in();
     explorer.set_sampler(choice(20, true)).unwrap();
+    explorer.study_seeds(100, 50).unwrap();
     let style = Style { theme: LIGHT, scale: 1.0 };
     for x_axis in [XAxis::Time, XAxis::LogSnr] {
         let view = view(x_axis, Some(1.2));
@@ -237,6 +238,8 @@ fn every_panel_draws_and_exports_its_numbers() {
     assert_eq!(lines(Panel::CappedDistance), 4 + 1);
     assert_eq!(lines(Panel::Spectrum), 4 + 1);
     assert_eq!(lines(Panel::Sampler), 20 + 2);
+    assert_eq!(lines(Panel::Seeds), 4 + 1);
+    assert_eq!(lines(Panel::Schedule), ldm_explorer::draw::schedule::SCHEDULE_POINTS + 1);
     let spectrum = explorer.csv(Panel::Spectrum, &plain).unwrap();
     assert_eq!(spectrum.lines().nth(1).unwrap(), format!("1,0.9,{}", 0.4 + 0.1 + 0.01));
 }
@@ -335,5 +338,34 @@ fn plot_windows_are_checked() {
     }
     for bad in [[0.0, 1.0], [-1.0, 1.0], [3.0, 2.0]] {
         assert_eq!(field(None, Some(bad)).as_deref(), Some("yRange"), "{bad:?}");
+    }
+}
+
+/// The schedule panel's numbers are the schedule's closed forms: OU's `a² = 1 − e^{−2τ}`,
+/// `b² = e^{−2τ}` at `τ = T − t`, and eq. (8)'s `ā⁻²(x)`: 0 below 0, `−½ log(1 − x)` up to `a²_T`,
+/// `T` above (the paper's Figure 3 at `T = 4`).
+#[test]
+fn the_schedule_panel_holds_eq_8_and_the_ou_schedule() {
+    let explorer = Explorer::new(ExplorerRequest { final_time: Some(4.0), ..request(&FIG4_LEFT, None) }).unwrap();
+    let csv = explorer.csv(Panel::Schedule, &view(XAxis::Time, None)).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("t,a2,b2,logSnr,x,extendedInverseA2"));
+    let a2_end = 1.0 - (-8.0f64).exp();
+    for line in lines {
+        let v: Vec<f64> = line.split(',').map(|f| f.parse().unwrap()).collect();
+        let (t, a2, b2, log_snr, x, inverse) = (v[0], v[1], v[2], v[3], v[4], v[5]);
+        let tau = 4.0 - t;
+        assert!((a2 - (1.0 - (-2.0 * tau).exp())).abs() < 1e-14 && (b2 - (-2.0 * tau).exp()).abs() < 1e-14, "{line}");
+        if tau > 0.0 {
+            assert!((log_snr - (b2 / a2).ln()).abs() < 1e-9 * log_snr.abs().max(1.0), "{line}");
+        }
+        let expected = if x < 0.0 {
+            0.0
+        } else if x >= a2_end {
+            4.0
+        } else {
+            -0.5 * (1.0 - x).ln()
+        };
+        assert!((inverse - expected).abs() < 1e-12, "x = {x}: {inverse} against {expected}");
     }
 }

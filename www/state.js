@@ -181,6 +181,9 @@ export function createFields({ names, limits }) {
       if (error) problems.push(`${name} ${error}; kept ${defaults[name] === '' ? 'none' : defaults[name]}`);
       else state[name] = value;
     }
+    // An x window is in the axis' unit, on the run's times: a link that changes the axis, T or the
+    // schedule and gives no window of its own shows the whole run (as the page does).
+    if (!seen.has('xRange') && ['axis', 'T', 'schedule'].some((name) => state[name] !== defaults[name])) state.xRange = '';
     return { state, problems };
   }
 

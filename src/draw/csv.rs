@@ -2,10 +2,12 @@
 
 use std::fmt::Write;
 
+use crate::draw::schedule::ScheduleCurves;
 use crate::draw::seeds::stop_quantiles;
 use crate::draw::{Overlay, ScatterFrame, XAxis};
 use crate::theory::capped::CappedAnswer;
 use crate::theory::diagonal::{CurveTable, CurvesAnswer, reconstruction_errors};
+use crate::theory::schedule::Schedule;
 use crate::theory::seeds::{SeedStudy, quantile};
 
 /// Shortest text that parses back to the same `f64`, spelled as JavaScript's `Number()` reads it.
@@ -102,6 +104,18 @@ pub fn spectrum_csv(variances: &[f64]) -> String {
     let mut out = String::from("k,variance,reconstructionError\n");
     for (k, (&v, &e)) in variances.iter().zip(&reconstruction_errors(variances)).enumerate() {
         let _ = writeln!(out, "{},{},{}", k + 1, number(v), number(e));
+    }
+    out
+}
+
+/// The schedule panel's curves: `a²`, `b²` and LogSNR at forward time `T − t` for backward times
+/// `t`, and beside them `ā⁻²(x)` on its own grid of `x` (the same number of rows).
+pub fn schedule_csv(schedule: &Schedule, final_time: f64) -> String {
+    let curves = ScheduleCurves::new(schedule, final_time);
+    let mut out = String::from("t,a2,b2,logSnr,x,extendedInverseA2\n");
+    for i in 0..curves.t.len() {
+        let row = [curves.t[i], curves.a2[i], curves.b2[i], curves.log_snr[i], curves.x[i], curves.inverse[i]];
+        let _ = writeln!(out, "{}", row.map(number).join(","));
     }
     out
 }

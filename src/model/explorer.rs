@@ -448,6 +448,10 @@ impl Explorer {
                 Panel::CappedCurves => draw::draw_capped_curves_panel(&area, curves, capped, view, style).map(Some),
                 Panel::Scatter => draw::draw_scatter_panel(&area, &self.scatter_frame(view)?, style).map(|_| None),
                 Panel::Spectrum => draw::draw_spectrum_panel(&area, &curves.problem.variances, style).map(|_| None),
+                Panel::Schedule => {
+                    let problem = &curves.problem;
+                    draw::draw_schedule_panel(&area, &problem.schedule, problem.final_time, style).map(|_| None)
+                }
                 Panel::Seeds => {
                     let study = self.seeds.as_ref().map_err(|e| e.message.as_str());
                     draw::draw_seeds_panel(&area, study, curves, view, style).map(|_| None)
@@ -474,6 +478,7 @@ impl Explorer {
             Panel::CappedCurves => csv::capped_curves_csv(curves, capped),
             Panel::Scatter => csv::scatter_csv(&self.scatter_frame(view)?),
             Panel::Spectrum => csv::spectrum_csv(&curves.problem.variances),
+            Panel::Schedule => csv::schedule_csv(&curves.problem.schedule, curves.problem.final_time),
             Panel::Seeds => csv::seeds_csv(self.seeds.as_ref().map_err(Clone::clone)?, curves),
             Panel::Sampler => match self.overlay(view)? {
                 Some(overlay) => csv::sampler_csv(&overlay),

@@ -28,12 +28,14 @@ pub enum Panel {
     Spectrum,
     /// Many draws of the plug-in variances: how often and when each `d` stops early.
     Seeds,
+    /// The schedule over time and the extended inverse of eq. (8) (Figure 3).
+    Schedule,
     /// The sampler's exact law and Monte Carlo over the curves: a CSV of its own, drawn on `Curves`.
     Sampler,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 9] = [
+    pub const ALL: [Panel; 10] = [
         Panel::Curves,
         Panel::BestDimension,
         Panel::CappedVariances,
@@ -42,9 +44,10 @@ impl Panel {
         Panel::Scatter,
         Panel::Spectrum,
         Panel::Seeds,
+        Panel::Schedule,
         Panel::Sampler,
     ];
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "curves",
         "best-dimension",
         "capped-variances",
@@ -53,6 +56,7 @@ impl Panel {
         "scatter",
         "spectrum",
         "seeds",
+        "schedule",
         "sampler",
     ];
 

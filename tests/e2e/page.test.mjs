@@ -14,7 +14,7 @@ const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
 const FIG4_LEFT = [1, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10];
-const PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped-variances', 'capped-distance', 'capped-curves', 'seeds'];
+const PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped-variances', 'capped-distance', 'capped-curves', 'seeds', 'schedule'];
 
 let browser;
 test.before(async () => {
@@ -85,7 +85,7 @@ test('every panel is drawn in both themes, with no error and no foreign request'
     assert.equal(await page.$$eval('#verdicts li', (items) => items.length), 9);
     assert.match(await text(page, '#readout'), /best latent dimension \d/);
     await page.waitForFunction(() => !window.ldmExplorer.simulating());
-    for (const panel of ['data', 'curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts']) {
+    for (const panel of ['data', 'curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'seeds', 'schedule']) {
       await page.locator(`section[data-panel="${panel}"]`).screenshot({ path: path.join(screenshots, `${panel}-${colorScheme}.png`) });
     }
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -626,7 +626,7 @@ test('embed mode shows one panel sized to its frame, with a link back', { skip }
 });
 
 test('the Embed control writes a snippet sized to its panel, which shows the whole panel at 640 px', { skip }, async () => {
-  const { page, problems } = await open('#preset=fig4-right&axis=logSnr');
+  const { page, problems } = await open('#preset=fig4-right&axis=t');
   await page.click('#embed-open');
   assert.equal(await page.$eval('#embed-dialog', (d) => d.open), true);
   for (const panel of ['curves', 'best-dimension', 'capped', 'verdicts']) {
@@ -634,7 +634,7 @@ test('the Embed control writes a snippet sized to its panel, which shows the who
     await page.fill('#embed-width', '640');
     await page.waitForSelector('#embed-snippet[data-measured="true"]', { timeout: 30000 });
     const snippet = await page.$eval('#embed-snippet', (e) => e.value);
-    assert.match(snippet, new RegExp(`\\?embed=${panel}#preset=fig4-right&amp;axis=logSnr"`));
+    assert.match(snippet, new RegExp(`\\?embed=${panel}#preset=fig4-right&amp;axis=t&amp;xRange="`));
     const [, height] = snippet.match(/width="640" height="(\d+)"/).map(Number);
     // The snippet in a blog-like page: the frame shows its whole panel, with nothing to scroll.
     const host = await browser.newPage({ viewport: { width: 720, height: height + 40 } });

@@ -50,6 +50,11 @@ test('a link leaves out what its preset opens on: a figure preset alone is the f
   const exact = { ...defaultsFor('fig4-right'), score: 'exact', xRange: '' };
   assert.equal(toHash(exact), '#preset=fig4-right&score=exact&xRange=');
   assert.deepEqual(parseHash(toHash(exact)).state, exact);
+  // Another axis, T or schedule on a link drops the figure's x window, as the page does.
+  assert.equal(parseHash('#preset=fig4-right&axis=t').state.xRange, '');
+  assert.equal(parseHash('#preset=fig4-right&T=2').state.xRange, '');
+  assert.equal(parseHash('#preset=fig4-right&T=2&xRange=1,2').state.xRange, '1,2');
+  assert.equal(toHash(parseHash('#preset=fig4-right&axis=t').state), '#preset=fig4-right&axis=t&xRange=');
   // A bad field keeps its preset's default, and says which.
   const bad = parseHash('#preset=fig4-right&T=abc');
   assert.equal(bad.state.T, 3);
