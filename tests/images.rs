@@ -237,3 +237,121 @@ fn plan_limits_name_their_field() {
         assert!(error.field.starts_with(field), "{field}: {error}");
     }
 }
+
+/// The held-out split: sizes, one fixed order, every image on exactly one side, labels along.
+#[test]
+fn the_held_out_split_is_seeded_disjoint_and_complete() {
+    use ldm_explorer::images::held_out::split;
+    let set = digits();
+    let (training, held) = split(&set, 1000).unwrap();
+    assert_eq!((training.count(), held.count()), (1000, 797));
+    assert_eq!(split(&set, 1000).unwrap(), (training.clone(), held.clone()), "one fixed order");
+    // Every image (with its label) is on exactly one side: the multisets add up.
+    let key = |s: &ImageSet, i: usize| {
+        (s.labels.as_ref().unwrap()[i], s.image(i).iter().map(|v| (v * 16.0).round() as u8).collect::<Vec<_>>())
+    };
+    let mut all: Vec<_> = (0..set.count()).map(|i| key(&set, i)).collect();
+    let mut parts: Vec<_> = (0..1000).map(|i| key(&training, i)).chain((0..797).map(|i| key(&held, i))).collect();
+    all.sort();
+    parts.sort();
+    assert_eq!(all, parts);
+    // Both sides keep at least two images.
+    assert_eq!(split(&set, 1).unwrap_err().field, "nTrain");
+    assert_eq!(split(&set, 1796).unwrap_err().field, "nTrain");
+    assert!(split(&set, 1795).is_ok() && split(&set, 2).is_ok());
+}
+
+/// The held-out distance through the d × d block of the held-out covariance in the training PCA's
+/// basis, against eq. (6) computed independently in pixel space with the full P × P matrix square
+/// root: for the Gaussian score's law and for samples' empirical Gaussian.
+#[test]
+fn held_out_distances_are_the_pixel_space_frechet_distance() {
+    use ldm_explorer::images::held_out::{HeldOut, split};
+    use ldm_explorer::images::set::to_signal;
+    use ldm_explorer::theory::general::frechet_distance2;
+    use nalgebra::DMatrix;
+    let set = digits();
+    let (training, held) = split(&set, 600).unwrap();
+    let pca = ImagePca::fit(&training);
+    let held_out = HeldOut::new(&pca, &held);
+    let p = pca.pixels();
+    // The held-out images' Gaussian in pixels, directly.
+    let m = held.count();
+    let pixels = DMatrix::from_fn(m, p, |i, j| to_signal(held.intensities[i * p + j]));
+    let mean: Vec<f64> = (0..p).map(|j| pixels.column(j).mean()).collect();
+    let centred = DMatrix::from_fn(m, p, |i, j| pixels[(i, j)] - mean[j]);
+    let covariance = centred.tr_mul(&centred) / m as f64;
+    for d in [1, 5, 20, 64] {
+        // A latent law N(μ, C) decoded: N(μ_train + U_d μ, U_d C U_dᵀ).
+        let u = pca.components.columns(0, d).into_owned();
+        let latent_mean: Vec<f64> = (0..d).map(|k| 0.1 * (k as f64 + 1.0).sin()).collect();
+        let root = DMatrix::from_fn(d, d, |i, j| {
+            if i == j { 0.5 + 0.3 * (i as f64).cos().abs() } else { 0.05 / (1.0 + (i + j) as f64) }
+        });
+        let latent_covariance = &root * root.transpose();
+        let decoded_mean: Vec<f64> =
+            (0..p).map(|j| pca.mean[j] + (0..d).map(|k| u[(j, k)] * latent_mean[k]).sum::<f64>()).collect();
+        let decoded = &u * &latent_covariance * u.transpose();
+        let direct = frechet_distance2(&decoded_mean, &decoded, &mean, &covariance);
+        let through_block = held_out.fd2(&latent_mean, &latent_covariance);
+        // The direct root of a rank-d P × P matrix carries √(round-off) ≈ 1e-8 per null direction.
+        assert!((through_block - direct).abs() < 1e-6 * direct.max(1.0), "d = {d}: {through_block} against {direct}");
+        // The Gaussian score's law: zero mean, diagonal.
+        let variances: Vec<f64> = (0..d).map(|k| pca.variances[k] * 0.9).collect();
+        let diagonal = DMatrix::from_diagonal(&nalgebra::DVector::from_column_slice(&variances));
+        let direct = frechet_distance2(&pca.mean, &(&u * diagonal * u.transpose()), &mean, &covariance);
+        let law = held_out.law_fd2(&variances);
+        assert!((law - direct).abs() < 1e-6 * direct.max(1.0), "d = {d}: law {law} against {direct}");
+    }
+    // Samples: their empirical mean and (1/n) covariance.
+    let d = 3;
+    let samples: Vec<f64> =
+        (0..500).flat_map(|i| (0..d).map(move |k| ((i * 7 + k * 13) % 29) as f64 / 10.0 - 1.4)).collect();
+    let rows = DMatrix::from_row_slice(500, d, &samples);
+    let sample_mean: Vec<f64> = (0..d).map(|k| rows.column(k).mean()).collect();
+    let centred = DMatrix::from_fn(500, d, |i, k| rows[(i, k)] - sample_mean[k]);
+    let sample_covariance = centred.tr_mul(&centred) / 500.0;
+    assert!((held_out.samples_fd2(&samples, d) - held_out.fd2(&sample_mean, &sample_covariance)).abs() < 1e-12);
+}
+
+/// Against held-out digits the Gaussian score's simulated distance agrees with its exact law: the
+/// mean over seeded runs lies within four standard errors of the exact value plus the estimator's
+/// bias (measured here on samples of the exact law itself), and the frames' values are the line's.
+#[test]
+fn held_out_runs_follow_their_exact_law() {
+    use ldm_explorer::images::held_out::{HeldOut, split};
+    use ldm_explorer::images::latent::LatentRun;
+    let set = digits();
+    let (training, held) = split(&set, 1000).unwrap();
+    let pca = ImagePca::fit(&training);
+    let held_out = HeldOut::new(&pca, &held);
+    let (d, n, runs) = (8, 2000, 6);
+    let mut last = Vec::new();
+    let mut summary = None;
+    for seed in 0..runs {
+        let request = LatentRequest { seed, ..request(d, LatentScore::Gaussian, 60, n) };
+        let mut run = LatentRun::new(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
+        run.run_cpu_chunk(n);
+        let s = run.summary(&pca, 4, Some(&held_out));
+        assert_eq!(s.held_out, 797);
+        for (f, &step) in s.steps.iter().enumerate() {
+            let at = s
+                .law_t
+                .iter()
+                .position(|&t| t == run.plan.sampler.step_times()[step])
+                .expect("each frame's step is on the line");
+            assert_eq!(s.law_at_frames[f], s.law_fd2[at]);
+        }
+        last.push(*s.empirical_fd2.last().unwrap());
+        summary = Some(s);
+    }
+    let exact = *summary.unwrap().law_at_frames.last().unwrap();
+    let mean = last.iter().sum::<f64>() / runs as f64;
+    let sd = (last.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (runs - 1) as f64).sqrt();
+    // The empirical Fréchet distance of n samples is biased up by about tr(G)·d/(2n)-sized terms.
+    let bias_bound = 0.05 * exact;
+    assert!(
+        (mean - exact).abs() < 4.0 * sd / (runs as f64).sqrt() + bias_bound,
+        "simulated {mean} ± {sd} against exact {exact}"
+    );
+}

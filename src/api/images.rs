@@ -53,6 +53,7 @@ impl ImageRunRequest {
 
 /// An image set's size and PCA spectrum.
 #[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct ImageSetInfo<'a> {
     pub count: usize,
     pub width: usize,
@@ -61,6 +62,8 @@ pub struct ImageSetInfo<'a> {
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub variances: &'a [f64],
+    /// Images held out of the fit, which the distances are measured against (0: none).
+    pub held_out: usize,
     /// Class labels, when the set has them.
     #[serde(serialize_with = "optional_bytes", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Uint8Array")]
@@ -72,8 +75,15 @@ fn optional_bytes<S: serde::Serializer>(labels: &Option<&[u8]>, serializer: S) -
 }
 
 impl<'a> ImageSetInfo<'a> {
-    pub fn of(pca: &'a ImagePca, labels: Option<&'a [u8]>) -> Self {
-        ImageSetInfo { count: pca.count, width: pca.width, height: pca.height, variances: &pca.variances, labels }
+    pub fn of(pca: &'a ImagePca, labels: Option<&'a [u8]>, held_out: usize) -> Self {
+        ImageSetInfo {
+            count: pca.count,
+            width: pca.width,
+            height: pca.height,
+            variances: &pca.variances,
+            held_out,
+            labels,
+        }
     }
 }
 
@@ -85,7 +95,7 @@ pub struct RunSummaryAnswer<'a> {
     pub d: usize,
     #[tsify(type = "ImageScoreName")]
     pub score: &'static str,
-    /// The step after which each frame was recorded (an index into lawT and lawFd2), and its time.
+    /// The step after which each frame was recorded, and its time.
     #[serde(serialize_with = "js::whole_numbers")]
     #[tsify(type = "Uint32Array")]
     pub steps: &'a [usize],
@@ -96,13 +106,20 @@ pub struct RunSummaryAnswer<'a> {
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub empirical_fd2: &'a [f64],
-    /// The Gaussian score's exact dF² after each step (closed form).
+    /// The Gaussian score's exact dF² (closed form) after steps spread over the run: every step
+    /// against the training images, about 200 of them against held-out images.
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub law_t: &'a [f64],
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub law_fd2: &'a [f64],
+    /// The exact dF² at each frame.
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub law_at_frames: &'a [f64],
+    /// The held-out images the distances are measured against (0: the training images).
+    pub held_out: usize,
     /// [frame][grid sample]: the training image whose d-component reconstruction is nearest, and
     /// the RMS distance to it (intensity units).
     #[serde(serialize_with = "js::whole_numbers")]
@@ -127,6 +144,8 @@ impl<'a> RunSummaryAnswer<'a> {
             empirical_fd2: &summary.empirical_fd2,
             law_t: &summary.law_t,
             law_fd2: &summary.law_fd2,
+            law_at_frames: &summary.law_at_frames,
+            held_out: summary.held_out,
             nearest: summary.nearest.iter().map(|&(i, _)| i).collect(),
             nearest_distance: summary.nearest.iter().map(|&(_, r)| r).collect(),
             sample_nearest_median: summary.sample_nearest_median,

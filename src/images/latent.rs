@@ -15,6 +15,7 @@
 
 use std::ops::Range;
 
+use crate::images::held_out::HeldOut;
 use crate::images::set::ImagePca;
 use crate::input::InputError;
 use crate::input::limits::{
@@ -311,9 +312,14 @@ pub struct RunSummary {
     pub t: Vec<f64>,
     /// Simulated pixel-space dF² to the data at each frame.
     pub empirical_fd2: Vec<f64>,
-    /// The Gaussian score's exact dF² after every step, and the steps' times.
+    /// The Gaussian score's exact dF² after steps spread over the run (every step against the
+    /// training set; at most about 200 and every frame's against held-out images), their times,
+    /// and its value at each frame.
     pub law_t: Vec<f64>,
     pub law_fd2: Vec<f64>,
+    pub law_at_frames: Vec<f64>,
+    /// How many held-out images the distances are measured against; 0: the training images.
+    pub held_out: usize,
     /// The first `grid` samples' nearest training image and RMS distance at every frame,
     /// `[frame][grid sample]`.
     pub nearest: Vec<(usize, f64)>,
@@ -324,7 +330,33 @@ pub struct RunSummary {
     pub training_nearest_median: f64,
 }
 
+/// Eigendecompositions the held-out law's line may take (`d³` each): about 200 points at `d = 64`,
+/// a handful at `d = 1024`.
+const HELD_OUT_LAW_WORK: f64 = 6e7;
+
 impl LatentRun {
+    /// The Gaussian score's exact law against held-out images: at every frame's step and at steps
+    /// spread evenly over the run (each point is a `d × d` eigenproblem), with their times, and
+    /// the values at the frames.
+    fn held_out_law(&self, held_out: &HeldOut) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let (steps, d) = (self.plan.request.steps, self.plan.d());
+        let intervals = ((HELD_OUT_LAW_WORK / (d as f64).powi(3)) as usize).clamp(1, 200).min(steps);
+        let mut chosen: Vec<usize> =
+            (0..=intervals).map(|i| i * steps / intervals).chain(self.plan.frames.iter().copied()).collect();
+        chosen.sort_unstable();
+        chosen.dedup();
+        let variances = self.plan.sampler.law_variances();
+        let times = self.plan.sampler.step_times();
+        let law: Vec<f64> = chosen.iter().map(|&step| held_out.law_fd2(&variances[step * d..(step + 1) * d])).collect();
+        let at_frames = self
+            .plan
+            .frames
+            .iter()
+            .map(|step| law[chosen.binary_search(step).expect("every frame's step is chosen")])
+            .collect();
+        (chosen.iter().map(|&step| times[step]).collect(), law, at_frames)
+    }
+
     pub fn new(plan: LatentPlan) -> LatentRun {
         let size = plan.frames.len() * plan.request.samples * plan.d();
         LatentRun { plan, latents: vec![0.0; size], done: 0 }
@@ -362,9 +394,28 @@ impl LatentRun {
         (0..self.plan.frames.len()).flat_map(|f| self.latents[f * n * d..(f * n + grid) * d].iter().copied()).collect()
     }
 
-    pub fn summary(&self, pca: &ImagePca, grid: usize) -> RunSummary {
+    /// What the page shows of the finished run, its distances measured against `held_out` images
+    /// when given (else against the training images' Gaussian).
+    pub fn summary(&self, pca: &ImagePca, grid: usize, held_out: Option<&HeldOut>) -> RunSummary {
         let (n, d) = (self.plan.request.samples, self.plan.d());
         let frames = self.plan.frames.len();
+        let (law_t, law_fd2, law_at_frames, empirical_fd2) = match held_out {
+            None => {
+                let law = self.plan.law_fd2();
+                let at_frames = self.plan.frames.iter().map(|&step| law[step]).collect();
+                (self.plan.sampler.step_times(), law, at_frames, frame_fd2(&self.latents, frames, d, &pca.variances))
+            }
+            Some(held_out) => {
+                let (t, law, at_frames) = self.held_out_law(held_out);
+                let per_frame = n * d;
+                let simulated = self
+                    .latents
+                    .chunks_exact(per_frame)
+                    .map(|frame| held_out.samples_fd2(&frame.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(), d))
+                    .collect();
+                (t, law, at_frames, simulated)
+            }
+        };
         let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
         let nearest = pca.nearest_training(&widen(&self.grid_latents(grid)), d);
         let last = &self.latents[(frames - 1) * n * d..];
@@ -375,9 +426,11 @@ impl LatentRun {
             score: self.plan.request.score,
             steps: self.plan.frames.clone(),
             t: self.plan.frame_times(),
-            empirical_fd2: frame_fd2(&self.latents, frames, d, &pca.variances),
-            law_t: self.plan.sampler.step_times(),
-            law_fd2: self.plan.law_fd2(),
+            empirical_fd2,
+            law_t,
+            law_fd2,
+            law_at_frames,
+            held_out: held_out.map_or(0, |h| h.count),
             nearest,
             sample_nearest_median: crate::images::set::median(&distances),
             training_nearest_median: crate::images::set::median(

@@ -1,4 +1,5 @@
 #[cfg(feature = "images")]
 pub mod gpu;
+pub mod held_out;
 pub mod latent;
 pub mod set;

@@ -14,21 +14,23 @@ use crate::api::limits::{ImageLimits, image_limits};
 use crate::api::parse_theme;
 use crate::draw::{Style, draw_image_curves_panel};
 use crate::images::gpu::GpuSampler;
+use crate::images::held_out::{self, HeldOut};
 use crate::images::latent::{LatentPlan, LatentRun};
 use crate::images::set::{ImagePca, ImageSet};
 use crate::input::limits::MAX_GRID;
 
-/// An image set and its PCA.
+/// An image set and its PCA, and the images held out of the fit, if any.
 #[wasm_bindgen]
 pub struct ImageLab {
     set: ImageSet,
     pca: Rc<ImagePca>,
+    held_out: Option<HeldOut>,
 }
 
 impl ImageLab {
     fn new(set: ImageSet) -> ImageLab {
         let pca = ImagePca::fit(&set);
-        ImageLab { set, pca: Rc::new(pca) }
+        ImageLab { set, pca: Rc::new(pca), held_out: None }
     }
 }
 
@@ -78,9 +80,20 @@ impl ImageLab {
         Ok(ImageLab::new(set))
     }
 
+    /// The same images split (one fixed seeded order) into `nTrain` training images, which the
+    /// PCA and the scores are fitted on, and the rest, which every distance is then measured
+    /// against. Its `images(…)` are the training images.
+    #[wasm_bindgen(js_name = holdOut)]
+    pub fn hold_out(&self, n_train: u32) -> Result<ImageLab, JsError> {
+        let (training, held) = held_out::split(&self.set, n_train as usize).map_err(error)?;
+        let pca = ImagePca::fit(&training);
+        let held_out = HeldOut::new(&pca, &held);
+        Ok(ImageLab { set: training, pca: Rc::new(pca), held_out: Some(held_out) })
+    }
+
     #[wasm_bindgen(unchecked_return_type = "ImageSetInfo")]
     pub fn info(&self) -> Result<JsValue, JsError> {
-        to_js(&ImageSetInfo::of(&self.pca, self.set.labels.as_deref()))
+        to_js(&ImageSetInfo::of(&self.pca, self.set.labels.as_deref(), self.held_out.as_ref().map_or(0, |h| h.count)))
     }
 
     /// Intensities of training images by index, one image after another.
@@ -158,7 +171,7 @@ impl ImageRun {
         if !self.run.is_complete() {
             return Err(JsError::new("run: not finished"));
         }
-        let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?);
+        let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?, lab.held_out.as_ref());
         to_js(&RunSummaryAnswer::of(&summary))
     }
 

@@ -1,0 +1,103 @@
+//! Images the model never saw: a seeded split of a set into training and held-out images, and the
+//! Fréchet distance of a generated latent law to the held-out images' Gaussian.
+//!
+//! The autoencoder (PCA) and the scores are fitted on the training images; the held-out images are
+//! expressed in the training PCA's basis, where their mean `m` (relative to the training mean) and
+//! covariance `S` are full: the two covariances no longer share a basis. A generated law decoded
+//! from `d` latent coordinates is `N(μ, diag(G, 0))` in that basis (`G` its `d × d` latent
+//! covariance, `μ` its latent mean), so eq. (6) needs only the `d × d` block of `S`:
+//!
+//! `dF² = |μ − m_{≤d}|² + |m_{>d}|² + tr G + tr S − 2 tr((G^{1/2} S_{≤d} G^{1/2})^{1/2})`,
+//!
+//! exact for the Gaussian score's law (`G` diagonal) and for the samples' empirical Gaussian.
+
+use nalgebra::DMatrix;
+use rand::seq::SliceRandom;
+
+use crate::images::set::{ImagePca, ImageSet, to_signal};
+use crate::input::InputError;
+use crate::input::limits::MIN_IMAGES;
+use crate::numeric::linalg::{psd_sqrt, symmetric_part};
+use crate::numeric::random::seeded_rng;
+
+/// The seed of the split: one fixed shuffle, so that a link's `nTrain` always means the same images.
+pub const SPLIT_SEED: u64 = 20_251_009;
+
+/// The set's images in one seeded random order, cut after `training` of them.
+pub fn split(set: &ImageSet, training: usize) -> Result<(ImageSet, ImageSet), InputError> {
+    let count = set.count();
+    if training < MIN_IMAGES || count - training.min(count) < MIN_IMAGES {
+        return Err(InputError::new(
+            "nTrain",
+            format!(
+                "must leave at least {MIN_IMAGES} images on each side: from {MIN_IMAGES} to {} for these {count}, got {training}",
+                count.saturating_sub(MIN_IMAGES)
+            ),
+        ));
+    }
+    let mut order: Vec<usize> = (0..count).collect();
+    order.shuffle(&mut seeded_rng(SPLIT_SEED));
+    let part = |indices: &[usize]| ImageSet {
+        width: set.width,
+        height: set.height,
+        intensities: indices.iter().flat_map(|&i| set.image(i).iter().copied()).collect(),
+        labels: set.labels.as_ref().map(|labels| indices.iter().map(|&i| labels[i]).collect()),
+    };
+    Ok((part(&order[..training]), part(&order[training..])))
+}
+
+/// Held-out images in the training PCA's basis.
+#[derive(Clone, Debug)]
+pub struct HeldOut {
+    pub count: usize,
+    /// Their mean minus the training mean, in the basis (`P` values).
+    pub mean: Vec<f64>,
+    /// Their (1/m) covariance in the basis, `P × P`.
+    pub covariance: DMatrix<f64>,
+}
+
+impl HeldOut {
+    pub fn new(pca: &ImagePca, held_out: &ImageSet) -> HeldOut {
+        let (m, p) = (held_out.count(), pca.pixels());
+        let centred =
+            DMatrix::from_fn(m, p, |i, j| to_signal(held_out.intensities[i * p + j]) - pca.mean[j]) * &pca.components;
+        let mean: Vec<f64> = (0..p).map(|k| centred.column(k).mean()).collect();
+        let mut deviations = centred;
+        for (k, mu) in mean.iter().enumerate() {
+            deviations.column_mut(k).add_scalar_mut(-mu);
+        }
+        let covariance = symmetric_part(&(deviations.tr_mul(&deviations) / m as f64));
+        HeldOut { count: m, mean, covariance }
+    }
+
+    /// `dF²` of a decoded latent law `N(latent_mean, latent_covariance)` on the first `d`
+    /// coordinates (zero beyond) to the held-out images' Gaussian.
+    pub fn fd2(&self, latent_mean: &[f64], latent_covariance: &DMatrix<f64>) -> f64 {
+        let d = latent_mean.len();
+        let means: f64 = latent_mean.iter().zip(&self.mean).map(|(a, b)| (a - b).powi(2)).sum::<f64>()
+            + self.mean[d..].iter().map(|b| b * b).sum::<f64>();
+        let block = self.covariance.view((0, 0), (d, d)).into_owned();
+        let root = psd_sqrt(latent_covariance);
+        let cross: f64 =
+            symmetric_part(&(&root * block * &root)).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
+        (means + latent_covariance.trace() + self.covariance.trace() - 2.0 * cross).max(0.0)
+    }
+
+    /// `dF²` of the Gaussian score's law, independent coordinates of variances `v`, mean zero.
+    pub fn law_fd2(&self, variances: &[f64]) -> f64 {
+        let d = variances.len();
+        self.fd2(&vec![0.0; d], &DMatrix::from_diagonal(&nalgebra::DVector::from_column_slice(variances)))
+    }
+
+    /// `dF²` of samples' empirical Gaussian (`n × d`, row-major; its mean and (1/n) covariance).
+    pub fn samples_fd2(&self, samples: &[f64], d: usize) -> f64 {
+        let n = samples.len() / d;
+        let rows = DMatrix::from_row_slice(n, d, samples);
+        let mean: Vec<f64> = (0..d).map(|k| rows.column(k).mean()).collect();
+        let mut deviations = rows;
+        for (k, mu) in mean.iter().enumerate() {
+            deviations.column_mut(k).add_scalar_mut(-mu);
+        }
+        self.fd2(&mean, &symmetric_part(&(deviations.tr_mul(&deviations) / n as f64)))
+    }
+}
