@@ -355,3 +355,48 @@ fn held_out_runs_follow_their_exact_law() {
         "simulated {mean} ± {sd} against exact {exact}"
     );
 }
+
+/// README's table of where late steps hurt on held-out digits: the Gaussian score's exact law, 200
+/// steps, OU, T = 2, by training images and latent dimension.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn readme_s_held_out_table_holds() {
+    use ldm_explorer::images::held_out::{HeldOut, split};
+    use ldm_explorer::images::latent::LatentRun;
+    let readme = include_str!("../README.md");
+    let table = &readme[readme.find("| training images (`nTrain`)").expect("README's table")..];
+    let set = digits();
+    for line in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let n_train: usize = cells[0].parse().unwrap();
+        let (training, held) = split(&set, n_train).unwrap();
+        let pca = ImagePca::fit(&training);
+        let held_out = HeldOut::new(&pca, &held);
+        for (cell, d) in cells[1..].iter().zip([4, 16, 64]) {
+            let plan = LatentPlan::new(
+                &pca.variances,
+                &pca.coordinates,
+                LatentRequest { frames: 21, ..request(d, LatentScore::Gaussian, 200, 2) },
+            )
+            .unwrap();
+            let mut run = LatentRun::new(plan);
+            run.run_cpu_chunk(2);
+            let s = run.summary(&pca, 1, Some(&held_out));
+            let (best, least) =
+                s.law_fd2.iter().enumerate().fold((0, f64::INFINITY), |b, (i, &v)| if v < b.1 { (i, v) } else { b });
+            let end = *s.law_fd2.last().unwrap();
+            let expected = if best + 1 == s.law_fd2.len() {
+                "runs to `T`".to_string()
+            } else {
+                let gain = 100.0 * (1.0 - least / end);
+                let t = s.law_t[best];
+                if cell.starts_with("best") {
+                    format!("best stop t = {t:.3}, {gain:.2}% below `T`")
+                } else {
+                    format!("t = {t:.3}, {gain:.2}%")
+                }
+            };
+            assert_eq!(*cell, expected, "nTrain {n_train}, d = {d}");
+        }
+    }
+}

@@ -301,3 +301,63 @@ fn the_seeds_study_refuses_what_would_block_the_page() {
     assert_eq!(SeedStudy::compute(&problem, 0, 0, 10).unwrap_err().field, "n");
     assert_eq!(SeedStudy::compute(&problem, 1, u64::MAX, 2).unwrap_err().field, "seed");
 }
+
+/// docs/theory.md's worked numbers, each recomputed here and compared at the decimals printed.
+#[test]
+fn the_worked_numbers_of_docs_theory_hold() {
+    use ldm_explorer::theory::diagonal::{CurvesAnswer, stopping_distance, switch_times};
+    use ldm_explorer::theory::seeds::SeedStudy;
+    let doc = include_str!("../docs/theory.md");
+    let table = &doc[doc.find("## 5. Worked numbers").expect("the section")..];
+    let rows: Vec<(&str, &str)> = table
+        .lines()
+        .filter(|line| line.starts_with("| ") && !line.starts_with("| Quantity") && !line.starts_with("| ---"))
+        .map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            (cells[0], cells[1])
+        })
+        .collect();
+    let left = DiagonalProblem::new(
+        vec![1.0, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10],
+        None,
+        Schedule::OrnsteinUhlenbeck,
+        2.0,
+    )
+    .unwrap();
+    let switch = switch_times(&left);
+    let right = [10.0, 0.2, 0.2, 0.2, 0.0, 0.0];
+    let draw = DiagonalProblem::new(
+        right.to_vec(),
+        Some(estimate_variances(&right, 1000, 2).unwrap()),
+        Schedule::OrnsteinUhlenbeck,
+        3.0,
+    )
+    .unwrap();
+    let stop = CurvesAnswer::compute(draw.clone(), 400).optimal_stop[3];
+    let study =
+        SeedStudy::compute(&DiagonalProblem { estimated: right.to_vec(), ..draw.clone() }, 1000, 0, 200).unwrap();
+    let computed = |label: &str| -> f64 {
+        for d in 4..=8 {
+            if label.ends_with(&format!("`t{}`", ['₄', '₅', '₆', '₇', '₈'][d - 4])) {
+                return switch[d - 1];
+            }
+        }
+        if label.contains("dips") {
+            study.dips[3] as f64
+        } else if label.contains("LogSNR") {
+            draw.schedule.log_snr(3.0 - stop)
+        } else if label.contains("at that stop") {
+            stopping_distance(&draw, stop, 4)
+        } else if label.contains("at `T`") {
+            stopping_distance(&draw, 3.0, 4)
+        } else {
+            panic!("docs/theory.md: no check for \"{label}\"")
+        }
+    };
+    assert_eq!(rows.len(), 9, "{rows:?}");
+    for (label, printed) in rows {
+        let decimals = printed.split('.').nth(1).map_or(0, str::len);
+        let value = computed(label);
+        assert_eq!(format!("{value:.decimals$}"), printed, "{label}: computed {value}");
+    }
+}

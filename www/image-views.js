@@ -91,7 +91,9 @@ export function drawStrip(parts, info, row, rows) {
 export function curveRequest(parts, width, height, theme, cursor) {
   return {
     series: parts.map(({ d, summary }) => ({ d, lawT: summary.lawT, lawFd2: summary.lawFd2, t: summary.t, empiricalFd2: summary.empiricalFd2 })),
-    title: `Pixel-space Fréchet distance² to the data (${parts[0].summary.score} score)`,
+    title: parts[0].summary.heldOut
+      ? `Pixel-space Fréchet distance² to ${parts[0].summary.heldOut} held-out images (${parts[0].summary.score} score)`
+      : `Pixel-space Fréchet distance² to the training images (${parts[0].summary.score} score)`,
     width,
     height,
     theme,
@@ -102,7 +104,7 @@ export function curveRequest(parts, width, height, theme, cursor) {
 /** The readout at a frame and the memorisation test at t = T. */
 export function summarise(parts, frame) {
   const lines = parts.map(({ d, summary }) => {
-    const exact = format(summary.lawFd2[summary.steps[frame]]);
+    const exact = format(summary.lawAtFrames[frame]);
     return `d = ${d}: simulated dF² ${format(summary.empiricalFd2[frame])} (exact for the Gaussian score: ${exact})`;
   });
   const last = parts[parts.length - 1].summary;
@@ -114,10 +116,10 @@ export function summarise(parts, frame) {
 
 /** The runs' curves as CSV: one row per d and frame. */
 export function curvesCsv(parts) {
-  const rows = ['d,score,t,simulated_fd2,exact_gaussian_fd2'];
+  const rows = ['d,score,t,simulated_fd2,exact_gaussian_fd2,measured_against'];
   for (const { d, summary } of parts) {
     summary.t.forEach((t, f) => {
-      rows.push([d, summary.score, t, summary.empiricalFd2[f], summary.lawFd2[summary.steps[f]]].join(','));
+      rows.push([d, summary.score, t, summary.empiricalFd2[f], summary.lawAtFrames[f], summary.heldOut ? 'held-out' : 'training'].join(','));
     });
   }
   return `${rows.join('\n')}\n`;

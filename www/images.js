@@ -9,9 +9,9 @@ import { addButtons, download } from './exports.js';
 import { effectiveTheme } from './view.js';
 import { GRID, curveRequest, curvesCsv, drawGrid, drawStrip, frameAtCursor, summarise } from './image-views.js';
 
-const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine'];
-const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule'];
-const FIELD_OF = { d: 'imgDims', samples: 'imgSamples', steps: 'imgSteps', seed: 'imgSeed' };
+const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain'];
+const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule', 'imgEval', 'nTrain'];
+const FIELD_OF = { d: 'imgDims', samples: 'imgSamples', steps: 'imgSteps', seed: 'imgSeed', nTrain: 'nTrain' };
 const $ = (id) => document.getElementById(id);
 
 // What the panel shows, for the tests (see imagesView).
@@ -105,16 +105,18 @@ export function setupImages(store) {
       runKey = null;
       return loadSet(lastLoad);
     }
-    for (const field of ['imgDims', 'imgSteps', 'imgSamples', 'imgSeed']) setMessage(field, '');
+    for (const field of ['imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'nTrain']) setMessage(field, '');
     panel.runId += 1;
     panel.parts = [];
+    panel.path = null;
     panel.status = 'running';
     const dims = parseDimensionList(state.imgDims);
     const request = { dims, score: state.imgScore, steps: state.imgSteps, samples: state.imgSamples, seed: state.imgSeed, T: state.T };
     if (state.schedule !== 'ou') request.schedule = state.schedule;
     $('images-progress').hidden = false;
     $('images-progress').value = 0;
-    imageWorker().postMessage({ type: 'run', id: panel.runId, request, grid: GRID, mode: state.engine });
+    const evaluation = state.imgEval === 'held-out' ? { nTrain: state.nTrain } : null;
+    imageWorker().postMessage({ type: 'run', id: panel.runId, request, grid: GRID, mode: state.engine, evaluation });
   }
 
   function onMessage({ data: message }) {
@@ -127,7 +129,8 @@ export function setupImages(store) {
       sync();
     } else if (message.type === 'path') {
       if (message.id !== panel.runId) return;
-      panel.path = message;
+      // A GPU failure mid-run sends a second path message without the set's note: keep the first's.
+      panel.path = { ...message, note: message.note ?? panel.path?.note ?? null };
       setStatus(message.gpu ? `Sampling on the GPU (WebGPU, ${message.adapter})…` : `Sampling on the CPU in a worker, because ${message.reason}…`);
     } else if (message.type === 'progress') {
       if (message.id === panel.runId) $('images-progress').value = message.done / message.total;
@@ -143,9 +146,10 @@ export function setupImages(store) {
       const seconds = panel.parts.reduce((sum, p) => sum + p.seconds, 0);
       const updates = panel.parts.reduce((sum, p) => sum + p.updates, 0);
       const work = `${updates.toExponential(2)} coordinate updates in ${seconds.toFixed(2)} s`;
-      setStatus(panel.path?.gpu
+      const note = panel.path?.note ? ` Note: ${panel.path.note}.` : '';
+      setStatus((panel.path?.gpu
         ? `Sampled on the GPU (WebGPU, ${panel.path.adapter}): ${work}.`
-        : `Sampled on the CPU in a worker, because ${panel.path?.reason}: ${work}.`);
+        : `Sampled on the CPU in a worker, because ${panel.path?.reason}: ${work}.`) + note);
       document.body.dataset.imagesReady = String(panel.runId);
     } else if (message.type === 'error') {
       if (message.kind === 'load') {

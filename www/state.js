@@ -38,6 +38,8 @@ export const DEFAULTS = Object.freeze({
   imgSamples: 512,
   imgSeed: 1,
   imgSample: 1, // the grid row whose trajectory the strip shows
+  imgEval: 'held-out', // what the images' distances are measured against: 'held-out' or 'training'
+  nTrain: 1000, // images the PCA and scores are fitted on when some are held out
   engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
   seeds: 200, // draws of the plug-in variances in the seeds panel
   xRange: '', // the time plots' x window "low,high" in the axis' unit; '' for the whole run
@@ -129,6 +131,8 @@ export function createFields({ names, limits }) {
     imgSeed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
     imgSample: { parse: Number, valid: (v) => isInteger(v) && v >= 1 && v <= GRID_ROWS, expected: `a row from 1 to ${GRID_ROWS}` },
     engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
+    imgEval: oneOf(['held-out', 'training']),
+    nTrain: wholeFrom(2, limits.images.maxImages),
     seeds: wholeFrom(1, limits.maxSeeds),
     xRange: range(false, 'two numbers low, high (the x axis\' unit), or nothing for the whole run'),
     yRange: range(true, `two numbers low, high from ${limits.minLogAxisValue} (dF²), or nothing to fit the curves`),

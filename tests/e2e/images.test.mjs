@@ -258,13 +258,17 @@ test('the images panel exports, keeps its state in the URL and explains bad inpu
   const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
   assert.match(svg, /^<svg/);
   const csv = (await exported(page, 'curves', 'csv')).toString('utf8').trim().split('\n');
-  assert.equal(csv[0], 'd,score,t,simulated_fd2,exact_gaussian_fd2');
+  assert.equal(csv[0], 'd,score,t,simulated_fd2,exact_gaussian_fd2,measured_against');
   assert.equal(csv.length, 1 + 2 * 21);
   const view = await page.evaluate(() => window.ldmExplorer.images());
   const row = csv[1 + 21 + 20].split(',');
   assert.equal(Number(row[0]), 16);
   assert.equal(Number(row[3]), view.parts[1].summary.empiricalFd2[20]);
   assert.equal(Number(row[4]), view.parts[1].summary.lawFd2.at(-1));
+  // By default the 1797 digits train on 1000 and are measured against the other 797.
+  assert.equal(row[5], 'held-out');
+  assert.deepEqual([view.info.count, view.parts[1].summary.heldOut], [1797, 797]);
+  assert.match(svg, /to 797 held-out images/);
 
   // d beyond the 64 pixels: a message beside the control, the last pictures stay.
   await page.fill('#imgDims', '4, 100');

@@ -242,7 +242,8 @@ test('the scatter shows the worker\'s seeded samples, the same as sample() in No
   // The cursor moves the scatter to an earlier frame; the URL follows.
   const atEnd = await canvasPixels(page, 'scatter');
   await page.focus('#cursor');
-  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+  // Back to noise: Play then runs for its whole 4 s, long enough to be seen running.
+  await page.keyboard.press('Home');
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.notEqual((await canvasPixels(page, 'scatter')).hash, atEnd.hash, 'the scatter follows the cursor');
   // Play runs the cursor from noise to the stopping time of d, redrawing the scatter.

@@ -62,3 +62,24 @@ test('the page accepts exactly the samples and steps the module does', () => {
     assert.throws(() => lab.plan({ ...request, [key]: largest + 1 }), (error) => error.message.startsWith(`${key}:`));
   }
 });
+
+test('held out: the split set fits on its training images and measures against the rest', () => {
+  const whole = ImageLab.fromFile(digitsBytes);
+  assert.equal(whole.info().heldOut, 0);
+  const lab = whole.holdOut(1000);
+  const info = lab.info();
+  assert.deepEqual([info.count, info.heldOut], [1000, 797]);
+  const run = lab.plan(request);
+  run.runCpu(40);
+  const summary = run.summary(lab, 8);
+  assert.equal(summary.heldOut, 797);
+  assert.equal(summary.lawAtFrames.length, summary.t.length);
+  // The line reaches T and holds every frame's value; its start is the pure-noise law's distance.
+  assert.equal(summary.lawT.at(-1), 2);
+  summary.t.forEach((t, f) => assert.equal(summary.lawFd2[summary.lawT.indexOf(t)], summary.lawAtFrames[f], `frame ${f}`));
+  // Against held-out images the end is not the training view's (which the split set changes too).
+  const training = whole.plan(request);
+  training.runCpu(40);
+  assert.notEqual(summary.lawAtFrames.at(-1), training.summary(whole, 8).lawAtFrames.at(-1));
+  assert.throws(() => whole.holdOut(1796), /nTrain: must leave at least 2 images on each side: from 2 to 1795 for these 1797, got 1796/);
+});

@@ -9,7 +9,8 @@ const ready = init({ module_or_path: new URL('../pkg/ldm_images_bg.wasm', import
 // CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical).
 const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;
 const EMPIRICAL_PRODUCTS_PER_CHUNK = 3e7;
-let lab = null;
+let lab = null; // the whole set, as loaded
+let split = null; // {nTrain, lab}: the set split into training and held-out images
 let gpuDevice = null; // Promise of {engine, adapter} or {reason}
 let current = 0; // the run to work on
 
@@ -69,6 +70,8 @@ async function load({ source, files, sheet }) {
     next = ImageLab.fromImages(decoded.map((i) => i.width), decoded.map((i) => i.height), rgba);
   }
   lab?.free();
+  split?.lab.free();
+  split = null;
   lab = next;
   const info = lab.info();
   const preview = lab.images(Array.from({ length: Math.min(16, info.count) }, (_, i) => i));
@@ -77,9 +80,31 @@ async function load({ source, files, sheet }) {
 
 const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function run({ id, request, grid, mode }) {
+/**
+ * The set a run uses and what it is measured against: the whole set, or (evaluation.nTrain) its
+ * training part with the rest held out. At least a fifth of the images (and two) stay held out, so a
+ * small set of the reader's own trains on fewer than nTrain; a set too small to split is measured on
+ * its training images. `note` says which, in the reader's terms, when it is not what was asked.
+ */
+function labFor(evaluation) {
+  if (!evaluation) return { runLab: lab, note: null };
+  const count = lab.info().count;
+  const most = count - Math.max(2, Math.ceil(count / 5));
+  if (most < 2) return { runLab: lab, note: `these ${count} images are too few to hold some out: measured on the training images` };
+  const nTrain = Math.min(evaluation.nTrain, most);
+  if (split?.nTrain !== nTrain) {
+    const next = lab.holdOut(nTrain);
+    split?.lab.free();
+    split = { nTrain, lab: next };
+  }
+  const note = nTrain < evaluation.nTrain ? `${nTrain} of these ${count} images train (a fifth stays held out), not ${evaluation.nTrain}` : null;
+  return { runLab: split.lab, note };
+}
+
+async function run({ id, request, grid, mode, evaluation }) {
   await ready;
   if (!lab) throw new Error('images: no image set is loaded');
+  const { runLab, note } = labFor(evaluation);
   const device = await gpu(mode);
   // A software adapter runs the empirical kernel about ten times slower than the CPU engine.
   const slow = device.engine?.software && request.score === 'empirical';
@@ -87,13 +112,13 @@ async function run({ id, request, grid, mode }) {
   const reason = slow
     ? `the WebGPU adapter (${device.adapter}) is a software rasteriser, slower than the CPU engine for the empirical score`
     : device.reason ?? null;
-  postMessage({ id, type: 'path', gpu: Boolean(engine), adapter: engine ? device.adapter : null, reason });
+  postMessage({ id, type: 'path', gpu: Boolean(engine), adapter: engine ? device.adapter : null, reason, note });
   const { dims, ...rest } = request;
-  const training = lab.info().count;
+  const training = runLab.info().count;
   // Every d's plan first: a bad d is reported before any work, and the runs share one request.
   const plans = [];
   try {
-    for (const d of dims) plans.push(lab.plan({ ...rest, d }));
+    for (const d of dims) plans.push(runLab.plan({ ...rest, d }));
   } catch (error) {
     for (const plan of plans) plan.free();
     throw error;
@@ -104,13 +129,13 @@ async function run({ id, request, grid, mode }) {
     let path = 'cpu';
     if (engine) {
       try {
-        imageRun = await runOnGpu(engine, lab, imageRun, grid, (done, total) =>
+        imageRun = await runOnGpu(engine, runLab, imageRun, grid, (done, total) =>
           postMessage({ id, type: 'progress', done: index + done / total, total: dims.length }),
         );
         path = 'gpu';
       } catch (error) {
         postMessage({ id, type: 'path', gpu: false, adapter: null, reason: `the GPU run failed (${error.message ?? error}); ran on the CPU` });
-        imageRun = lab.plan({ ...rest, d });
+        imageRun = runLab.plan({ ...rest, d });
         plans[index] = imageRun;
       }
     }
@@ -126,9 +151,9 @@ async function run({ id, request, grid, mode }) {
       }
     }
     const seconds = (performance.now() - startedAt) / 1000;
-    const summary = imageRun.summary(lab, grid);
-    const pixels = imageRun.grid(lab, grid);
-    const nearestImages = lab.images(summary.nearest);
+    const summary = imageRun.summary(runLab, grid);
+    const pixels = imageRun.grid(runLab, grid);
+    const nearestImages = runLab.images(summary.nearest);
     const updates = imageRun.updates;
     imageRun.free();
     postMessage({ id, type: 'part', index, d, path, seconds, updates, summary, pixels, nearestImages });
