@@ -325,11 +325,11 @@ fn held_out_runs_follow_their_exact_law() {
     let (training, held) = split(&set, 1000).unwrap();
     let pca = ImagePca::fit(&training);
     let held_out = HeldOut::new(&pca, &held);
-    let (d, n, runs) = (8, 2000, 6);
+    let (d, n, runs) = (8, 1000, 4);
     let mut last = Vec::new();
     let mut summary = None;
     for seed in 0..runs {
-        let request = LatentRequest { seed, ..request(d, LatentScore::Gaussian, 60, n) };
+        let request = LatentRequest { seed, ..request(d, LatentScore::Gaussian, 40, n) };
         let mut run = LatentRun::new(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
         run.run_cpu_chunk(n);
         let s = run.summary(&pca, 4, Some(&held_out));
@@ -399,4 +399,39 @@ fn readme_s_held_out_table_holds() {
             assert_eq!(*cell, expected, "nTrain {n_train}, d = {d}");
         }
     }
+}
+
+/// The 1-D Wasserstein distance by hand, and both sample distances against closed forms for
+/// isotropic Gaussians: `SW₂² = (s₁ − s₂)²` (every projection is a 1-D Gaussian), and the Gaussian
+/// kernel's `MMD² = 2(1 + 2s²/ℓ²)^{−P/2} (1 − exp(−|Δμ|²/(2(ℓ² + 2s²))))` for a shift `Δμ`.
+#[test]
+fn sliced_wasserstein_and_mmd_match_their_closed_forms() {
+    use ldm_explorer::images::metrics::{SampleMetrics, wasserstein2_1d};
+    use nalgebra::DMatrix;
+    use rand_distr::{Distribution, StandardNormal};
+    // Quantiles of [0, 1] and [0, 0, 3]: gaps 0 on (0, ½], 1 on (½, ⅔], 2 on (⅔, 1].
+    assert!((wasserstein2_1d(&[0.0, 1.0], &[0.0, 0.0, 3.0]) - (1.0 / 6.0 + 4.0 / 3.0)).abs() < 1e-15);
+    assert_eq!(wasserstein2_1d(&[1.0, 2.0, 5.0], &[1.0, 2.0, 5.0]), 0.0);
+    let p = 4;
+    let mut rng = ldm_explorer::numeric::random::seeded_rng(5);
+    let mut gaussian = |rows: usize, scale: f64, shift: f64| -> DMatrix<f64> {
+        DMatrix::from_fn(rows, p, |_, k| {
+            let z: f64 = StandardNormal.sample(&mut rng);
+            scale * z + if k == 0 { shift } else { 0.0 }
+        })
+    };
+    let reference = gaussian(4000, 1.0, 0.0);
+    let metrics = SampleMetrics::new(&reference);
+    let row_major =
+        |m: &DMatrix<f64>| -> Vec<f64> { m.row_iter().flat_map(|r| r.iter().copied().collect::<Vec<_>>()).collect() };
+    let wider = gaussian(4000, 1.5, 0.0);
+    let sw = metrics.sliced_w2(&row_major(&wider), p);
+    assert!((sw - 0.25).abs() < 0.03, "SW₂² {sw} against (1.5 − 1)² = 0.25");
+    // MMD: the same law gives about 0 (unbiased), a shifted one the closed form at the kernel's ℓ.
+    let ell2 = metrics.two_bandwidth2 / 2.0;
+    let same = metrics.mmd2(&row_major(&gaussian(256, 1.0, 0.0)), p);
+    let shifted = metrics.mmd2(&row_major(&gaussian(256, 1.0, 1.5)), p);
+    let closed = 2.0 * (1.0 + 2.0 / ell2).powf(-(p as f64) / 2.0) * (1.0 - (-2.25 / (2.0 * (ell2 + 2.0))).exp());
+    assert!(same.abs() < 0.2 * closed, "same law: {same} (closed form of the shift: {closed})");
+    assert!((shifted - closed).abs() < 0.25 * closed, "shifted: {shifted} against {closed}");
 }

@@ -87,13 +87,31 @@ export function drawStrip(parts, info, row, rows) {
   });
 }
 
-/** The image module's request for the curves of every d. */
-export function curveRequest(parts, width, height, theme, cursor) {
+/** The distances the curves can show: the Fréchet distance (exact lines, simulated dots) and two
+ *  sample-based ones, simulated only and measured against held-out images only. */
+const METRICS = {
+  frechet: { name: 'Fréchet distance²', y: 'pixel dF² (log scale)', values: (s) => s.empiricalFd2, exact: true },
+  'sliced-w2': { name: 'sliced Wasserstein distance² (64 directions)', y: 'sliced W₂² (log scale, simulated)', values: (s) => s.slicedW2 },
+  mmd: { name: 'MMD² (Gaussian kernel, median width)', y: 'MMD² (log scale, simulated)', values: (s) => s.mmd2 },
+};
+
+/** The image module's request for the curves of every d, in one of the METRICS. */
+export function curveRequest(parts, width, height, theme, cursor, metric = 'frechet') {
+  const { heldOut, score } = parts[0].summary;
+  // The sample-based distances need the held-out images; on the training images, the Fréchet one.
+  const chosen = heldOut ? METRICS[metric] : METRICS.frechet;
+  const against = heldOut ? `${heldOut} held-out images` : 'the training images';
+  const note = !heldOut && metric !== 'frechet' ? ' (sliced W₂ and MMD: against held-out images only)' : '';
   return {
-    series: parts.map(({ d, summary }) => ({ d, lawT: summary.lawT, lawFd2: summary.lawFd2, t: summary.t, empiricalFd2: summary.empiricalFd2 })),
-    title: parts[0].summary.heldOut
-      ? `Pixel-space Fréchet distance² to ${parts[0].summary.heldOut} held-out images (${parts[0].summary.score} score)`
-      : `Pixel-space Fréchet distance² to the training images (${parts[0].summary.score} score)`,
+    series: parts.map(({ d, summary }) => ({
+      d,
+      lawT: chosen.exact ? summary.lawT : [],
+      lawFd2: chosen.exact ? summary.lawFd2 : [],
+      t: summary.t,
+      empiricalFd2: chosen.values(summary),
+    })),
+    title: `Pixel-space ${chosen.name} to ${against} (${score} score)${note}`,
+    yLabel: chosen.y,
     width,
     height,
     theme,
@@ -116,10 +134,11 @@ export function summarise(parts, frame) {
 
 /** The runs' curves as CSV: one row per d and frame. */
 export function curvesCsv(parts) {
-  const rows = ['d,score,t,simulated_fd2,exact_gaussian_fd2,measured_against'];
+  const rows = ['d,score,t,simulated_fd2,exact_gaussian_fd2,measured_against,simulated_sliced_w2,simulated_mmd2'];
   for (const { d, summary } of parts) {
     summary.t.forEach((t, f) => {
-      rows.push([d, summary.score, t, summary.empiricalFd2[f], summary.lawAtFrames[f], summary.heldOut ? 'held-out' : 'training'].join(','));
+      const against = summary.heldOut ? 'held-out' : 'training';
+      rows.push([d, summary.score, t, summary.empiricalFd2[f], summary.lawAtFrames[f], against, summary.slicedW2[f] ?? '', summary.mmd2[f] ?? ''].join(','));
     });
   }
   return `${rows.join('\n')}\n`;

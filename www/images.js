@@ -9,7 +9,7 @@ import { addButtons, download } from './exports.js';
 import { effectiveTheme } from './view.js';
 import { GRID, curveRequest, curvesCsv, drawGrid, drawStrip, frameAtCursor, summarise } from './image-views.js';
 
-const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain'];
+const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain', 'imgMetric'];
 const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule', 'imgEval', 'nTrain'];
 const FIELD_OF = { d: 'imgDims', samples: 'imgSamples', steps: 'imgSteps', seed: 'imgSeed', nTrain: 'nTrain' };
 const $ = (id) => document.getElementById(id);
@@ -191,19 +191,19 @@ export function setupImages(store) {
       drawStrip(parts, info, state.imgSample - 1, rows);
       summarise(parts, frame);
     }
-    const curves = JSON.stringify([panel.runId, parts.length, theme, state.cursor]);
+    const curves = JSON.stringify([panel.runId, parts.length, theme, state.cursor, state.imgMetric]);
     if (curves !== drawnCurves) {
       drawnCurves = curves;
-      drawCurves(theme, state.cursor);
+      drawCurves(theme, state.cursor, state.imgMetric);
     }
   }
 
   // The curves are drawn on this thread: plotters measures text with a canvas of the document, which
   // a worker has not. The image module is already in the HTTP cache (the worker fetched it).
-  async function drawCurves(theme, cursor) {
+  async function drawCurves(theme, cursor, metric) {
     const id = ++svgId;
     const width = Math.max(320, Math.min(1400, Math.round($('image-curves').clientWidth || 640)));
-    const request = curveRequest(panel.parts, width, Math.round(Math.min(420, width * 0.6)), theme, cursor);
+    const request = curveRequest(panel.parts, width, Math.round(Math.min(420, width * 0.6)), theme, cursor, metric);
     drawing ??= import('./pkg/ldm_images.js').then(async (module) => {
       await module.default({ module_or_path: new URL('./pkg/ldm_images_bg.wasm', import.meta.url) });
       return module;

@@ -40,6 +40,7 @@ export const DEFAULTS = Object.freeze({
   imgSample: 1, // the grid row whose trajectory the strip shows
   imgEval: 'held-out', // what the images' distances are measured against: 'held-out' or 'training'
   nTrain: 1000, // images the PCA and scores are fitted on when some are held out
+  imgMetric: 'frechet', // the images' distance drawn: 'frechet', 'sliced-w2' or 'mmd'
   engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
   seeds: 200, // draws of the plug-in variances in the seeds panel
   xRange: '', // the time plots' x window "low,high" in the axis' unit; '' for the whole run
@@ -133,6 +134,7 @@ export function createFields({ names, limits }) {
     engine: { parse: String, valid: (v) => v === 'auto' || v === 'cpu', expected: 'auto or cpu' },
     imgEval: oneOf(['held-out', 'training']),
     nTrain: wholeFrom(2, limits.images.maxImages),
+    imgMetric: oneOf(['frechet', 'sliced-w2', 'mmd']),
     seeds: wholeFrom(1, limits.maxSeeds),
     xRange: range(false, 'two numbers low, high (the x axis\' unit), or nothing for the whole run'),
     yRange: range(true, `two numbers low, high from ${limits.minLogAxisValue} (dF²), or nothing to fit the curves`),

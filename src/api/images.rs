@@ -120,6 +120,15 @@ pub struct RunSummaryAnswer<'a> {
     pub law_at_frames: &'a [f64],
     /// The held-out images the distances are measured against (0: the training images).
     pub held_out: usize,
+    /// Against held-out images (else empty), simulated at each frame: the sliced Wasserstein
+    /// distance² (64 seeded directions) and the unbiased MMD² (Gaussian kernel, its width the median
+    /// distance between held-out images; up to 256 images a side).
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub sliced_w2: &'a [f64],
+    #[serde(serialize_with = "js::floats")]
+    #[tsify(type = "Float64Array")]
+    pub mmd2: &'a [f64],
     /// [frame][grid sample]: the training image whose d-component reconstruction is nearest, and
     /// the RMS distance to it (intensity units).
     #[serde(serialize_with = "js::whole_numbers")]
@@ -146,6 +155,8 @@ impl<'a> RunSummaryAnswer<'a> {
             law_fd2: &summary.law_fd2,
             law_at_frames: &summary.law_at_frames,
             held_out: summary.held_out,
+            sliced_w2: &summary.sliced_w2,
+            mmd2: &summary.mmd2,
             nearest: summary.nearest.iter().map(|&(i, _)| i).collect(),
             nearest_distance: summary.nearest.iter().map(|&(_, r)| r).collect(),
             sample_nearest_median: summary.sample_nearest_median,
@@ -175,6 +186,10 @@ pub struct CurveSeries {
 pub struct ImageCurvesRequest {
     pub series: Vec<CurveSeries>,
     pub title: String,
+    /// The y axis' description (default "pixel dF² (log scale)").
+    #[serde(default)]
+    #[tsify(optional)]
+    pub y_label: Option<String>,
     pub width: u32,
     pub height: u32,
     #[serde(default)]

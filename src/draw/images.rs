@@ -22,7 +22,7 @@ pub struct ImageCurves<'a> {
 /// exact lines (Gaussian score) and simulated dots (the score that ran), and the cursor.
 pub fn draw_image_curves_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    title: &str,
+    (title, y_desc): (&str, &str),
     curves: &[ImageCurves],
     cursor: Option<f64>,
     style: &Style,
@@ -31,24 +31,21 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
     let style = &fitted;
     let all: Vec<f64> = curves.iter().flat_map(|c| c.law_fd2.iter().chain(c.simulated)).copied().collect();
     let (y_min, y_max) = log_range(&all);
-    let x_max = curves.iter().filter_map(|c| c.law_t.last()).copied().fold(0.0, f64::max).max(1e-9);
+    let x_max = curves.iter().filter_map(|c| c.law_t.last().or(c.t.last())).copied().fold(0.0, f64::max).max(1e-9);
     let mut chart = frame(area, title, style)?.build_cartesian_2d(0.0..x_max, (y_min..y_max).log_scale())?;
-    mesh!(
-        chart,
-        style,
-        "stopping time t (backward)",
-        "pixel dF² (log scale)",
-        y_label_formatter(&|v| power_of_ten_label(*v))
-    );
+    mesh!(chart, style, "stopping time t (backward)", y_desc, y_label_formatter(&|v| power_of_ten_label(*v)));
     let clamp = |xs: &[f64], ys: &[f64]| -> Vec<(f64, f64)> {
         xs.iter().zip(ys).filter(|(_, y)| y.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()
     };
     for (i, c) in curves.iter().enumerate() {
         let color = CATEGORICAL[i % CATEGORICAL.len()];
-        chart
-            .draw_series(LineSeries::new(clamp(c.law_t, c.law_fd2), style.line(color, 1.8)))?
-            .label(format!("d = {}: exact, Gaussian score", c.d))
-            .legend(style.legend_swatch(style.line(color, 2.5)));
+        // A sample-based distance has no exact line.
+        if !c.law_t.is_empty() {
+            chart
+                .draw_series(LineSeries::new(clamp(c.law_t, c.law_fd2), style.line(color, 1.8)))?
+                .label(format!("d = {}: exact, Gaussian score", c.d))
+                .legend(style.legend_swatch(style.line(color, 2.5)));
+        }
         let radius = style.px(3.2);
         chart
             .draw_series(clamp(c.t, c.simulated).into_iter().map(|p| {

@@ -14,6 +14,7 @@
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 
+use crate::images::metrics::SampleMetrics;
 use crate::images::set::{ImagePca, ImageSet, to_signal};
 use crate::input::InputError;
 use crate::input::limits::MIN_IMAGES;
@@ -54,6 +55,8 @@ pub struct HeldOut {
     pub mean: Vec<f64>,
     /// Their (1/m) covariance in the basis, `P × P`.
     pub covariance: DMatrix<f64>,
+    /// The held-out images themselves, for the sample-based distances.
+    pub metrics: SampleMetrics,
 }
 
 impl HeldOut {
@@ -62,12 +65,13 @@ impl HeldOut {
         let centred =
             DMatrix::from_fn(m, p, |i, j| to_signal(held_out.intensities[i * p + j]) - pca.mean[j]) * &pca.components;
         let mean: Vec<f64> = (0..p).map(|k| centred.column(k).mean()).collect();
+        let metrics = SampleMetrics::new(&centred);
         let mut deviations = centred;
         for (k, mu) in mean.iter().enumerate() {
             deviations.column_mut(k).add_scalar_mut(-mu);
         }
         let covariance = symmetric_part(&(deviations.tr_mul(&deviations) / m as f64));
-        HeldOut { count: m, mean, covariance }
+        HeldOut { count: m, mean, covariance, metrics }
     }
 
     /// `dF²` of a decoded latent law `N(latent_mean, latent_covariance)` on the first `d`

@@ -320,6 +320,10 @@ pub struct RunSummary {
     pub law_at_frames: Vec<f64>,
     /// How many held-out images the distances are measured against; 0: the training images.
     pub held_out: usize,
+    /// Against held-out images only (else empty), simulated at each frame: the sliced Wasserstein
+    /// distance² and the unbiased MMD² ([`crate::images::metrics`]).
+    pub sliced_w2: Vec<f64>,
+    pub mmd2: Vec<f64>,
     /// The first `grid` samples' nearest training image and RMS distance at every frame,
     /// `[frame][grid sample]`.
     pub nearest: Vec<(usize, f64)>,
@@ -399,21 +403,21 @@ impl LatentRun {
     pub fn summary(&self, pca: &ImagePca, grid: usize, held_out: Option<&HeldOut>) -> RunSummary {
         let (n, d) = (self.plan.request.samples, self.plan.d());
         let frames = self.plan.frames.len();
-        let (law_t, law_fd2, law_at_frames, empirical_fd2) = match held_out {
+        let (law_t, law_fd2, law_at_frames, empirical_fd2, sliced_w2, mmd2) = match held_out {
             None => {
                 let law = self.plan.law_fd2();
                 let at_frames = self.plan.frames.iter().map(|&step| law[step]).collect();
-                (self.plan.sampler.step_times(), law, at_frames, frame_fd2(&self.latents, frames, d, &pca.variances))
+                let simulated = frame_fd2(&self.latents, frames, d, &pca.variances);
+                (self.plan.sampler.step_times(), law, at_frames, simulated, Vec::new(), Vec::new())
             }
             Some(held_out) => {
                 let (t, law, at_frames) = self.held_out_law(held_out);
-                let per_frame = n * d;
-                let simulated = self
-                    .latents
-                    .chunks_exact(per_frame)
-                    .map(|frame| held_out.samples_fd2(&frame.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(), d))
-                    .collect();
-                (t, law, at_frames, simulated)
+                let frames: Vec<Vec<f64>> =
+                    self.latents.chunks_exact(n * d).map(|f| f.iter().map(|&v| f64::from(v)).collect()).collect();
+                let simulated = frames.iter().map(|f| held_out.samples_fd2(f, d)).collect();
+                let sliced = frames.iter().map(|f| held_out.metrics.sliced_w2(f, d)).collect();
+                let mmd = frames.iter().map(|f| held_out.metrics.mmd2(f, d)).collect();
+                (t, law, at_frames, simulated, sliced, mmd)
             }
         };
         let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
@@ -431,6 +435,8 @@ impl LatentRun {
             law_fd2,
             law_at_frames,
             held_out: held_out.map_or(0, |h| h.count),
+            sliced_w2,
+            mmd2,
             nearest,
             sample_nearest_median: crate::images::set::median(&distances),
             training_nearest_median: crate::images::set::median(

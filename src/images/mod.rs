@@ -2,4 +2,5 @@
 pub mod gpu;
 pub mod held_out;
 pub mod latent;
+pub mod metrics;
 pub mod set;

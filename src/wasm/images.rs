@@ -256,7 +256,9 @@ pub fn image_curves_svg(
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (request.width, request.height)).into_drawing_area();
-        draw_image_curves_panel(&area, &request.title, &request.curves(), request.cursor, &Style { theme, scale: 1.0 })
+        let y_label = request.y_label.as_deref().unwrap_or("pixel dF² (log scale)");
+        let style = Style { theme, scale: 1.0 };
+        draw_image_curves_panel(&area, (&request.title, y_label), &request.curves(), request.cursor, &style)
             .map_err(drawing_error)?;
     }
     Ok(svg)

@@ -258,7 +258,7 @@ test('the images panel exports, keeps its state in the URL and explains bad inpu
   const svg = (await exported(page, 'curves', 'svg')).toString('utf8');
   assert.match(svg, /^<svg/);
   const csv = (await exported(page, 'curves', 'csv')).toString('utf8').trim().split('\n');
-  assert.equal(csv[0], 'd,score,t,simulated_fd2,exact_gaussian_fd2,measured_against');
+  assert.equal(csv[0], 'd,score,t,simulated_fd2,exact_gaussian_fd2,measured_against,simulated_sliced_w2,simulated_mmd2');
   assert.equal(csv.length, 1 + 2 * 21);
   const view = await page.evaluate(() => window.ldmExplorer.images());
   const row = csv[1 + 21 + 20].split(',');
@@ -269,6 +269,13 @@ test('the images panel exports, keeps its state in the URL and explains bad inpu
   assert.equal(row[5], 'held-out');
   assert.deepEqual([view.info.count, view.parts[1].summary.heldOut], [1797, 797]);
   assert.match(svg, /to 797 held-out images/);
+  assert.equal(Number(row[6]), view.parts[1].summary.slicedW2[20]);
+  assert.equal(Number(row[7]), view.parts[1].summary.mmd2[20]);
+  // The sample-based distances: dots only, with their own axis.
+  await page.selectOption('#imgMetric', 'sliced-w2');
+  await page.waitForFunction(() => /sliced Wasserstein distance²/.test(document.getElementById('image-curves').innerHTML));
+  assert.match(await page.$eval('#image-curves', (e) => e.innerHTML), /sliced W₂² \(log scale, simulated\)/);
+  await page.selectOption('#imgMetric', 'frechet');
 
   // d beyond the 64 pixels: a message beside the control, the last pictures stay.
   await page.fill('#imgDims', '4, 100');
