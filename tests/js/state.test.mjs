@@ -74,3 +74,12 @@ test('windows: two numbers, low below high, within the module\'s axis limits; wr
   const state = { ...DEFAULTS, axis: 'logSnr', xRange: '-2,6.5', yRange: '0.001,10' };
   assert.deepEqual(parseHash(toHash(state)).state, state);
 });
+
+test('every link of docs/figures.md and of the About panel is a view the page reads without a problem', async () => {
+  const { readFileSync } = await import('node:fs');
+  const figures = readFileSync(new URL('../../docs/figures.md', import.meta.url), 'utf8');
+  const page = readFileSync(new URL('../../www/index.html', import.meta.url), 'utf8');
+  const links = [...figures.matchAll(/`(#[^`]+)`/g), ...page.matchAll(/href="(#[^"]+)"/g)].map((m) => m[1]);
+  assert.ok(links.length >= 10, `${links.length} links`);
+  for (const link of links) assert.deepEqual(parseHash(link).problems, [], link);
+});
