@@ -187,6 +187,61 @@ test('each figure preset opens from its link as printed, with the numbers to che
   }
 });
 
+test('time plots zoom: typed windows, Shift-drag, double-click, and the link keeps the window', { skip }, async () => {
+  const { page, problems } = await open('#preset=exponential&D=12');
+  const frame = () => page.evaluate(() => window.ldmExplorer.frames().curves);
+  const redrawn = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual([(await frame()).xMin, (await frame()).xMax], [0, 2], 'the whole run at first');
+  // A typed window enters the state, the link and every time plot.
+  await page.fill('#xRange', '1.5, 2');
+  await page.waitForFunction(() => location.hash.includes('xRange=1.5%2C2'));
+  await redrawn();
+  assert.deepEqual([(await frame()).xMin, (await frame()).xMax], [1.5, 2]);
+  const best = await page.evaluate(() => window.ldmExplorer.frames()['best-dimension']);
+  assert.deepEqual([best.xMin, best.xMax], [1.5, 2], 'the best-dimension plot follows');
+  // A bad window is explained beside its field, quoting it; the link keeps the last good one.
+  await page.fill('#xRange', '2, 1');
+  await page.waitForFunction(() => document.getElementById('xRange-message').textContent !== '');
+  assert.match(await text(page, '#xRange-message'), /got "2, 1"/);
+  assert.match(await hashOf(page), /xRange=1\.5%2C2/);
+  await page.fill('#yRange', '0');
+  await page.waitForFunction(() => document.getElementById('yRange-message').textContent !== '');
+  assert.match(await text(page, '#yRange-message'), /got "0"/);
+  // Double-click shows the whole run and clears both windows' messages.
+  await page.dblclick('canvas[data-panel="curves"]');
+  await page.waitForFunction(() => !location.hash.includes('xRange'));
+  await redrawn();
+  assert.deepEqual([(await frame()).xMin, (await frame()).xMax], [0, 2]);
+  assert.equal(await text(page, '#xRange-message'), '');
+  // Shift-drag across the middle half of the plot picks that x window.
+  const f = await frame();
+  const box = await page.locator('canvas[data-panel="curves"]').boundingBox();
+  const scale = box.width / (await page.$eval('canvas[data-panel="curves"]', (c) => c.width));
+  const at = (fraction) => box.x + (f.left + fraction * (f.right - f.left)) * scale;
+  const y = box.y + ((f.top + f.bottom) / 2) * scale;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(at(0.25), y);
+  await page.mouse.down();
+  await page.mouse.move(at(0.5), y, { steps: 4 });
+  await page.mouse.move(at(0.75), y, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await page.waitForFunction(() => location.hash.includes('xRange='));
+  const [low, high] = (await page.evaluate(() => window.ldmExplorer.state().xRange)).split(',').map(Number);
+  assert.ok(Math.abs(low - 0.5) < 0.02 && Math.abs(high - 1.5) < 0.02, `picked ${low}–${high}`);
+  // Another axis drops the x window (it was in time units); a copied link restores a window.
+  await page.selectOption('#axis', 'logSnr');
+  await page.waitForFunction(() => !location.hash.includes('xRange='));
+  const linked = await open('#preset=exponential&D=12&axis=logSnr&xRange=-2,6.5&yRange=0.001,10');
+  await linked.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const restored = await linked.page.evaluate(() => window.ldmExplorer.frames().curves);
+  assert.deepEqual([restored.xMin, restored.xMax], [-2, 6.5]);
+  assert.equal(await linked.page.$eval('#yRange', (e) => e.value), '0.001,10');
+  assert.deepEqual([...problems, ...linked.problems], []);
+  await page.close();
+  await linked.page.close();
+});
+
 test('a sampler draws its exact law and its Monte Carlo over the curves, and its steps are checked', { skip }, async () => {
   const { page, problems } = await open('#preset=fig4-right&seed=1&T=2&steps=50&samples=400&runs=10');
   const without = await canvasPixels(page, 'curves');
