@@ -21,6 +21,7 @@ fn plan(pca: &ImagePca, score: LatentScore, samples: usize, steps: usize) -> Lat
         frames: 2,
         schedule: Schedule::OrnsteinUhlenbeck,
         final_time: 2.0,
+        unit_variance: false,
     };
     LatentPlan::new(&pca.variances, &pca.coordinates, request).expect("a valid plan")
 }

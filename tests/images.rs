@@ -435,3 +435,51 @@ fn sliced_wasserstein_and_mmd_match_their_closed_forms() {
     assert!(same.abs() < 0.2 * closed, "same law: {same} (closed form of the shift: {closed})");
     assert!((shifted - closed).abs() < 0.25 * closed, "shifted: {shifted} against {closed}");
 }
+
+/// Unit-variance latents: the diffusion runs on latents whose kept variances average 1, and every
+/// number the run reports is back in the images' units. The samples are the unscaled run's law at
+/// T (both end at the data), not at t = 0, where the noise meets data of another scale; the
+/// simulated distances follow their own exact law.
+#[test]
+fn unit_variance_latents_are_scaled_for_the_diffusion_only() {
+    use ldm_explorer::images::latent::LatentRun;
+    let pca = ImagePca::fit(&digits());
+    // All 64 components: their mean variance is well below 1 (the top 16 average about 1 already).
+    let d = 64;
+    let steps = 2000;
+    let plain = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Gaussian, steps, 2)).unwrap();
+    let unit = LatentRequest { unit_variance: true, ..request(d, LatentScore::Gaussian, steps, 2) };
+    let scaled = LatentPlan::new(&pca.variances, &pca.coordinates, unit).unwrap();
+    let kept = &scaled.sampler.problem.variances[..d];
+    assert!((kept.iter().sum::<f64>() / d as f64 - 1.0).abs() < 1e-12, "kept variances average 1");
+    let mean = pca.variances[..d].iter().sum::<f64>() / d as f64;
+    assert!((scaled.scale - 1.0 / mean.sqrt()).abs() < 1e-12 && plain.scale == 1.0);
+    // Back in image units the laws start apart (noise of variance 1/scale² against 1) and both end
+    // near the data's variances (Euler–Maruyama's error differs with the scale).
+    let (a, b) = (plain.law_variances(), scaled.law_variances());
+    assert!((b[0] - a[0]).abs() > 0.1 * a[0], "t = 0: {} against {}", b[0], a[0]);
+    let last = steps * d;
+    // Euler–Maruyama's relative error at the end grows like h/σ̂²: the coordinates of variance ≥ 0.05.
+    for k in (0..d).filter(|&k| pca.variances[k] >= 0.05) {
+        let data = pca.variances[k];
+        for (name, law) in [("plain", &a), ("scaled", &b)] {
+            let end = law[last + k];
+            assert!((end - data).abs() < 0.05 * data + 1e-6, "{name} k = {k}: {end} against {data}");
+        }
+    }
+    // The simulated latents, divided by the scale, have the law's variances in image units.
+    let (n, steps) = (1500, 200);
+    let unit = LatentRequest { unit_variance: true, ..request(d, LatentScore::Gaussian, steps, n) };
+    let plan = LatentPlan::new(&pca.variances, &pca.coordinates, unit).unwrap();
+    let law = plan.law_variances();
+    let scale = plan.scale;
+    let mut run = LatentRun::new(plan);
+    run.run_cpu_chunk(n);
+    let frames = run.plan.frames.len();
+    for k in [0, 10, 40] {
+        let column: Vec<f64> = (0..n).map(|s| f64::from(run.latents[((frames - 1) * n + s) * d + k]) / scale).collect();
+        assert_moments(&column, 0.0, law[steps * d + k], &format!("k {k}"));
+    }
+    let summary = run.summary(&pca, 4, None);
+    assert_eq!(*summary.law_at_frames.last().unwrap(), *run.plan.law_fd2().last().unwrap());
+}

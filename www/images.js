@@ -9,8 +9,8 @@ import { addButtons, download } from './exports.js';
 import { effectiveTheme } from './view.js';
 import { GRID, curveRequest, curvesCsv, drawGrid, drawStrip, frameAtCursor, summarise } from './image-views.js';
 
-const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain', 'imgMetric'];
-const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule', 'imgEval', 'nTrain'];
+const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain', 'imgMetric', 'imgScale'];
+const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule', 'imgEval', 'nTrain', 'imgScale'];
 const FIELD_OF = { d: 'imgDims', samples: 'imgSamples', steps: 'imgSteps', seed: 'imgSeed', nTrain: 'nTrain' };
 const $ = (id) => document.getElementById(id);
 
@@ -113,6 +113,7 @@ export function setupImages(store) {
     const dims = parseDimensionList(state.imgDims);
     const request = { dims, score: state.imgScore, steps: state.imgSteps, samples: state.imgSamples, seed: state.imgSeed, T: state.T };
     if (state.schedule !== 'ou') request.schedule = state.schedule;
+    if (state.imgScale === 'unit') request.unitVariance = true;
     $('images-progress').hidden = false;
     $('images-progress').value = 0;
     const evaluation = state.imgEval === 'held-out' ? { nTrain: state.nTrain } : null;

@@ -41,6 +41,7 @@ export const DEFAULTS = Object.freeze({
   imgEval: 'held-out', // what the images' distances are measured against: 'held-out' or 'training'
   nTrain: 1000, // images the PCA and scores are fitted on when some are held out
   imgMetric: 'frechet', // the images' distance drawn: 'frechet', 'sliced-w2' or 'mmd'
+  imgScale: 'none', // the latents' scale in the diffusion: 'none' or 'unit' (unit mean variance)
   engine: 'auto', // 'auto': WebGPU when the browser has it, else the CPU; 'cpu': always the CPU
   seeds: 200, // draws of the plug-in variances in the seeds panel
   xRange: '', // the time plots' x window "low,high" in the axis' unit; '' for the whole run
@@ -56,6 +57,14 @@ export const VIEW_FIELDS = [...new Set(Object.values(PRESET_VIEWS).flatMap(Objec
  */
 export function defaultsFor(preset) {
   return { ...DEFAULTS, ...(PRESET_VIEWS[preset] ?? {}), preset };
+}
+
+/**
+ * The x window a state opens on without one of its own: its preset's, when the axis, T and schedule
+ * are the preset's too; the whole run otherwise (a window is in the axis' unit, on the run's times).
+ */
+function defaultWindow(state, defaults) {
+  return ['axis', 'T', 'schedule'].every((name) => state[name] === defaults[name]) ? defaults.xRange : '';
 }
 
 /**
@@ -135,6 +144,7 @@ export function createFields({ names, limits }) {
     imgEval: oneOf(['held-out', 'training']),
     nTrain: wholeFrom(2, limits.images.maxImages),
     imgMetric: oneOf(['frechet', 'sliced-w2', 'mmd']),
+    imgScale: oneOf(['none', 'unit']),
     seeds: wholeFrom(1, limits.maxSeeds),
     xRange: range(false, 'two numbers low, high (the x axis\' unit), or nothing for the whole run'),
     yRange: range(true, `two numbers low, high from ${limits.minLogAxisValue} (dF²), or nothing to fit the curves`),
@@ -187,9 +197,9 @@ export function createFields({ names, limits }) {
       if (error) problems.push(`${name} ${error}; kept ${defaults[name] === '' ? 'none' : defaults[name]}`);
       else state[name] = value;
     }
-    // An x window is in the axis' unit, on the run's times: a link that changes the axis, T or the
-    // schedule and gives no window of its own shows the whole run (as the page does).
-    if (!seen.has('xRange') && ['axis', 'T', 'schedule'].some((name) => state[name] !== defaults[name])) state.xRange = '';
+    // A link without a usable window of its own gets its preset's, unless it changes what that
+    // window was drawn on (see defaultWindow).
+    if (!(seen.has('xRange') && readField('xRange', seen.get('xRange')).value !== undefined)) state.xRange = defaultWindow(state, defaults);
     return { state, problems };
   }
 
@@ -199,7 +209,7 @@ export function createFields({ names, limits }) {
     const defaults = defaultsFor(state.preset);
     for (const name of Object.keys(FIELDS)) {
       // The preset is always written when it is not the page's default.
-      const shown = name === 'preset' ? DEFAULTS.preset : defaults[name];
+      const shown = name === 'preset' ? DEFAULTS.preset : name === 'xRange' ? defaultWindow(state, defaults) : defaults[name];
       if (state[name] !== shown) params.set(name, String(state[name]));
     }
     const text = params.toString();

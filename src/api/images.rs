@@ -32,6 +32,11 @@ pub struct ImageRunRequest {
     #[serde(default)]
     #[tsify(optional, type = "ScheduleName")]
     pub schedule: Option<String>,
+    /// Scale the latents to unit mean variance over the `d` kept coordinates for the diffusion, as
+    /// latent diffusion models do (default false).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub unit_variance: Option<bool>,
 }
 
 impl ImageRunRequest {
@@ -47,6 +52,7 @@ impl ImageRunRequest {
             frames: self.frames.unwrap_or(21),
             final_time: self.final_time.unwrap_or(schedule.default_final_time()),
             schedule,
+            unit_variance: self.unit_variance.unwrap_or(false),
         })
     }
 }

@@ -61,6 +61,9 @@ pub struct LatentRequest {
     pub frames: usize,
     pub schedule: Schedule,
     pub final_time: f64,
+    /// Scale the latents to unit mean variance over the `d` kept coordinates before the diffusion
+    /// (as real latent diffusion models scale their autoencoder's latents), and back before decoding.
+    pub unit_variance: bool,
 }
 
 /// One empirical-score step: `y ← keep·y + pull·ẑ + noise·ξ`, and the mixture's `b` and
@@ -78,8 +81,10 @@ pub struct EmpiricalStep {
 #[derive(Clone, Debug)]
 pub struct LatentPlan {
     pub request: LatentRequest,
-    /// The Gaussian score's sampler (its law is the closed form).
+    /// The Gaussian score's sampler on the scaled latents (its law is the closed form).
     pub sampler: Sampler,
+    /// The latents' scale during the diffusion (1 unless the request asks for unit variance).
+    pub scale: f64,
     /// Step indices recorded (0 is the start, `steps` the end), ascending.
     pub frames: Vec<usize>,
     pub start_sd: Vec<f32>,
@@ -128,7 +133,12 @@ impl LatentPlan {
                 format!("samples × d × frames = {recorded} values; at most {MAX_RECORDED_VALUES} are recorded"),
             ));
         }
-        let problem = DiagonalProblem::new(variances.to_vec(), None, request.schedule, request.final_time)?;
+        // The diffusion runs on latents times `scale`: their variances times scale², the training
+        // latents times scale; every distance is measured after dividing it back out.
+        let mean = variances[..d].iter().sum::<f64>() / d as f64;
+        let scale = if request.unit_variance && mean > 0.0 { 1.0 / mean.sqrt() } else { 1.0 };
+        let scaled: Vec<f64> = variances.iter().map(|v| v * scale * scale).collect();
+        let problem = DiagonalProblem::new(scaled, None, request.schedule, request.final_time)?;
         let sampler = Sampler::new(
             problem,
             d,
@@ -168,15 +178,17 @@ impl LatentPlan {
                         inverse_two_a2: (0.5 / a2) as f32,
                     });
                 }
-                training =
-                    coordinates.chunks_exact(pixels).flat_map(|row| row[..d].iter().map(|&v| v as f32)).collect();
+                training = coordinates
+                    .chunks_exact(pixels)
+                    .flat_map(|row| row[..d].iter().map(|&v| (v * scale) as f32))
+                    .collect();
                 if training.is_empty() {
                     return Err(InputError::new("images", "the empirical score needs training images"));
                 }
             }
         }
         let frames = frame_steps(request.steps, request.frames);
-        Ok(LatentPlan { request, sampler, frames, start_sd, gaussian, empirical, training })
+        Ok(LatentPlan { request, sampler, frames, start_sd, gaussian, empirical, training, scale })
     }
 
     pub fn d(&self) -> usize {
@@ -267,9 +279,17 @@ impl LatentPlan {
         }
     }
 
-    /// The Gaussian score's exact pixel-space `dF²` to the data after every step (`steps + 1`).
+    /// The Gaussian score's exact pixel-space `dF²` to the data after every step (`steps + 1`), in
+    /// the images' units (a distance² scales with the latents' scale²).
     pub fn law_fd2(&self) -> Vec<f64> {
-        self.sampler.law_fd2()
+        let unscale = 1.0 / (self.scale * self.scale);
+        self.sampler.law_fd2().into_iter().map(|v| v * unscale).collect()
+    }
+
+    /// The exact latent variances after every step, `steps + 1` rows of `d`, in the images' units.
+    pub fn law_variances(&self) -> Vec<f64> {
+        let unscale = 1.0 / (self.scale * self.scale);
+        self.sampler.law_variances().into_iter().map(|v| v * unscale).collect()
     }
 }
 
@@ -349,7 +369,7 @@ impl LatentRun {
             (0..=intervals).map(|i| i * steps / intervals).chain(self.plan.frames.iter().copied()).collect();
         chosen.sort_unstable();
         chosen.dedup();
-        let variances = self.plan.sampler.law_variances();
+        let variances = self.plan.law_variances();
         let times = self.plan.sampler.step_times();
         let law: Vec<f64> = chosen.iter().map(|&step| held_out.law_fd2(&variances[step * d..(step + 1) * d])).collect();
         let at_frames = self
@@ -391,11 +411,22 @@ impl LatentRun {
         self.done = self.plan.request.samples;
     }
 
-    /// The first `grid` samples' latents at every frame, `[frame][grid sample][coordinate]`.
+    /// The first `grid` samples' latents at every frame, `[frame][grid sample][coordinate]`, in the
+    /// images' units (ready to decode).
     pub fn grid_latents(&self, grid: usize) -> Vec<f32> {
         let (n, d) = (self.plan.request.samples, self.plan.d());
         let grid = grid.min(n);
-        (0..self.plan.frames.len()).flat_map(|f| self.latents[f * n * d..(f * n + grid) * d].iter().copied()).collect()
+        let unscale = (1.0 / self.plan.scale) as f32;
+        (0..self.plan.frames.len())
+            .flat_map(|f| self.latents[f * n * d..(f * n + grid) * d].iter().map(move |&v| v * unscale))
+            .collect()
+    }
+
+    /// Every sample's latents at every frame in the images' units, one vector per frame.
+    fn frames_in_image_units(&self) -> Vec<Vec<f64>> {
+        let (n, d) = (self.plan.request.samples, self.plan.d());
+        let unscale = 1.0 / self.plan.scale;
+        self.latents.chunks_exact(n * d).map(|f| f.iter().map(|&v| f64::from(v) * unscale).collect()).collect()
     }
 
     /// What the page shows of the finished run, its distances measured against `held_out` images
@@ -407,13 +438,13 @@ impl LatentRun {
             None => {
                 let law = self.plan.law_fd2();
                 let at_frames = self.plan.frames.iter().map(|&step| law[step]).collect();
-                let simulated = frame_fd2(&self.latents, frames, d, &pca.variances);
+                let unscaled: Vec<f32> = self.frames_in_image_units().concat().into_iter().map(|v| v as f32).collect();
+                let simulated = frame_fd2(&unscaled, frames, d, &pca.variances);
                 (self.plan.sampler.step_times(), law, at_frames, simulated, Vec::new(), Vec::new())
             }
             Some(held_out) => {
                 let (t, law, at_frames) = self.held_out_law(held_out);
-                let frames: Vec<Vec<f64>> =
-                    self.latents.chunks_exact(n * d).map(|f| f.iter().map(|&v| f64::from(v)).collect()).collect();
+                let frames = self.frames_in_image_units();
                 let simulated = frames.iter().map(|f| held_out.samples_fd2(f, d)).collect();
                 let sliced = frames.iter().map(|f| held_out.metrics.sliced_w2(f, d)).collect();
                 let mmd = frames.iter().map(|f| held_out.metrics.mmd2(f, d)).collect();
@@ -422,9 +453,11 @@ impl LatentRun {
         };
         let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
         let nearest = pca.nearest_training(&widen(&self.grid_latents(grid)), d);
+        let unscale = 1.0 / self.plan.scale;
         let last = &self.latents[(frames - 1) * n * d..];
-        let checked = &last[..n.min(MEMORISATION_SAMPLES) * d];
-        let distances: Vec<f64> = pca.nearest_training(&widen(checked), d).iter().map(|&(_, r)| r).collect();
+        let checked: Vec<f64> =
+            last[..n.min(MEMORISATION_SAMPLES) * d].iter().map(|&v| f64::from(v) * unscale).collect();
+        let distances: Vec<f64> = pca.nearest_training(&checked, d).iter().map(|&(_, r)| r).collect();
         RunSummary {
             d,
             score: self.plan.request.score,

@@ -20,6 +20,7 @@ pub fn request(d: usize, score: LatentScore, steps: usize, samples: usize) -> La
         frames: 5,
         schedule: Schedule::OrnsteinUhlenbeck,
         final_time: 2.0,
+        unit_variance: false,
     }
 }
 

@@ -83,3 +83,15 @@ test('held out: the split set fits on its training images and measures against t
   assert.notEqual(summary.lawAtFrames.at(-1), training.summary(whole, 8).lawAtFrames.at(-1));
   assert.throws(() => whole.holdOut(1796), /nTrain: must leave at least 2 images on each side: from 2 to 1795 for these 1797, got 1796/);
 });
+
+test('unit-variance latents: the same run in image units, started from noise of another scale', () => {
+  const lab = ImageLab.fromFile(digitsBytes);
+  const plain = lab.plan({ ...request, d: 64 });
+  const unit = lab.plan({ ...request, d: 64, unitVariance: true });
+  plain.runCpu(40);
+  unit.runCpu(40);
+  const [a, b] = [plain.summary(lab, 8), unit.summary(lab, 8)];
+  // The noise at t = 0 is the scaled latents' unit noise: far from the data in image units.
+  assert.ok(Math.abs(b.lawAtFrames[0] - a.lawAtFrames[0]) > 0.1 * a.lawAtFrames[0], `${b.lawAtFrames[0]} vs ${a.lawAtFrames[0]}`);
+  assert.throws(() => lab.plan({ ...request, unitVariance: 'yes' }), /unitVariance/);
+});
