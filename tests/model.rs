@@ -204,6 +204,9 @@ fn every_panel_draws_and_exports_its_numbers() {
     let mut explorer = plug_in();
     explorer.set_sampler(choice(20, true)).unwrap();
     explorer.study_seeds(100, 50).unwrap();
+    assert_eq!(explorer.advance_seeds(20).unwrap(), 20);
+    assert_eq!(explorer.seed_summary(1).unwrap_err().field, "seeds", "not finished yet");
+    assert_eq!(explorer.advance_seeds(100).unwrap(), 50);
     let style = Style { theme: LIGHT, scale: 1.0 };
     for x_axis in [XAxis::Time, XAxis::LogSnr] {
         let view = view(x_axis, Some(1.2));

@@ -243,6 +243,12 @@ fn the_seeds_study_matches_a_brute_force_loop_over_seeds() {
     let (n, seeds, final_time) = (1000, 200, 3.0);
     let problem = DiagonalProblem::new(variances.to_vec(), None, Schedule::OrnsteinUhlenbeck, final_time).unwrap();
     let study = SeedStudy::compute(&problem, n, 0, seeds).unwrap();
+    // In chunks, as the page draws them, the same study.
+    let mut chunked = SeedStudy::start(&problem, n, 0, seeds).unwrap();
+    while !chunked.is_complete() {
+        chunked.advance(&problem, 7).unwrap();
+    }
+    assert_eq!(chunked, study);
     let mut dips = [0usize; 6];
     for seed in 0..seeds as u64 {
         let estimated = estimate_variances(&variances, n, seed).unwrap();

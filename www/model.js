@@ -48,19 +48,39 @@ function computeExplorer(state, maxDimension) {
   }
 }
 
+/** Draws a task's worth of the seeds study: about 10 ms at the presets' sizes. */
+const SEEDS_PER_TASK = 20;
+let seedsRun = 0; // the study being drawn; a newer one supersedes it
+
 /**
- * The seeds panel's study of the state's n and seeds, and its numbers for the state's seed; null
- * when refused (too much work for the page: its message is beside the seeds, the panel says why).
+ * The seeds panel's study of the state's n and seeds, drawn a few seeds per task after the curves
+ * (it is not on the first curve's path, and never holds the page for long). When it is done the
+ * model holds its numbers for the state's seed and the panels hear `model: 'seeds'`. A refused study
+ * (too much work for the page) leaves its message beside the seeds, and the panel says why.
  */
-function studySeeds(explorer, state) {
+function studySeeds(store) {
+  const run = ++seedsRun;
+  const { explorer } = store.model();
+  const state = store.get();
   setMessage('seeds', '');
   try {
     explorer.studySeeds(state.n, state.seeds);
-    return explorer.seedSummary(state.seed);
   } catch (error) {
     setMessage('seeds', error.message);
-    return null;
+    return;
   }
+  const step = () => {
+    const model = store.model();
+    if (run !== seedsRun || model?.explorer !== explorer) return;
+    try {
+      if (explorer.advanceSeeds(SEEDS_PER_TASK) < state.seeds) return setTimeout(step, 0);
+      store.setModel({ ...model, seeds: explorer.seedSummary(store.get().seed) });
+    } catch (error) {
+      setMessage('seeds', error.message);
+    }
+    store.notify({ changed: new Set(), source: 'seeds', model: 'seeds' });
+  };
+  setTimeout(step, 0);
 }
 
 /** The sampler of the sampler panels; its checks (steps, schedule) speak beside the steps. */
@@ -135,7 +155,8 @@ function install(store, explorer, change) {
   if (!previous?.trapped) previous?.explorer.free();
   explorer = guarded(explorer, (error) => rebuild(store, error));
   const summary = explorer.summary();
-  store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()), seeds: studySeeds(explorer, store.get()) });
+  store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()), seeds: null });
+  studySeeds(store);
   const cursor = Math.min(Math.max(store.get().cursor, 0), summary.T);
   if (!change) return store.set({ cursor });
   store.amend(change, { cursor });
@@ -177,7 +198,8 @@ export function setupModel(store, limits) {
       store.timings.lastCapMs = performance.now() - started;
       change.model = 'cap';
     } else if (change.changed.has('seeds')) {
-      store.setModel({ ...model, seeds: studySeeds(model.explorer, store.get()) });
+      store.setModel({ ...model, seeds: null });
+      studySeeds(store);
       change.model = 'seeds';
     } else if (touches(change, SAMPLER_FIELDS)) {
       store.setModel({ ...model, samplerError: samplerError(model.explorer, store.get()) });

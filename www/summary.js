@@ -1,6 +1,7 @@
 // The text beside the plots that follows the model: the data in use, Prop 5's outcome under the
 // cap, and Prop 1's verdict for each latent dimension (also the plots' text alternative).
 import { format } from './format.js';
+import { isRefused } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,7 +41,9 @@ export function renderSeedsSummary(store) {
   const { seeds } = store.model();
   const state = store.get();
   if (!seeds) {
-    $('seeds-summary').textContent = 'No seeds study for these settings (see the message above).';
+    $('seeds-summary').textContent = isRefused('seeds')
+      ? 'No seeds study for these settings (see the message above).'
+      : `Drawing σ̂² for ${state.seeds} seeds…`;
     return;
   }
   const d = store.model().explorer.samplerDimension(state.d);

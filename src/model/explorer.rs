@@ -261,16 +261,34 @@ impl Explorer {
         Ok(())
     }
 
-    /// Draws `σ̂²` from `n` samples for seeds `0 … seeds − 1` of the page's data, schedule and `T`
-    /// (the seeds panel). A refused study is kept, so that the panel says why.
+    /// Starts a study of `σ̂²` drawn from `n` samples for seeds `0 … seeds − 1` of the page's data,
+    /// schedule and `T` (the seeds panel); [`Explorer::advance_seeds`] draws them. A refused study
+    /// is kept, so that the panel says why.
     pub fn study_seeds(&mut self, n: usize, seeds: usize) -> Result<(), InputError> {
-        self.seeds = SeedStudy::compute(&self.curves.problem, n, 0, seeds);
+        self.seeds = SeedStudy::start(&self.curves.problem, n, 0, seeds);
         self.seeds.as_ref().map(|_| ()).map_err(Clone::clone)
+    }
+
+    /// Draws the study's next `count` seeds; returns how many are done.
+    pub fn advance_seeds(&mut self, count: usize) -> Result<usize, InputError> {
+        let problem = &self.curves.problem;
+        let study = self.seeds.as_mut().map_err(|e| e.clone())?;
+        study.advance(problem, count)
+    }
+
+    /// The finished study, or why there is none to show.
+    fn finished_seeds(&self) -> Result<&SeedStudy, InputError> {
+        let study = self.seeds.as_ref().map_err(Clone::clone)?;
+        if !study.is_complete() {
+            let message = format!("drawing σ̂² for {} seeds ({} done)", study.seeds, study.done());
+            return Err(InputError::new("seeds", message));
+        }
+        Ok(study)
     }
 
     /// The seeds study in numbers, with whether seed `seed`'s draw dips for each `d`.
     pub fn seed_summary(&self, seed: u64) -> Result<SeedSummary, InputError> {
-        let study = self.seeds.as_ref().map_err(Clone::clone)?;
+        let study = self.finished_seeds()?;
         let quantiles = stop_quantiles(study, &self.curves, XAxis::Time);
         let column = |i: usize| quantiles.iter().map(|q| q[i]).collect();
         let dimension = study.dips.len();
@@ -453,7 +471,8 @@ impl Explorer {
                     draw::draw_schedule_panel(&area, &problem.schedule, problem.final_time, style).map(|_| None)
                 }
                 Panel::Seeds => {
-                    let study = self.seeds.as_ref().map_err(|e| e.message.as_str());
+                    let study = self.finished_seeds();
+                    let study = study.as_ref().map_err(|e| e.message.as_str()).map(|s| *s);
                     draw::draw_seeds_panel(&area, study, curves, view, style).map(|_| None)
                 }
                 Panel::Sampler => {
@@ -479,7 +498,7 @@ impl Explorer {
             Panel::Scatter => csv::scatter_csv(&self.scatter_frame(view)?),
             Panel::Spectrum => csv::spectrum_csv(&curves.problem.variances),
             Panel::Schedule => csv::schedule_csv(&curves.problem.schedule, curves.problem.final_time),
-            Panel::Seeds => csv::seeds_csv(self.seeds.as_ref().map_err(Clone::clone)?, curves),
+            Panel::Seeds => csv::seeds_csv(self.finished_seeds()?, curves),
             Panel::Sampler => match self.overlay(view)? {
                 Some(overlay) => csv::sampler_csv(&overlay),
                 None => return Err(InputError::new("sampler", "turn the sampler on the curves on first")),

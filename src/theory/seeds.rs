@@ -3,8 +3,8 @@
 //! optimal stopping time per `d` are exact (Prop 1's sign, the root of the convexity argument in its
 //! proof), and only the draw of `σ̂²` is random.
 
-use crate::input::InputError;
 use crate::input::limits::{MAX_SEED_WORK, MAX_SEEDS};
+use crate::input::{self, InputError};
 use crate::theory::diagonal::{DiagonalProblem, stopping_curves, stopping_distance, stopping_verdicts};
 use crate::theory::estimate::estimate_variances;
 
@@ -20,9 +20,9 @@ pub struct SeedStudy {
     pub seeds: usize,
     /// `dips[d − 1]`: the draws whose curve for `d` has its minimum before `T`.
     pub dips: Vec<usize>,
-    /// `stops[d − 1]`: those draws' optimal stopping times, ascending.
+    /// `stops[d − 1]`: those draws' optimal stopping times (ascending once complete).
     pub stops: Vec<Vec<f64>>,
-    /// `gains[d − 1]`: those draws' relative gain `1 − dF²(t*, d) / dF²(T, d)`, ascending.
+    /// `gains[d − 1]`: those draws' relative gain `1 − dF²(t*, d) / dF²(T, d)` (ascending once complete).
     pub gains: Vec<Vec<f64>>,
     /// Whether the draw of each seed dips for `d`: `dipped[(seed − first_seed) · D + d − 1]`.
     pub dipped: Vec<bool>,
@@ -36,6 +36,14 @@ impl SeedStudy {
         first_seed: u64,
         seeds: usize,
     ) -> Result<SeedStudy, InputError> {
+        let mut study = SeedStudy::start(problem, n, first_seed, seeds)?;
+        study.advance(problem, seeds)?;
+        Ok(study)
+    }
+
+    /// An empty study of `seeds` draws, its size checked: [`SeedStudy::advance`] fills it, a few
+    /// draws at a time, so that the page's thread never waits for all of them at once.
+    pub fn start(problem: &DiagonalProblem, n: usize, first_seed: u64, seeds: usize) -> Result<SeedStudy, InputError> {
         let dimension = problem.dimension();
         if seeds == 0 || seeds > MAX_SEEDS {
             return Err(InputError::new("seeds", format!("must be from 1 to {MAX_SEEDS}, got {seeds}")));
@@ -43,6 +51,7 @@ impl SeedStudy {
         if first_seed.checked_add(seeds as u64).is_none() {
             return Err(InputError::new("seed", "the seeds must stay below 2^64"));
         }
+        input::check_sample_size(n, dimension)?;
         let work = seeds.saturating_mul(dimension).saturating_mul(n.saturating_add(BRACKET_POINTS));
         if work > MAX_SEED_WORK {
             return Err(InputError::new(
@@ -53,7 +62,7 @@ impl SeedStudy {
                 ),
             ));
         }
-        let mut study = SeedStudy {
+        Ok(SeedStudy {
             n,
             first_seed,
             seeds,
@@ -61,28 +70,46 @@ impl SeedStudy {
             stops: vec![Vec::new(); dimension],
             gains: vec![Vec::new(); dimension],
             dipped: Vec::with_capacity(seeds * dimension),
-        };
-        for seed in first_seed..first_seed + seeds as u64 {
-            let estimated = estimate_variances(&problem.variances, n, seed)?;
+        })
+    }
+
+    /// Draws done so far.
+    pub fn done(&self) -> usize {
+        self.dipped.len() / self.dips.len()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.done() == self.seeds
+    }
+
+    /// The next `count` draws (fewer at the end); returns how many are done. `problem` must be the
+    /// one the study started with.
+    pub fn advance(&mut self, problem: &DiagonalProblem, count: usize) -> Result<usize, InputError> {
+        let from = self.first_seed + self.done() as u64;
+        let to = (from + count as u64).min(self.first_seed + self.seeds as u64);
+        for seed in from..to {
+            let estimated = estimate_variances(&problem.variances, self.n, seed)?;
             let draw = DiagonalProblem { estimated, ..problem.clone() };
             let verdicts = stopping_verdicts(&draw, &stopping_curves(&draw, BRACKET_POINTS));
             for (k, verdict) in verdicts.iter().enumerate() {
-                study.dipped.push(!verdict.monotone);
+                self.dipped.push(!verdict.monotone);
                 if verdict.monotone {
                     continue;
                 }
                 let d = k + 1;
                 let at_end = stopping_distance(&draw, draw.final_time, d);
                 let at_stop = stopping_distance(&draw, verdict.optimal_stop, d);
-                study.dips[k] += 1;
-                study.stops[k].push(verdict.optimal_stop);
-                study.gains[k].push(if at_end > 0.0 { 1.0 - at_stop / at_end } else { 0.0 });
+                self.dips[k] += 1;
+                self.stops[k].push(verdict.optimal_stop);
+                self.gains[k].push(if at_end > 0.0 { 1.0 - at_stop / at_end } else { 0.0 });
             }
         }
-        for values in study.stops.iter_mut().chain(study.gains.iter_mut()) {
-            values.sort_by(f64::total_cmp);
+        if self.is_complete() {
+            for values in self.stops.iter_mut().chain(self.gains.iter_mut()) {
+                values.sort_by(f64::total_cmp);
+            }
         }
-        Ok(study)
+        Ok(self.done())
     }
 
     /// The share of draws that dip for each `d`.

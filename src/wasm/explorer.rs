@@ -209,11 +209,18 @@ impl Explorer {
         self.0.set_monte_carlo(d as usize, t, &values, n as usize).map_err(error)
     }
 
-    /// Draws `σ̂²` from `n` samples for seeds `0 … seeds − 1` of the data (the seeds panel); a
-    /// refused study (too much work for the page) is an error, and the panel says why.
+    /// Starts the seeds panel's study: `σ̂²` from `n` samples for seeds `0 … seeds − 1` of the data;
+    /// a refused study (too much work for the page) is an error, and the panel says why.
     #[wasm_bindgen(js_name = studySeeds)]
     pub fn study_seeds(&mut self, n: u32, seeds: u32) -> Result<(), JsError> {
         self.0.study_seeds(n as usize, seeds as usize).map_err(error)
+    }
+
+    /// Draws the study's next `count` seeds (a few milliseconds each at the presets' sizes); returns
+    /// how many are done.
+    #[wasm_bindgen(js_name = advanceSeeds)]
+    pub fn advance_seeds(&mut self, count: u32) -> Result<u32, JsError> {
+        self.0.advance_seeds(count as usize).map(|done| done as u32).map_err(error)
     }
 
     /// The seeds study's numbers, with whether the draw of `seed` (a whole number ≥ 0) dips per `d`.

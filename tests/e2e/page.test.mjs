@@ -74,6 +74,9 @@ const text = (page, selector) => page.$eval(selector, (e) => e.textContent);
 test('every panel is drawn in both themes, with no error and no foreign request', { skip }, async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, problems, foreign } = await open('', { colorScheme });
+    // The seeds study is drawn after the curves, a few seeds per task; then its panel is redrawn.
+    await page.waitForFunction(() => /draws of n = /.test(document.getElementById('seeds-summary').textContent));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     for (const panel of PANELS) {
       const pixels = await canvasPixels(page, panel);
       assert.ok(pixels.ink > 0.02 * pixels.pixels && pixels.ink < 0.6 * pixels.pixels, `${colorScheme} ${panel}: ${pixels.ink}/${pixels.pixels}`);
@@ -152,6 +155,8 @@ test('each figure preset opens from its link as printed, with the numbers to che
   for (const { preset, variances, seed, T, window } of cases) {
     const { page, problems } = await open(`#preset=${preset}`);
     await page.waitForFunction(() => window.ldmExplorer?.summary());
+    // The seeds study is drawn after the curves, a few seeds per task.
+    await page.waitForFunction(() => /draws of n = /.test(document.getElementById('seeds-summary').textContent));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const shown = await page.evaluate(() => ({
       summary: window.ldmExplorer.summary(),
@@ -626,6 +631,7 @@ async function exported(page, panel, kind) {
 
 test('every plot exports PNG, SVG and CSV, and the CSV numbers are the API numbers', { skip }, async () => {
   const { page, problems } = await open();
+  await page.waitForFunction(() => /draws of n = /.test(document.getElementById('seeds-summary').textContent));
   for (const panel of PANELS) {
     const png = await exported(page, panel, 'png');
     assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], `${panel}.png signature`);
