@@ -48,11 +48,13 @@ export function renderSeedsSummary(store) {
   }
   const d = store.model().explorer.samplerDimension(state.d);
   const percent = (share) => `${Math.round(share * 100)}%`;
+  // A gain can be a tiny fraction of a percent (a dip just before T): two significant digits.
+  const gainPercent = (gain) => `${Number((gain * 100).toPrecision(2))}%`;
   const share = seeds.dipShare[d - 1];
   const own = seeds.seedDips.length ? ` The curves' own draw (seed ${state.seed}) ${seeds.seedDips[d - 1] ? 'is one of them' : 'is not'}.` : '';
   const when = share > 0
     ? ` Those stop at t = ${seeds.stopMedian[d - 1].toFixed(3)} (median; 10–90%: ${seeds.stopLow[d - 1].toFixed(3)}–${seeds.stopHigh[d - 1].toFixed(3)}), ` +
-      `where dF² is ${percent(seeds.gainMedian[d - 1])} lower than at T (median).`
+      `where dF² is ${gainPercent(seeds.gainMedian[d - 1])} lower than at T (median).`
     : ' None of them stops early: every curve falls to T.';
   const all = Array.from(seeds.dipShare, (s, k) => `d=${k + 1}: ${percent(s)}`);
   $('seeds-summary').textContent =
