@@ -20,6 +20,7 @@ import initExplorer, {
   type PlotOptions,
   type SamplerRequest,
   type ScheduleName,
+  type SeedSummary,
 } from '../../www/pkg/ldm_explorer.js';
 import initWorker, { CsvUpload, frechet, generalGaussian, monteCarloRun, readNpy, sample, samplerLaw, scatterChunk } from '../../www/pkg/ldm_worker.js';
 import initImages, { GpuEngine, ImageLab, imageCurvesSvg, imageLimits, runOnGpu, type RunSummary } from '../../www/pkg/ldm_images.js';
@@ -52,6 +53,11 @@ export async function explorerModule(canvas: HTMLCanvasElement): Promise<number>
   const csv: string = explorer.csv('sampler', options) + explorer.svg('scatter', 400, 300, undefined);
   explorer.setScatter([1, 2], [0, 25, 50], [0.1, 0.2], [0, 0, 0.1, 0.2, 0.3, 0.4]);
   explorer.setMonteCarlo(2, [1, 2], [0.3, 0.2, 0.5, 0.4], 100);
+  explorer.studySeeds(1000, 50);
+  const seedsDone: number = explorer.advanceSeeds(50);
+  const seeds: SeedSummary = explorer.seedSummary(seedsDone > 0 ? 2 : 0);
+  const shares: Float64Array = seeds.dipShare;
+  const zoomed: AxisFrame | undefined = explorer.draw('curves', canvas, { xAxis: 'logSnr', xRange: [-6.5, 7], yRange: [0.002, 15] });
   const time: number = explorer.timeAt(frame?.xMax ?? 0, 'logSnr') + explorer.scatterStep(1);
   explorer.free();
 
@@ -95,6 +101,11 @@ export async function imagesModule(bytes: Uint8Array): Promise<number> {
   const info = lab.info();
   const plan = lab.plan({ d: 16, score: 'gaussian', steps: 100, samples: 40, seed: 3, frames: 11 });
   plan.runCpu(40);
+  const heldOut = lab.holdOut(1000);
+  const scaled = heldOut.plan({ d: 16, score: 'gaussian', steps: 100, samples: 40, seed: 3, unitVariance: true });
+  scaled.runCpu(40);
+  const measured: RunSummary = scaled.summary(heldOut, 8);
+  const against: number = measured.heldOut + measured.slicedW2.length + measured.mmd2.length + measured.lawAtFrames.length + heldOut.info().heldOut;
   const summary: RunSummary = plan.summary(lab, 8);
   const grid: Float32Array = plan.grid(lab, 8);
   const engine = await GpuEngine.create();
@@ -102,6 +113,7 @@ export async function imagesModule(bytes: Uint8Array): Promise<number> {
   const svg = imageCurvesSvg({
     series: [{ d: 16, lawT: summary.lawT, lawFd2: summary.lawFd2, t: summary.t, empiricalFd2: summary.empiricalFd2 }],
     title: 'curves',
+    yLabel: 'sliced W₂²',
     width: 640,
     height: 400,
     theme: 'dark',
