@@ -6,7 +6,7 @@ use nalgebra::DMatrix;
 
 use crate::input::InputError;
 use crate::input::limits::{MAX_DIMENSION, MAX_SAMPLE_DIMENSION, MAX_UPLOAD_VALUES};
-use crate::numeric::linalg::sorted_eigenvalues;
+use crate::numeric::linalg::{mean_and_covariance, sorted_eigenvalues};
 
 /// A rectangular table of numbers, row-major.
 #[derive(Clone, Debug, PartialEq)]
@@ -249,12 +249,8 @@ pub fn interpret(table: &Table) -> Result<Upload, InputError> {
             format!("samples of {} dimensions; at most {MAX_SAMPLE_DIMENSION} are supported", table.columns),
         ));
     }
-    let mut centred = DMatrix::from_row_slice(table.rows, table.columns, &table.values);
-    let mean = centred.row_mean();
-    for (mut column, m) in centred.column_iter_mut().zip(mean.iter()) {
-        column.add_scalar_mut(-m);
-    }
-    let spectrum = sorted_eigenvalues(&(centred.tr_mul(&centred) / table.rows as f64));
+    let (_, covariance) = mean_and_covariance(&DMatrix::from_row_slice(table.rows, table.columns, &table.values));
+    let spectrum = sorted_eigenvalues(&covariance);
     Ok(Upload::Samples { rows: table.rows, columns: table.columns, spectrum })
 }
 

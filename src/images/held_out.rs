@@ -11,15 +11,16 @@
 //!
 //! exact for the Gaussian score's law (`G` diagonal) and for the samples' empirical Gaussian.
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 use rand::seq::SliceRandom;
 
 use crate::images::metrics::SampleMetrics;
 use crate::images::set::{ImagePca, ImageSet, to_signal};
 use crate::input::InputError;
 use crate::input::limits::MIN_IMAGES;
-use crate::numeric::linalg::{psd_sqrt, symmetric_part};
+use crate::numeric::linalg::{mean_and_covariance, psd_sqrt};
 use crate::numeric::random::seeded_rng;
+use crate::theory::general::root_trace;
 
 /// The seed of the split: one fixed shuffle, so that a link's `nTrain` always means the same images.
 pub const SPLIT_SEED: u64 = 20_251_009;
@@ -62,46 +63,38 @@ pub struct HeldOut {
 impl HeldOut {
     pub fn new(pca: &ImagePca, held_out: &ImageSet) -> HeldOut {
         let (m, p) = (held_out.count(), pca.pixels());
-        let centred =
+        let coordinates =
             DMatrix::from_fn(m, p, |i, j| to_signal(held_out.intensities[i * p + j]) - pca.mean[j]) * &pca.components;
-        let mean: Vec<f64> = (0..p).map(|k| centred.column(k).mean()).collect();
-        let metrics = SampleMetrics::new(&centred);
-        let mut deviations = centred;
-        for (k, mu) in mean.iter().enumerate() {
-            deviations.column_mut(k).add_scalar_mut(-mu);
-        }
-        let covariance = symmetric_part(&(deviations.tr_mul(&deviations) / m as f64));
-        HeldOut { count: m, mean, covariance, metrics }
+        let (mean, covariance) = mean_and_covariance(&coordinates);
+        HeldOut { count: m, mean, covariance, metrics: SampleMetrics::new(&coordinates) }
     }
 
     /// `dF²` of a decoded latent law `N(latent_mean, latent_covariance)` on the first `d`
-    /// coordinates (zero beyond) to the held-out images' Gaussian.
-    pub fn fd2(&self, latent_mean: &[f64], latent_covariance: &DMatrix<f64>) -> f64 {
+    /// coordinates (zero beyond) to the held-out images' Gaussian; `root` is `latent_covariance^{1/2}`.
+    fn fd2_with_root(&self, latent_mean: &[f64], latent_covariance: &DMatrix<f64>, root: &DMatrix<f64>) -> f64 {
         let d = latent_mean.len();
         let means: f64 = latent_mean.iter().zip(&self.mean).map(|(a, b)| (a - b).powi(2)).sum::<f64>()
             + self.mean[d..].iter().map(|b| b * b).sum::<f64>();
         let block = self.covariance.view((0, 0), (d, d)).into_owned();
-        let root = psd_sqrt(latent_covariance);
-        let cross: f64 =
-            symmetric_part(&(&root * block * &root)).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
-        (means + latent_covariance.trace() + self.covariance.trace() - 2.0 * cross).max(0.0)
+        (means + latent_covariance.trace() + self.covariance.trace() - 2.0 * root_trace(root, &block)).max(0.0)
     }
 
-    /// `dF²` of the Gaussian score's law, independent coordinates of variances `v`, mean zero.
+    /// [`HeldOut::fd2_with_root`] for any latent covariance (its root through an eigendecomposition).
+    pub fn fd2(&self, latent_mean: &[f64], latent_covariance: &DMatrix<f64>) -> f64 {
+        self.fd2_with_root(latent_mean, latent_covariance, &psd_sqrt(latent_covariance))
+    }
+
+    /// `dF²` of the Gaussian score's law, independent coordinates of variances `v`, mean zero: a
+    /// diagonal covariance, whose root needs no eigendecomposition.
     pub fn law_fd2(&self, variances: &[f64]) -> f64 {
-        let d = variances.len();
-        self.fd2(&vec![0.0; d], &DMatrix::from_diagonal(&nalgebra::DVector::from_column_slice(variances)))
+        let diagonal = |values: Vec<f64>| DMatrix::from_diagonal(&DVector::from_vec(values));
+        let root = diagonal(variances.iter().map(|v| v.max(0.0).sqrt()).collect());
+        self.fd2_with_root(&vec![0.0; variances.len()], &diagonal(variances.to_vec()), &root)
     }
 
     /// `dF²` of samples' empirical Gaussian (`n × d`, row-major; its mean and (1/n) covariance).
     pub fn samples_fd2(&self, samples: &[f64], d: usize) -> f64 {
-        let n = samples.len() / d;
-        let rows = DMatrix::from_row_slice(n, d, samples);
-        let mean: Vec<f64> = (0..d).map(|k| rows.column(k).mean()).collect();
-        let mut deviations = rows;
-        for (k, mu) in mean.iter().enumerate() {
-            deviations.column_mut(k).add_scalar_mut(-mu);
-        }
-        self.fd2(&mean, &symmetric_part(&(deviations.tr_mul(&deviations) / n as f64)))
+        let (mean, covariance) = mean_and_covariance(&DMatrix::from_row_slice(samples.len() / d, d, samples));
+        self.fd2(&mean, &covariance)
     }
 }

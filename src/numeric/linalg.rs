@@ -8,6 +8,17 @@ pub fn symmetric_part(matrix: &DMatrix<f64>) -> DMatrix<f64> {
     (matrix + matrix.transpose()) * 0.5
 }
 
+/// The column means of `rows` (one observation a row) and their (1/n) covariance, exactly symmetric.
+pub fn mean_and_covariance(rows: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
+    let mean = rows.row_mean();
+    let mut centred = rows.clone();
+    for (mut column, m) in centred.column_iter_mut().zip(mean.iter()) {
+        column.add_scalar_mut(-m);
+    }
+    let covariance = symmetric_part(&(centred.tr_mul(&centred) / rows.nrows() as f64));
+    (mean.iter().copied().collect(), covariance)
+}
+
 /// Eigenvalues (descending, clamped at zero) and eigenvectors (columns, in the same order) of a
 /// covariance.
 pub fn sorted_eigen(matrix: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {

@@ -85,7 +85,7 @@ fn check_positive_semi_definite(field: &str, matrix: &DMatrix<f64>, smallest: f6
 }
 
 /// `tr((A^{1/2} B A^{1/2})^{1/2})` for covariances `A` (given by its square root) and `B`.
-fn root_trace(sqrt_a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
+pub fn root_trace(sqrt_a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
     symmetric_part(&(sqrt_a * b * sqrt_a)).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum()
 }
 
