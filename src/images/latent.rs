@@ -22,7 +22,7 @@ use crate::input::limits::{
     MAX_LATENT_DIMENSION, MAX_LATENT_FRAMES, MAX_LATENT_SAMPLES, MAX_LATENT_STEPS, MAX_RECORDED_VALUES,
 };
 use crate::numeric::philox::{START_STEP, latent_normals};
-use crate::sim::monte_carlo::frame_steps;
+use crate::sim::monte_carlo::{empirical_fd2, frame_steps};
 use crate::sim::sampler::{Method, Sampler, Score, Start};
 use crate::theory::diagonal::DiagonalProblem;
 use crate::theory::schedule::Schedule;
@@ -295,14 +295,14 @@ impl LatentPlan {
 
 /// Pixel-space `dF²` to the data of each recorded frame of `latents` (`[frame][sample][k]`, as the
 /// engines return), the data being `N(mean, U diag(variances) Uᵀ)`: in the PCA basis the decoded
-/// samples and the data share their frame, so this is [`crate::sim::monte_carlo::empirical_fd2`].
+/// samples and the data share their frame, so this is [`empirical_fd2`].
 pub fn frame_fd2(latents: &[f32], frames: usize, d: usize, variances: &[f64]) -> Vec<f64> {
     let per_frame = latents.len() / frames;
     latents
         .chunks_exact(per_frame)
         .map(|frame| {
             let values: Vec<f64> = frame.iter().map(|&v| f64::from(v)).collect();
-            crate::sim::monte_carlo::empirical_fd2(&values, d, variances)
+            empirical_fd2(&values, d, variances)
         })
         .collect()
 }
@@ -433,18 +433,16 @@ impl LatentRun {
     /// when given (else against the training images' Gaussian).
     pub fn summary(&self, pca: &ImagePca, grid: usize, held_out: Option<&HeldOut>) -> RunSummary {
         let (n, d) = (self.plan.request.samples, self.plan.d());
-        let frames = self.plan.frames.len();
+        let frames = self.frames_in_image_units();
         let (law_t, law_fd2, law_at_frames, empirical_fd2, sliced_w2, mmd2) = match held_out {
             None => {
                 let law = self.plan.law_fd2();
                 let at_frames = self.plan.frames.iter().map(|&step| law[step]).collect();
-                let unscaled: Vec<f32> = self.frames_in_image_units().concat().into_iter().map(|v| v as f32).collect();
-                let simulated = frame_fd2(&unscaled, frames, d, &pca.variances);
+                let simulated = frames.iter().map(|f| empirical_fd2(f, d, &pca.variances)).collect();
                 (self.plan.sampler.step_times(), law, at_frames, simulated, Vec::new(), Vec::new())
             }
             Some(held_out) => {
                 let (t, law, at_frames) = self.held_out_law(held_out);
-                let frames = self.frames_in_image_units();
                 let simulated = frames.iter().map(|f| held_out.samples_fd2(f, d)).collect();
                 let sliced = frames.iter().map(|f| held_out.metrics.sliced_w2(f, d)).collect();
                 let mmd = frames.iter().map(|f| held_out.metrics.mmd2(f, d)).collect();
@@ -453,11 +451,8 @@ impl LatentRun {
         };
         let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
         let nearest = pca.nearest_training(&widen(&self.grid_latents(grid)), d);
-        let unscale = 1.0 / self.plan.scale;
-        let last = &self.latents[(frames - 1) * n * d..];
-        let checked: Vec<f64> =
-            last[..n.min(MEMORISATION_SAMPLES) * d].iter().map(|&v| f64::from(v) * unscale).collect();
-        let distances: Vec<f64> = pca.nearest_training(&checked, d).iter().map(|&(_, r)| r).collect();
+        let checked = &frames[frames.len() - 1][..n.min(MEMORISATION_SAMPLES) * d];
+        let distances: Vec<f64> = pca.nearest_training(checked, d).iter().map(|&(_, r)| r).collect();
         RunSummary {
             d,
             score: self.plan.request.score,
