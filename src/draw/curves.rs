@@ -252,28 +252,14 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
         }
     };
     let rows = |row: &[f64]| pieces(xs.iter().copied().zip(row.iter().copied()).collect());
-    // A labelled line: its first piece carries the legend entry (an empty one when none shows).
-    macro_rules! line {
-        ($pieces:expr, $stroke:expr) => {{
-            let mut pieces = $pieces.into_iter();
-            let first = chart.draw_series(LineSeries::new(pieces.next().unwrap_or_default(), $stroke))?;
-            first
-        }};
-    }
-    macro_rules! rest {
-        ($pieces:expr, $stroke:expr) => {
-            for piece in $pieces.into_iter().skip(1) {
-                chart.draw_series(LineSeries::new(piece, $stroke))?;
-            }
-        };
-    }
+    // One series of a line's pieces: one legend entry, even when no piece shows.
+    let paths =
+        |pieces: Vec<Vec<(f64, f64)>>, stroke: ShapeStyle| pieces.into_iter().map(move |p| PathElement::new(p, stroke));
     // The lower envelope (the best d at each time) as a wide translucent band under the curves:
     // one path, where a dashed line would be hundreds of strokes.
     let envelope: Vec<f64> = (0..table.points).map(|i| table.row(table.best_dim[i] as usize)[i]).collect();
     let band = style.theme.foreground.mix(0.22).stroke_width(style.px(7.0));
-    let envelope = rows(&envelope);
-    line!(envelope.clone(), band).label("best d (envelope)").legend(style.legend_swatch(band));
-    rest!(envelope, band);
+    chart.draw_series(paths(rows(&envelope), band))?.label("best d (envelope)").legend(style.legend_swatch(band));
     let dims = drawn_dimensions(dimension, view.emphasis);
     let faded = view.emphasis.is_some();
     let legend_each = dims.len() <= 10 && !compact;
@@ -283,20 +269,17 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
         }
         let color = dimension_color(d, dimension);
         let line = if faded { color.mix(0.35).stroke_width(style.px(1.2)) } else { style.line(color, 1.6) };
-        let curve = rows(table.row(d));
-        let series = line!(curve.clone(), line);
+        let series = chart.draw_series(paths(rows(table.row(d)), line))?;
         if legend_each || d == 1 || d == dimension {
             series.label(format!("d = {d}")).legend(style.legend_swatch(style.line(color, 2.5)));
         }
-        rest!(curve, line);
     }
     if let Some(d) = view.emphasis.filter(|&d| d <= dimension) {
         let color = dimension_color(d, dimension);
-        let curve = rows(table.row(d));
-        line!(curve.clone(), style.line(color, 3.2))
+        chart
+            .draw_series(paths(rows(table.row(d)), style.line(color, 3.2)))?
             .label(format!("d = {d} (selected)"))
             .legend(style.legend_swatch(style.line(color, 3.2)));
-        rest!(curve, style.line(color, 3.2));
     }
     if let Some(overlay) = overlay {
         let steps: Vec<Vec<(f64, f64)>> = pieces(
@@ -304,9 +287,7 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
         );
         let ink = style.theme.foreground;
         let side = style.px(3.0) as i32;
-        for piece in &steps {
-            chart.draw_series(LineSeries::new(piece.clone(), style.line(ink, 1.8)))?;
-        }
+        chart.draw_series(paths(steps.clone(), style.line(ink, 1.8)))?;
         chart
             .draw_series(
                 thinned(steps.concat())
