@@ -472,7 +472,7 @@ impl Explorer {
                 }
                 Panel::Seeds => {
                     let study = self.finished_seeds();
-                    let study = study.as_ref().map_err(|e| e.message.as_str()).map(|s| *s);
+                    let study = study.as_ref().map_err(|e| e.message.as_str()).copied();
                     draw::draw_seeds_panel(&area, study, curves, view, style).map(|_| None)
                 }
                 Panel::Sampler => {
