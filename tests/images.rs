@@ -1,7 +1,8 @@
 //! Image sets, their PCA and the CPU engine of the latent sampler, against closed forms
 //! and independent computations.
 
-use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
+use ldm_explorer::images::held_out::{HeldOut, split};
+use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentRun, LatentScore, frame_fd2};
 use ldm_explorer::images::set::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area};
 
 mod common;
@@ -19,6 +20,23 @@ fn header(count: u32, width: u16, height: u16, levels: u16, labelled: u16) -> Ve
         bytes.extend(v.to_le_bytes());
     }
     bytes
+}
+
+/// The digits split at `n_train`: the PCA fitted on the training part, the held-out images, and
+/// those images in the PCA's basis.
+fn held_out_digits(n_train: usize) -> (ImagePca, ImageSet, HeldOut) {
+    let (training, held) = split(&digits(), n_train).unwrap();
+    let pca = ImagePca::fit(&training);
+    let held_out = HeldOut::new(&pca, &held);
+    (pca, held, held_out)
+}
+
+/// A plan run to the end on the CPU.
+fn finished(plan: LatentPlan) -> LatentRun {
+    let samples = plan.request.samples;
+    let mut run = LatentRun::new(plan);
+    run.run_cpu_chunk(samples);
+    run
 }
 
 #[test]
@@ -241,7 +259,6 @@ fn plan_limits_name_their_field() {
 /// The held-out split: sizes, one fixed order, every image on exactly one side, labels along.
 #[test]
 fn the_held_out_split_is_seeded_disjoint_and_complete() {
-    use ldm_explorer::images::held_out::split;
     let set = digits();
     let (training, held) = split(&set, 1000).unwrap();
     assert_eq!((training.count(), held.count()), (1000, 797));
@@ -266,14 +283,10 @@ fn the_held_out_split_is_seeded_disjoint_and_complete() {
 /// root: for the Gaussian score's law and for samples' empirical Gaussian.
 #[test]
 fn held_out_distances_are_the_pixel_space_frechet_distance() {
-    use ldm_explorer::images::held_out::{HeldOut, split};
     use ldm_explorer::images::set::to_signal;
     use ldm_explorer::theory::general::frechet_distance2;
     use nalgebra::DMatrix;
-    let set = digits();
-    let (training, held) = split(&set, 600).unwrap();
-    let pca = ImagePca::fit(&training);
-    let held_out = HeldOut::new(&pca, &held);
+    let (pca, held, held_out) = held_out_digits(600);
     let p = pca.pixels();
     // The held-out images' Gaussian in pixels, directly.
     let m = held.count();
@@ -319,19 +332,13 @@ fn held_out_distances_are_the_pixel_space_frechet_distance() {
 /// bias (measured here on samples of the exact law itself), and the frames' values are the line's.
 #[test]
 fn held_out_runs_follow_their_exact_law() {
-    use ldm_explorer::images::held_out::{HeldOut, split};
-    use ldm_explorer::images::latent::LatentRun;
-    let set = digits();
-    let (training, held) = split(&set, 1000).unwrap();
-    let pca = ImagePca::fit(&training);
-    let held_out = HeldOut::new(&pca, &held);
+    let (pca, _, held_out) = held_out_digits(1000);
     let (d, n, runs) = (8, 1000, 4);
     let mut last = Vec::new();
     let mut summary = None;
     for seed in 0..runs {
         let request = LatentRequest { seed, ..request(d, LatentScore::Gaussian, 40, n) };
-        let mut run = LatentRun::new(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
-        run.run_cpu_chunk(n);
+        let run = finished(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
         let s = run.summary(&pca, 4, Some(&held_out));
         assert_eq!(s.held_out, 797);
         for (f, &step) in s.steps.iter().enumerate() {
@@ -361,17 +368,12 @@ fn held_out_runs_follow_their_exact_law() {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn readme_s_held_out_table_holds() {
-    use ldm_explorer::images::held_out::{HeldOut, split};
-    use ldm_explorer::images::latent::LatentRun;
     let readme = include_str!("../README.md");
     let table = &readme[readme.find("| training images (`nTrain`)").expect("README's table")..];
-    let set = digits();
     for line in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         let n_train: usize = cells[0].parse().unwrap();
-        let (training, held) = split(&set, n_train).unwrap();
-        let pca = ImagePca::fit(&training);
-        let held_out = HeldOut::new(&pca, &held);
+        let (pca, _, held_out) = held_out_digits(n_train);
         for (cell, d) in cells[1..].iter().zip([4, 16, 64]) {
             let plan = LatentPlan::new(
                 &pca.variances,
@@ -379,9 +381,7 @@ fn readme_s_held_out_table_holds() {
                 LatentRequest { frames: 21, ..request(d, LatentScore::Gaussian, 200, 2) },
             )
             .unwrap();
-            let mut run = LatentRun::new(plan);
-            run.run_cpu_chunk(2);
-            let s = run.summary(&pca, 1, Some(&held_out));
+            let s = finished(plan).summary(&pca, 1, Some(&held_out));
             let (best, least) =
                 s.law_fd2.iter().enumerate().fold((0, f64::INFINITY), |b, (i, &v)| if v < b.1 { (i, v) } else { b });
             let end = *s.law_fd2.last().unwrap();
@@ -442,7 +442,6 @@ fn sliced_wasserstein_and_mmd_match_their_closed_forms() {
 /// simulated distances follow their own exact law.
 #[test]
 fn unit_variance_latents_are_scaled_for_the_diffusion_only() {
-    use ldm_explorer::images::latent::LatentRun;
     let pca = ImagePca::fit(&digits());
     // All 64 components: their mean variance is well below 1 (the top 16 average about 1 already).
     let d = 64;
@@ -473,8 +472,7 @@ fn unit_variance_latents_are_scaled_for_the_diffusion_only() {
     let plan = LatentPlan::new(&pca.variances, &pca.coordinates, unit).unwrap();
     let law = plan.law_variances();
     let scale = plan.scale;
-    let mut run = LatentRun::new(plan);
-    run.run_cpu_chunk(n);
+    let run = finished(plan);
     let frames = run.plan.frames.len();
     for k in [0, 10, 40] {
         let column: Vec<f64> = (0..n).map(|s| f64::from(run.latents[((frames - 1) * n + s) * d + k]) / scale).collect();
