@@ -1,11 +1,14 @@
 // The time cursor: the slider, dragging on any time plot, Play, and what follows the cursor
 // without redrawing a plot (the line on each time plot's layer and the exact readout).
 import { format } from './format.js';
-import { clearMessages } from './messages.js';
+import { showFullRange } from './controls.js';
 
 const $ = (id) => document.getElementById(id);
 const CURSOR_COLOUR = '#d6278c';
 const PLAY_SECONDS = 4;
+
+/** The axis value a time plot shows at a canvas column (its frame as last drawn). */
+const axisValueAt = (frame, column) => frame.xMin + ((column - frame.left) / (frame.right - frame.left)) * (frame.xMax - frame.xMin);
 
 /** A zoom being dragged: the plot's panel and the two canvas columns. */
 let selection = null;
@@ -71,7 +74,7 @@ function bindCursorDrag(store, canvas) {
     const rect = canvas.getBoundingClientRect();
     const px = ((event.clientX - rect.left) / rect.width) * canvas.width;
     const column = Math.min(Math.max(px, frame.left), frame.right);
-    return { column, x: frame.xMin + ((column - frame.left) / (frame.right - frame.left)) * (frame.xMax - frame.xMin) };
+    return { column, x: axisValueAt(frame, column) };
   };
   const move = (event) => {
     const frame = store.frames[panel];
@@ -100,9 +103,8 @@ function bindCursorDrag(store, canvas) {
     const picked = selection;
     selection = null;
     if (!picked || !frame) return renderCursor(store);
-    const value = (column) => frame.xMin + ((column - frame.left) / (frame.right - frame.left)) * (frame.xMax - frame.xMin);
     // Four significant digits keep the link short; a window narrower than a few pixels is a click.
-    const [low, high] = [Math.min(picked.from, picked.to), Math.max(picked.from, picked.to)].map((c) => Number(value(c).toPrecision(4)));
+    const [low, high] = [Math.min(picked.from, picked.to), Math.max(picked.from, picked.to)].map((c) => Number(axisValueAt(frame, c).toPrecision(4)));
     const text = `${low},${high}`;
     const { value: xRange, error } = store.fields.readField('xRange', text);
     if (Math.abs(picked.to - picked.from) < 4 || error) return renderCursor(store);
@@ -113,10 +115,7 @@ function bindCursorDrag(store, canvas) {
     selection = null;
     renderCursor(store);
   });
-  canvas.addEventListener('dblclick', () => {
-    clearMessages(['xRange', 'yRange']);
-    store.set({ xRange: '', yRange: '' });
-  });
+  canvas.addEventListener('dblclick', () => showFullRange(store));
 }
 
 /** Play runs the cursor from where it is (or from noise) to the sampler's d's optimal stop. */
