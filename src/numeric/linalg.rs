@@ -15,7 +15,7 @@ pub fn mean_and_covariance(rows: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
     for (mut column, m) in centred.column_iter_mut().zip(mean.iter()) {
         column.add_scalar_mut(-m);
     }
-    let covariance = symmetric_part(&(centred.tr_mul(&centred) / rows.nrows() as f64));
+    let covariance = symmetric_part(&(centred.transpose() * &centred / rows.nrows() as f64));
     (mean.iter().copied().collect(), covariance)
 }
 

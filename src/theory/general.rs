@@ -207,7 +207,7 @@ impl GeneralProblem {
     /// since `Ôᵀ Σ Ô = Vᵀ Λ V`. Nothing here depends on `O`: Props 6–7 are rotation invariant.
     pub fn pca_in_eigenbasis(&self, n: usize, seed: u64) -> (Vec<f64>, DMatrix<f64>) {
         let scaled = self.samples_in_eigenbasis(n, seed);
-        sorted_eigen(&(scaled.tr_mul(&scaled) / n as f64))
+        sorted_eigen(&(scaled.transpose() * &scaled / n as f64))
     }
 
     /// The diagonal problem of the eigenvalues with the exact score (Prop 6's setting).
@@ -345,7 +345,7 @@ impl GeneralAnswer {
         let (estimated, rotation) = problem.pca_in_eigenbasis(n, seed);
         // Ôᵀ Σ Ô = Vᵀ Λ V.
         let scaled = DMatrix::from_fn(dimension, dimension, |i, j| problem.eigenvalues[i] * rotation[(i, j)]);
-        let projected = rotation.tr_mul(&scaled);
+        let projected = rotation.transpose() * &scaled;
         GeneralAnswer {
             t: backward_times(problem.final_time, points),
             fd2: curves_of_projection(&problem, &projected, &estimated, &dims, points),
