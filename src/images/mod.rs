@@ -1,3 +1,4 @@
+pub mod formats;
 #[cfg(feature = "images")]
 pub mod gpu;
 pub mod held_out;

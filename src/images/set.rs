@@ -37,7 +37,7 @@ impl ImageSet {
         &self.intensities[i * self.pixels()..(i + 1) * self.pixels()]
     }
 
-    fn checked(
+    pub(crate) fn checked(
         width: usize,
         height: usize,
         intensities: Vec<f32>,
@@ -273,7 +273,7 @@ impl ImagePca {
         for (j, m) in mean.iter().enumerate() {
             centred.column_mut(j).add_scalar_mut(-m);
         }
-        let covariance = centred.tr_mul(&centred) / n as f64;
+        let covariance = centred.transpose() * &centred / n as f64;
         let (values, components) = sorted_eigen(&covariance);
         let variances = values.iter().map(|&v| v.max(0.0)).collect();
         let projected = &centred * &components;

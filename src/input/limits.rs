@@ -49,6 +49,8 @@ pub const MAX_SIDE: usize = 32;
 /// Fewest and most images in a set.
 pub const MIN_IMAGES: usize = 2;
 pub const MAX_IMAGES: usize = 10_000;
+/// Most bytes a gzipped image-set file may unpack to (64 MiB: 10,000 images of 64×64 and more).
+pub const MAX_UNPACKED_BYTES: usize = 64 << 20;
 /// Most RGBA bytes handed in at once (256 MiB).
 pub const MAX_RGBA_BYTES: usize = 256 << 20;
 /// Most samples of one latent run.
