@@ -325,6 +325,15 @@ fn held_out_distances_are_the_pixel_space_frechet_distance() {
     let centred = DMatrix::from_fn(500, d, |i, k| rows[(i, k)] - sample_mean[k]);
     let sample_covariance = centred.tr_mul(&centred) / 500.0;
     assert!((held_out.samples_fd2(&samples, d) - held_out.fd2(&sample_mean, &sample_covariance)).abs() < 1e-12);
+    // Fewer samples than coordinates: the n × n route against the covariance's own root.
+    let (n, d) = (20, 40);
+    let samples: Vec<f64> = (0..n * d).map(|i| ((i * 7919) % 113) as f64 / 50.0 - 1.1).collect();
+    let rows = DMatrix::from_row_slice(n, d, &samples);
+    let sample_mean: Vec<f64> = (0..d).map(|k| rows.column(k).mean()).collect();
+    let centred = DMatrix::from_fn(n, d, |i, k| rows[(i, k)] - sample_mean[k]);
+    let sample_covariance = centred.tr_mul(&centred) / n as f64;
+    let (small, whole) = (held_out.samples_fd2(&samples, d), held_out.fd2(&sample_mean, &sample_covariance));
+    assert!((small - whole).abs() < 1e-7 * whole, "{small} against {whole}");
 }
 
 /// Against held-out digits the Gaussian score's simulated distance agrees with its exact law: the
@@ -338,8 +347,18 @@ fn held_out_runs_follow_their_exact_law() {
     let mut summary = None;
     for seed in 0..runs {
         let request = LatentRequest { seed, ..request(d, LatentScore::Gaussian, 40, n) };
-        let run = finished(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
+        let mut run = finished(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
+        let mut measured_at_once = run.clone();
+        // Measured frame by frame first (as the worker does), the summary is the same.
+        assert_eq!(run.measure_frame(&held_out), 1);
+        while run.measure_frame(&held_out) < run.plan.frames.len() {}
         let s = run.summary(&pca, 4, Some(&held_out));
+        assert_eq!(s, measured_at_once.summary(&pca, 4, Some(&held_out)));
+        // The best stop is the exact line's smallest point, and its gain is against the line's end.
+        let smallest = s.law_fd2.iter().copied().fold(f64::INFINITY, f64::min);
+        let at = s.law_fd2.iter().position(|&v| v == smallest).unwrap();
+        assert_eq!((s.stop.t, s.stop.fd2, s.stop.exact), (s.law_t[at], smallest, true));
+        assert!((s.stop.gain - (1.0 - smallest / s.law_fd2.last().unwrap())).abs() < 1e-15);
         assert_eq!(s.held_out, 797);
         for (f, &step) in s.steps.iter().enumerate() {
             let at = s
@@ -421,7 +440,7 @@ fn sliced_wasserstein_and_mmd_match_their_closed_forms() {
         })
     };
     let reference = gaussian(4000, 1.0, 0.0);
-    let metrics = SampleMetrics::new(&reference);
+    let metrics = SampleMetrics::new(&reference, &DMatrix::identity(p, p));
     let row_major =
         |m: &DMatrix<f64>| -> Vec<f64> { m.row_iter().flat_map(|r| r.iter().copied().collect::<Vec<_>>()).collect() };
     let wider = gaussian(4000, 1.5, 0.0);
@@ -472,7 +491,7 @@ fn unit_variance_latents_are_scaled_for_the_diffusion_only() {
     let plan = LatentPlan::new(&pca.variances, &pca.coordinates, unit).unwrap();
     let law = plan.law_variances();
     let scale = plan.scale;
-    let run = finished(plan);
+    let mut run = finished(plan);
     let frames = run.plan.frames.len();
     for k in [0, 10, 40] {
         let column: Vec<f64> = (0..n).map(|s| f64::from(run.latents[((frames - 1) * n + s) * d + k]) / scale).collect();

@@ -113,7 +113,7 @@ pub struct RunSummaryAnswer<'a> {
     #[tsify(type = "Float64Array")]
     pub empirical_fd2: &'a [f64],
     /// The Gaussian score's exact dF² (closed form) after steps spread over the run: every step
-    /// against the training images, about 200 of them against held-out images.
+    /// against the training images; against held-out images about 200 at small `d`, each frame's and the last four.
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub law_t: &'a [f64],
@@ -147,6 +147,12 @@ pub struct RunSummaryAnswer<'a> {
     /// the nearest other one (the scale of "new").
     pub sample_nearest_median: f64,
     pub training_nearest_median: f64,
+    /// The best stop: on the exact line (Gaussian score) or the simulated frames (empirical).
+    pub stop_t: f64,
+    pub stop_fd2: f64,
+    /// `1 − dF²(t*)/dF²(T)`: 0 when running to `T` is best.
+    pub stop_gain: f64,
+    pub stop_exact: bool,
 }
 
 impl<'a> RunSummaryAnswer<'a> {
@@ -167,6 +173,10 @@ impl<'a> RunSummaryAnswer<'a> {
             nearest_distance: summary.nearest.iter().map(|&(_, r)| r).collect(),
             sample_nearest_median: summary.sample_nearest_median,
             training_nearest_median: summary.training_nearest_median,
+            stop_t: summary.stop.t,
+            stop_fd2: summary.stop.fd2,
+            stop_gain: summary.stop.gain,
+            stop_exact: summary.stop.exact,
         }
     }
 }

@@ -11,14 +11,14 @@
 //!
 //! exact for the Gaussian score's law (`G` diagonal) and for the samples' empirical Gaussian.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 
 use crate::images::metrics::SampleMetrics;
 use crate::images::set::{ImagePca, ImageSet, to_signal};
 use crate::input::InputError;
 use crate::input::limits::MIN_IMAGES;
-use crate::numeric::linalg::{mean_and_covariance, psd_sqrt};
+use crate::numeric::linalg::{mean_and_covariance, psd_sqrt, symmetric_part};
 use crate::numeric::random::seeded_rng;
 use crate::theory::general::root_trace;
 
@@ -61,22 +61,32 @@ pub struct HeldOut {
 }
 
 impl HeldOut {
+    /// The mean and covariance are taken in pixels and then turned into the basis (`Uᵀ C U`, two
+    /// products of size `P`), which costs less than expressing all `m` images in it first.
     pub fn new(pca: &ImagePca, held_out: &ImageSet) -> HeldOut {
         let (m, p) = (held_out.count(), pca.pixels());
-        let coordinates =
-            DMatrix::from_fn(m, p, |i, j| to_signal(held_out.intensities[i * p + j]) - pca.mean[j]) * &pca.components;
-        let (mean, covariance) = mean_and_covariance(&coordinates);
-        HeldOut { count: m, mean, covariance, metrics: SampleMetrics::new(&coordinates) }
+        let centred = DMatrix::from_fn(m, p, |i, j| to_signal(held_out.intensities[i * p + j]) - pca.mean[j]);
+        let (pixel_mean, pixel_covariance) = mean_and_covariance(&centred);
+        let basis = &pca.components;
+        let mean = (basis.transpose() * nalgebra::DVector::from_vec(pixel_mean)).iter().copied().collect();
+        let covariance = symmetric_part(&(basis.transpose() * pixel_covariance * basis));
+        HeldOut { count: m, mean, covariance, metrics: SampleMetrics::new(&centred, basis) }
     }
 
     /// `dF²` of a decoded latent law `N(latent_mean, latent_covariance)` on the first `d`
     /// coordinates (zero beyond) to the held-out images' Gaussian; `root` is `latent_covariance^{1/2}`.
     fn fd2_with_root(&self, latent_mean: &[f64], latent_covariance: &DMatrix<f64>, root: &DMatrix<f64>) -> f64 {
         let d = latent_mean.len();
-        let means: f64 = latent_mean.iter().zip(&self.mean).map(|(a, b)| (a - b).powi(2)).sum::<f64>()
-            + self.mean[d..].iter().map(|b| b * b).sum::<f64>();
+        let means = self.mean_term(latent_mean);
         let block = self.covariance.view((0, 0), (d, d)).into_owned();
         (means + latent_covariance.trace() + self.covariance.trace() - 2.0 * root_trace(root, &block)).max(0.0)
+    }
+
+    /// `|μ − m|²` for a latent mean `μ` on the first coordinates (zero beyond).
+    fn mean_term(&self, latent_mean: &[f64]) -> f64 {
+        let d = latent_mean.len();
+        latent_mean.iter().zip(&self.mean).map(|(a, b)| (a - b).powi(2)).sum::<f64>()
+            + self.mean[d..].iter().map(|b| b * b).sum::<f64>()
     }
 
     /// [`HeldOut::fd2_with_root`] for any latent covariance (its root through an eigendecomposition).
@@ -85,16 +95,37 @@ impl HeldOut {
     }
 
     /// `dF²` of the Gaussian score's law, independent coordinates of variances `v`, mean zero: a
-    /// diagonal covariance, whose root needs no eigendecomposition.
+    /// diagonal covariance `G`, so `G^{1/2} S G^{1/2}` is `S` with its rows and columns scaled (no
+    /// products of dense matrices), and one eigenvalue problem remains.
     pub fn law_fd2(&self, variances: &[f64]) -> f64 {
-        let diagonal = |values: Vec<f64>| DMatrix::from_diagonal(&DVector::from_vec(values));
-        let root = diagonal(variances.iter().map(|v| v.max(0.0).sqrt()).collect());
-        self.fd2_with_root(&vec![0.0; variances.len()], &diagonal(variances.to_vec()), &root)
+        let d = variances.len();
+        let roots: Vec<f64> = variances.iter().map(|v| v.max(0.0).sqrt()).collect();
+        let scaled = DMatrix::from_fn(d, d, |i, j| roots[i] * self.covariance[(i, j)] * roots[j]);
+        let root_trace: f64 = symmetric_part(&scaled).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
+        let means = self.mean_term(&vec![0.0; d]);
+        (means + variances.iter().sum::<f64>() + self.covariance.trace() - 2.0 * root_trace).max(0.0)
     }
 
     /// `dF²` of samples' empirical Gaussian (`n × d`, row-major; its mean and (1/n) covariance).
+    /// With fewer samples than coordinates the covariance is `YᵀY` of rank `n` (`Y` the centred
+    /// samples over `√n`), and the cross term's eigenvalues, those of `Σ^{1/2} S Σ^{1/2}`, are the
+    /// `n × n` matrix `Y S Yᵀ`'s (`AB` and `BA` share their non-zero eigenvalues): one small
+    /// eigenproblem instead of two of size `d`.
     pub fn samples_fd2(&self, samples: &[f64], d: usize) -> f64 {
-        let (mean, covariance) = mean_and_covariance(&DMatrix::from_row_slice(samples.len() / d, d, samples));
-        self.fd2(&mean, &covariance)
+        let n = samples.len() / d;
+        if n >= d {
+            let (mean, covariance) = mean_and_covariance(&DMatrix::from_row_slice(n, d, samples));
+            return self.fd2(&mean, &covariance);
+        }
+        let mut centred = DMatrix::from_row_slice(n, d, samples);
+        let mean: Vec<f64> = centred.row_mean().iter().copied().collect();
+        for (mut column, m) in centred.column_iter_mut().zip(&mean) {
+            column.add_scalar_mut(-m);
+        }
+        centred /= (n as f64).sqrt();
+        let block = self.covariance.view((0, 0), (d, d));
+        let cross = symmetric_part(&(&centred * block * centred.transpose()));
+        let root_trace: f64 = cross.symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
+        (self.mean_term(&mean) + centred.norm_squared() + self.covariance.trace() - 2.0 * root_trace).max(0.0)
     }
 }

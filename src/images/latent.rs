@@ -320,6 +320,18 @@ pub struct LatentRun {
     pub latents: Vec<f32>,
     /// Samples `0..done` are in.
     pub done: usize,
+    /// Against held-out images, each frame's distances as measured so far ([`LatentRun::measure_frame`]).
+    measured: Vec<FrameDistances>,
+}
+
+/// One frame's distances to the held-out images: the Gaussian score's exact law at its step, and
+/// the simulated Fréchet, sliced Wasserstein and MMD² of its samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct FrameDistances {
+    law: f64,
+    fd2: f64,
+    sliced_w2: f64,
+    mmd2: f64,
 }
 
 /// What the page shows of a finished run.
@@ -333,7 +345,8 @@ pub struct RunSummary {
     /// Simulated pixel-space dF² to the data at each frame.
     pub empirical_fd2: Vec<f64>,
     /// The Gaussian score's exact dF² after steps spread over the run (every step against the
-    /// training set; at most about 200 and every frame's against held-out images), their times,
+    /// training set; against held-out images about 200 at small `d`, every frame's and the last
+    /// four at any `d`), their times,
     /// and its value at each frame.
     pub law_t: Vec<f64>,
     pub law_fd2: Vec<f64>,
@@ -352,38 +365,88 @@ pub struct RunSummary {
     /// (all reconstructed with the run's `d` components).
     pub sample_nearest_median: f64,
     pub training_nearest_median: f64,
+    /// The best stop for this `d` and what it gains over running to `T`.
+    pub stop: BestStop,
+}
+
+/// Where a run's distance to the data is smallest and how much smaller than at `t = T`: on the
+/// Gaussian score's exact line, or on the simulated frames for the empirical score (no closed form).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BestStop {
+    pub t: f64,
+    pub fd2: f64,
+    /// `1 − dF²(t*)/dF²(T)`: 0 when running to `T` is best.
+    pub gain: f64,
+    pub exact: bool,
+}
+
+impl BestStop {
+    /// The first smallest value of `values` at times `t` (ascending, the last at `T`).
+    pub fn of(t: &[f64], values: &[f64], exact: bool) -> BestStop {
+        let (best, &fd2) = values.iter().enumerate().fold((0, &values[0]), |b, c| if c.1 < b.1 { c } else { b });
+        let last = values[values.len() - 1];
+        BestStop { t: t[best], fd2, gain: if last > 0.0 { 1.0 - fd2 / last } else { 0.0 }, exact }
+    }
 }
 
 /// Eigendecompositions the held-out law's line may take (`d³` each): about 200 points at `d = 64`,
 /// a handful at `d = 1024`.
 const HELD_OUT_LAW_WORK: f64 = 6e7;
+/// The final steps whose exact law is always drawn against held-out images.
+const LAST_LAW_STEPS: usize = 4;
 
 impl LatentRun {
-    /// The Gaussian score's exact law against held-out images: at every frame's step and at steps
-    /// spread evenly over the run (each point is a `d × d` eigenproblem), with their times, and
-    /// the values at the frames.
+    /// The Gaussian score's exact law against held-out images at steps spread evenly over the run
+    /// (each point is a `d × d` eigenproblem) and at every frame's step (measured frame by frame),
+    /// with their times, and its values at the frames.
     fn held_out_law(&self, held_out: &HeldOut) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let (steps, d) = (self.plan.request.steps, self.plan.d());
         let intervals = ((HELD_OUT_LAW_WORK / (d as f64).powi(3)) as usize).clamp(1, 200).min(steps);
-        let mut chosen: Vec<usize> =
-            (0..=intervals).map(|i| i * steps / intervals).chain(self.plan.frames.iter().copied()).collect();
-        chosen.sort_unstable();
-        chosen.dedup();
+        let at_frames: Vec<f64> = self.measured.iter().map(|m| m.law).collect();
+        let mut points: Vec<(usize, f64)> = self.plan.frames.iter().copied().zip(at_frames.iter().copied()).collect();
         let variances = self.plan.law_variances();
-        let times = self.plan.sampler.step_times();
-        let law: Vec<f64> = chosen.iter().map(|&step| held_out.law_fd2(&variances[step * d..(step + 1) * d])).collect();
-        let at_frames = self
-            .plan
-            .frames
-            .iter()
-            .map(|step| law[chosen.binary_search(step).expect("every frame's step is chosen")])
+        // The last steps too: a late dip lives there, between the spread points at large `d`.
+        let mut spread: Vec<usize> = (0..=intervals)
+            .map(|i| i * steps / intervals)
+            .chain(steps.saturating_sub(LAST_LAW_STEPS)..=steps)
             .collect();
-        (chosen.iter().map(|&step| times[step]).collect(), law, at_frames)
+        spread.sort_unstable();
+        spread.dedup();
+        for step in spread {
+            if !self.plan.frames.contains(&step) {
+                points.push((step, held_out.law_fd2(&variances[step * d..(step + 1) * d])));
+            }
+        }
+        points.sort_by_key(|&(step, _)| step);
+        let times = self.plan.sampler.step_times();
+        (points.iter().map(|&(step, _)| times[step]).collect(), points.iter().map(|&(_, v)| v).collect(), at_frames)
+    }
+
+    /// Measures the next frame's distances to the held-out images (a finished run); returns how
+    /// many frames are measured. At `d` in the hundreds each frame costs a second or so, so the
+    /// worker measures frame by frame and reports its progress between them.
+    pub fn measure_frame(&mut self, held_out: &HeldOut) -> usize {
+        let f = self.measured.len();
+        if f < self.plan.frames.len() {
+            let (n, d) = (self.plan.request.samples, self.plan.d());
+            let unscale = 1.0 / self.plan.scale;
+            let frame: Vec<f64> =
+                self.latents[f * n * d..(f + 1) * n * d].iter().map(|&v| f64::from(v) * unscale).collect();
+            let step = self.plan.frames[f];
+            let variances = self.plan.law_variances();
+            self.measured.push(FrameDistances {
+                law: held_out.law_fd2(&variances[step * d..(step + 1) * d]),
+                fd2: held_out.samples_fd2(&frame, d),
+                sliced_w2: held_out.metrics.sliced_w2(&frame, d),
+                mmd2: held_out.metrics.mmd2(&frame, d),
+            });
+        }
+        self.measured.len()
     }
 
     pub fn new(plan: LatentPlan) -> LatentRun {
         let size = plan.frames.len() * plan.request.samples * plan.d();
-        LatentRun { plan, latents: vec![0.0; size], done: 0 }
+        LatentRun { plan, latents: vec![0.0; size], done: 0, measured: Vec::new() }
     }
 
     pub fn is_complete(&self) -> bool {
@@ -430,8 +493,9 @@ impl LatentRun {
     }
 
     /// What the page shows of the finished run, its distances measured against `held_out` images
-    /// when given (else against the training images' Gaussian).
-    pub fn summary(&self, pca: &ImagePca, grid: usize, held_out: Option<&HeldOut>) -> RunSummary {
+    /// when given (the frames not yet measured are measured now), else against the training
+    /// images' Gaussian.
+    pub fn summary(&mut self, pca: &ImagePca, grid: usize, held_out: Option<&HeldOut>) -> RunSummary {
         let (n, d) = (self.plan.request.samples, self.plan.d());
         let frames = self.frames_in_image_units();
         let (law_t, law_fd2, law_at_frames, empirical_fd2, sliced_w2, mmd2) = match held_out {
@@ -442,18 +506,22 @@ impl LatentRun {
                 (self.plan.sampler.step_times(), law, at_frames, simulated, Vec::new(), Vec::new())
             }
             Some(held_out) => {
+                while self.measure_frame(held_out) < self.plan.frames.len() {}
                 let (t, law, at_frames) = self.held_out_law(held_out);
-                let simulated = frames.iter().map(|f| held_out.samples_fd2(f, d)).collect();
-                let sliced = frames.iter().map(|f| held_out.metrics.sliced_w2(f, d)).collect();
-                let mmd = frames.iter().map(|f| held_out.metrics.mmd2(f, d)).collect();
-                (t, law, at_frames, simulated, sliced, mmd)
+                let each = |value: fn(&FrameDistances) -> f64| self.measured.iter().map(value).collect();
+                (t, law, at_frames, each(|m| m.fd2), each(|m| m.sliced_w2), each(|m| m.mmd2))
             }
         };
         let widen = |values: &[f32]| -> Vec<f64> { values.iter().map(|&v| f64::from(v)).collect() };
         let nearest = pca.nearest_training(&widen(&self.grid_latents(grid)), d);
         let checked = &frames[frames.len() - 1][..n.min(MEMORISATION_SAMPLES) * d];
         let distances: Vec<f64> = pca.nearest_training(checked, d).iter().map(|&(_, r)| r).collect();
+        let stop = match self.plan.request.score {
+            LatentScore::Gaussian => BestStop::of(&law_t, &law_fd2, true),
+            LatentScore::Empirical => BestStop::of(&self.plan.frame_times(), &empirical_fd2, false),
+        };
         RunSummary {
+            stop,
             d,
             score: self.plan.request.score,
             steps: self.plan.frames.clone(),

@@ -33,19 +33,21 @@ pub struct SampleMetrics {
 }
 
 impl SampleMetrics {
-    /// `reference`: `m × P` image coordinates.
-    pub fn new(reference: &DMatrix<f64>) -> SampleMetrics {
-        let p = reference.ncols();
+    /// The reference images' coordinates are `centred · basis` (`m × P` pixels, minus the training
+    /// mean; the PCA's components as columns): only their projections and the MMD's first rows are
+    /// formed, not all `m × P` coordinates.
+    pub fn new(centred: &DMatrix<f64>, basis: &DMatrix<f64>) -> SampleMetrics {
+        let p = basis.ncols();
         let mut rng = seeded_rng(SLICE_SEED);
         let mut directions = DMatrix::from_fn(p, SLICES, |_, _| StandardNormal.sample(&mut rng));
         for mut column in directions.column_iter_mut() {
             let norm = column.norm();
             column /= norm;
         }
-        let projections = reference * &directions;
+        let projections = centred * (basis * &directions);
         let sorted_projections = projections.column_iter().map(|c| sorted(c.iter().copied())).collect();
-        let k = reference.nrows().min(MMD_SAMPLES);
-        let kernel_reference = reference.rows(0, k).into_owned();
+        let k = centred.nrows().min(MMD_SAMPLES);
+        let kernel_reference = centred.rows(0, k) * basis;
         let reference_norms: Vec<f64> = kernel_reference.row_iter().map(|r| r.norm_squared()).collect();
         let gram = &kernel_reference * kernel_reference.transpose();
         let squared = |i: usize, j: usize| (reference_norms[i] + reference_norms[j] - 2.0 * gram[(i, j)]).max(0.0);

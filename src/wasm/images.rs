@@ -2,6 +2,7 @@
 //! the latent sampler on the GPU (wgpu's WebGPU backend) or, where there is none, on the CPU. The
 //! page runs it in a worker; this layer only converts between JS and `images`.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use js_sys::{Float32Array, Function, Promise};
@@ -13,6 +14,7 @@ use crate::api::images::{ImageCurvesRequest, ImageRunRequest, ImageSetInfo, RunS
 use crate::api::limits::{ImageLimits, image_limits};
 use crate::api::parse_theme;
 use crate::draw::{Style, draw_image_curves_panel};
+use crate::images::formats::read_image_set;
 use crate::images::gpu::GpuSampler;
 use crate::images::held_out::{self, HeldOut};
 use crate::images::latent::{LatentPlan, LatentRun};
@@ -23,23 +25,45 @@ use crate::input::limits::MAX_GRID;
 #[wasm_bindgen]
 pub struct ImageLab {
     set: ImageSet,
-    pca: Rc<ImagePca>,
+    /// Fitted when first needed: a set that is only split (`holdOut`) never pays for the PCA of
+    /// all its images (seconds at 784 pixels).
+    pca: OnceCell<Rc<ImagePca>>,
     held_out: Option<HeldOut>,
 }
 
 impl ImageLab {
     fn new(set: ImageSet) -> ImageLab {
-        let pca = ImagePca::fit(&set);
-        ImageLab { set, pca: Rc::new(pca), held_out: None }
+        ImageLab { set, pca: OnceCell::new(), held_out: None }
+    }
+
+    fn pca(&self) -> &Rc<ImagePca> {
+        self.pca.get_or_init(|| Rc::new(ImagePca::fit(&self.set)))
     }
 }
 
 #[wasm_bindgen]
 impl ImageLab {
-    /// The explorer's image-set file (the shipped digits).
+    /// An image-set file: the explorer's `LDMIMG1` (the shipped sets) or IDX images, gzipped or
+    /// not, with IDX labels as a second file if given.
     #[wasm_bindgen(js_name = fromFile)]
-    pub fn from_file(bytes: &[u8]) -> Result<ImageLab, JsError> {
-        Ok(ImageLab::new(ImageSet::from_ldmimg(bytes).map_err(error)?))
+    pub fn from_file(bytes: &[u8], labels: Option<Vec<u8>>) -> Result<ImageLab, JsError> {
+        Ok(ImageLab::new(read_image_set(bytes, labels.as_deref()).map_err(error)?))
+    }
+
+    /// How many images the lab trains on (all of them, or the training part of a split).
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> u32 {
+        self.set.count() as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> u32 {
+        self.set.width as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> u32 {
+        self.set.height as u32
     }
 
     /// Images decoded by the browser: RGBA bytes of each, one after another.
@@ -88,12 +112,12 @@ impl ImageLab {
         let (training, held) = held_out::split(&self.set, n_train as usize).map_err(error)?;
         let pca = ImagePca::fit(&training);
         let held_out = HeldOut::new(&pca, &held);
-        Ok(ImageLab { set: training, pca: Rc::new(pca), held_out: Some(held_out) })
+        Ok(ImageLab { set: training, pca: OnceCell::from(Rc::new(pca)), held_out: Some(held_out) })
     }
 
     #[wasm_bindgen(unchecked_return_type = "ImageSetInfo")]
     pub fn info(&self) -> Result<JsValue, JsError> {
-        to_js(&ImageSetInfo::of(&self.pca, self.set.labels.as_deref(), self.held_out.as_ref().map_or(0, |h| h.count)))
+        to_js(&ImageSetInfo::of(self.pca(), self.set.labels.as_deref(), self.held_out.as_ref().map_or(0, |h| h.count)))
     }
 
     /// Intensities of training images by index, one image after another.
@@ -116,7 +140,7 @@ impl ImageLab {
     ) -> Result<ImageRun, JsError> {
         let request: ImageRunRequest = parse(request, "plan")?;
         let plan =
-            LatentPlan::new(&self.pca.variances, &self.pca.coordinates, request.latent_request().map_err(error)?)
+            LatentPlan::new(&self.pca().variances, &self.pca().coordinates, request.latent_request().map_err(error)?)
                 .map_err(error)?;
         Ok(ImageRun { run: LatentRun::new(plan), grid_pixels: None })
     }
@@ -163,15 +187,32 @@ impl ImageRun {
             return Ok(Float32Array::from(&pixels[..]));
         }
         let latents: Vec<f64> = self.run.grid_latents(grid).iter().map(|&v| f64::from(v)).collect();
-        Ok(Float32Array::from(&lab.pca.decode(&latents, self.run.plan.d())[..]))
+        Ok(Float32Array::from(&lab.pca().decode(&latents, self.run.plan.d())[..]))
     }
 
-    #[wasm_bindgen(unchecked_return_type = "RunSummary")]
-    pub fn summary(&self, lab: &ImageLab, grid: u32) -> Result<JsValue, JsError> {
+    /// Recorded frames of the run.
+    #[wasm_bindgen(getter)]
+    pub fn frames(&self) -> u32 {
+        self.run.plan.frames.len() as u32
+    }
+
+    /// Measures the next frame of a finished run against the lab's held-out images (if it has
+    /// any); returns how many frames are measured. `summary` measures whatever is left, so calling
+    /// this first only spreads the work (a second or so a frame at `d` in the hundreds).
+    #[wasm_bindgen(js_name = measureFrame)]
+    pub fn measure_frame(&mut self, lab: &ImageLab) -> Result<u32, JsError> {
         if !self.run.is_complete() {
             return Err(JsError::new("run: not finished"));
         }
-        let summary = self.run.summary(&lab.pca, self.checked_grid(grid)?, lab.held_out.as_ref());
+        Ok(lab.held_out.as_ref().map_or(self.frames(), |held_out| self.run.measure_frame(held_out) as u32))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "RunSummary")]
+    pub fn summary(&mut self, lab: &ImageLab, grid: u32) -> Result<JsValue, JsError> {
+        if !self.run.is_complete() {
+            return Err(JsError::new("run: not finished"));
+        }
+        let summary = self.run.summary(lab.pca(), self.checked_grid(grid)?, lab.held_out.as_ref());
         to_js(&RunSummaryAnswer::of(&summary))
     }
 
@@ -225,7 +266,7 @@ impl GpuEngine {
 /// the run (the argument is consumed). `onProgress(framesDone, frames)` is called after each frame.
 #[wasm_bindgen(js_name = runOnGpu, unchecked_return_type = "Promise<ImageRun>")]
 pub fn run_on_gpu(engine: &GpuEngine, lab: &ImageLab, run: ImageRun, grid: u32, on_progress: Function) -> Promise {
-    let (sampler, pca) = (engine.0.clone(), lab.pca.clone());
+    let (sampler, pca) = (engine.0.clone(), lab.pca().clone());
     wasm_bindgen_futures::future_to_promise(async move {
         let mut run = run;
         let grid = run.checked_grid(grid)?;
