@@ -119,17 +119,30 @@ export function curveRequest(parts, width, height, theme, cursor, metric = 'frec
   };
 }
 
-/** The readout at a frame and the memorisation test at t = T. */
-export function summarise(parts, frame) {
+/** How a d is named: the pixel-space model when it keeps every pixel. */
+const named = (d, pixels) => (d === pixels ? `d = ${d} (pixel space)` : `d = ${d}`);
+
+/** Each d's best stop and its gain over running to T: the latent-versus-pixel contrast of Figure 1. */
+export function bestStops(parts, pixels) {
+  return parts.map(({ d, summary: s }) => {
+    const how = s.stopExact ? 'exact' : 'simulated';
+    return s.stopGain > 0
+      ? `${named(d, pixels)} stops best at t = ${s.stopT.toPrecision(4)}, ${format(100 * s.stopGain)}% below its distance at T (${how})`
+      : `${named(d, pixels)} runs best to T (${how})`;
+  });
+}
+
+/** The readout at a frame, each d's best stop, and the memorisation test at t = T. */
+export function summarise(parts, frame, pixels) {
   const lines = parts.map(({ d, summary }) => {
     const exact = format(summary.lawAtFrames[frame]);
-    return `d = ${d}: simulated dF² ${format(summary.empiricalFd2[frame])} (exact for the Gaussian score: ${exact})`;
+    return `${named(d, pixels)}: simulated dF² ${format(summary.empiricalFd2[frame])} (exact for the Gaussian score: ${exact})`;
   });
   const last = parts[parts.length - 1].summary;
   const memory = `At t = T (d = ${last.d}), the samples' median RMS pixel distance to the nearest training image is
     ${format(last.sampleNearestMedian)}; training images lie ${format(last.trainingNearestMedian)} from their nearest other one
     (all through the same ${last.d} components)${last.sampleNearestMedian < 0.5 * last.trainingNearestMedian ? ': the samples are copies of training images' : ''}.`;
-  $('images-summary').textContent = `At the cursor: ${lines.join('; ')}. ${memory}`;
+  $('images-summary').textContent = `At the cursor: ${lines.join('; ')}. Best stops: ${bestStops(parts, pixels).join('; ')}. ${memory}`;
 }
 
 /** The runs' curves as CSV: one row per d and frame. */

@@ -9,10 +9,15 @@ import { addButtons, download } from './exports.js';
 import { effectiveTheme } from './view.js';
 import { GRID, curveRequest, curvesCsv, drawGrid, drawStrip, frameAtCursor, summarise } from './image-views.js';
 
-const FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain', 'imgMetric', 'imgScale'];
+const FIELDS = ['imgSet', 'imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain', 'imgMetric', 'imgScale'];
 const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule', 'imgEval', 'nTrain', 'imgScale'];
 const FIELD_OF = { d: 'imgDims', samples: 'imgSamples', steps: 'imgSteps', seed: 'imgSeed', nTrain: 'nTrain' };
 const $ = (id) => document.getElementById(id);
+
+const SET_NAMES = {
+  digits: 'the handwritten digits (UCI, CC BY 4.0)',
+  fashion: 'Fashion-MNIST (the first 4,000 test images; Zalando, MIT licence)',
+};
 
 // What the panel shows, for the tests (see imagesView).
 const panel = {
@@ -39,7 +44,8 @@ export function imagesView() {
 
 export function setupImages(store) {
   let worker = null;
-  let source = { kind: 'digits', generation: 0 };
+  let source = { kind: null, generation: 0 };
+  let wanted = null; // the set last asked for: a shipped set's name, or 'files'
   let runKey = null;
   let drawnPictures = null; // the run, frame, row and theme the grid, strip and readout show
   let drawnCurves = null; // the run, theme and cursor the curves show
@@ -50,6 +56,7 @@ export function setupImages(store) {
     $('images-path').textContent = text;
   };
 
+  let sampling = ''; // the status while sampling: where it runs
   let lastLoad = null; // the set last asked for, asked for again after a failure
   let failed = false; // the worker or the set's download failed: retry at the next chance
 
@@ -76,6 +83,7 @@ export function setupImages(store) {
   function loadSet(message) {
     setMessage('image-files', '');
     lastLoad = message;
+    wanted = message.source;
     failed = false;
     // Until the new set's first run is drawn, nothing of the old one stays on screen.
     $('image-results').hidden = true;
@@ -89,6 +97,9 @@ export function setupImages(store) {
   function sync() {
     const state = store.get();
     for (const field of FIELDS) if (document.activeElement !== $(field)) $(field).value = String(state[field]);
+    // Another shipped set chosen (a link, or the menu): load it; the reader's own files stay
+    // until a set is chosen again.
+    if (panel.active && wanted !== 'files' && wanted !== state.imgSet) return loadSet({ source: state.imgSet });
     if (!panel.active || !panel.info) return;
     const key = JSON.stringify([source.generation, ...RUN_FIELDS.map((f) => state[f])]);
     if (key !== runKey) {
@@ -124,17 +135,22 @@ export function setupImages(store) {
     if (message.type === 'loaded') {
       panel.info = message.info;
       source = { kind: message.source, generation: source.generation + 1 };
-      const what = message.source === 'digits' ? 'the handwritten digits (UCI, CC BY 4.0)' : 'your images';
+      const what = SET_NAMES[message.source] ?? 'your images';
       $('images-source').textContent = `Using ${what}: ${panel.info.count} images of ${panel.info.width}×${panel.info.height} pixels.`;
       runKey = null;
       sync();
+    } else if (message.type === 'phase') {
+      setStatus(message.text);
     } else if (message.type === 'path') {
       if (message.id !== panel.runId) return;
       // A GPU failure mid-run sends a second path message without the set's note: keep the first's.
       panel.path = { ...message, note: message.note ?? panel.path?.note ?? null };
-      setStatus(message.gpu ? `Sampling on the GPU (WebGPU, ${message.adapter})…` : `Sampling on the CPU in a worker, because ${message.reason}…`);
+      sampling = message.gpu ? `Sampling on the GPU (WebGPU, ${message.adapter})…` : `Sampling on the CPU in a worker, because ${message.reason}…`;
+      setStatus(sampling);
     } else if (message.type === 'progress') {
-      if (message.id === panel.runId) $('images-progress').value = message.done / message.total;
+      if (message.id !== panel.runId) return;
+      $('images-progress').value = message.done / message.total;
+      setStatus(message.measuring ? `Measuring d = ${message.d} against the held-out images, frame by frame…` : sampling);
     } else if (message.type === 'part') {
       if (message.id !== panel.runId) return;
       panel.parts.push(message);
@@ -190,7 +206,7 @@ export function setupImages(store) {
       $('images-frame').textContent = `(t = ${t[frame].toPrecision(3)}, frame ${frame + 1} of ${t.length})`;
       drawGrid(parts, info, frame, rows);
       drawStrip(parts, info, state.imgSample - 1, rows);
-      summarise(parts, frame);
+      summarise(parts, frame, info.width * info.height);
     }
     const curves = JSON.stringify([panel.runId, parts.length, theme, state.cursor, state.imgMetric]);
     if (curves !== drawnCurves) {
@@ -257,7 +273,7 @@ export function setupImages(store) {
   }
   bindFiles(useFiles, () => {
     panel.active = true;
-    loadSet({ source: 'digits' });
+    loadSet({ source: store.get().imgSet });
   });
   for (const holder of document.querySelectorAll('.image-exports')) {
     const target = holder.dataset.target;
@@ -271,7 +287,7 @@ export function setupImages(store) {
   const start = () => {
     if (panel.active) return;
     panel.active = true;
-    loadSet({ source: 'digits' });
+    loadSet({ source: store.get().imgSet });
   };
   if (document.body.classList.contains('embed') && section.classList.contains('embedded')) start();
   else new IntersectionObserver((entries, observer) => {
@@ -303,7 +319,7 @@ async function filesOf(dataTransfer) {
   return files.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function bindFiles(useFiles, useDigits) {
+function bindFiles(useFiles, useShipped) {
   const zone = $('image-drop');
   zone.addEventListener('dragover', (event) => {
     event.preventDefault();
@@ -326,5 +342,5 @@ function bindFiles(useFiles, useDigits) {
   for (const id of ['image-sheet', 'tile-width', 'tile-height']) {
     $(id).addEventListener('change', () => chosen.length && useFiles(chosen));
   }
-  $('images-digits').addEventListener('click', useDigits);
+  $('images-shipped').addEventListener('click', useShipped);
 }

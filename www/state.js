@@ -32,6 +32,7 @@ export const DEFAULTS = Object.freeze({
   samples: 2000, // samples of the scatter and of each Monte Carlo run
   runs: 20, // Monte Carlo runs
   sampleSeed: 1,
+  imgSet: 'digits', // the shipped image set: 'digits' (8×8) or 'fashion' (Fashion-MNIST, 28×28)
   imgScore: 'gaussian', // the score of the image panel: one of the module's image scores
   imgDims: '4,16,32,64', // latent dimensions compared side by side
   imgSteps: 200,
@@ -134,6 +135,7 @@ export function createFields({ names, limits }) {
     samples: wholeFrom(2, MAX_SCATTER_SAMPLES),
     runs: wholeFrom(2, MAX_RUNS),
     sampleSeed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
+    imgSet: oneOf(['digits', 'fashion']),
     imgScore: { parse: String, valid: (v) => names.imageScores.includes(v), expected: names.imageScores.join(' or ') },
     imgDims: { parse: String, valid: (v) => parseDimensionList(v) !== null, expected: '1 to 6 whole numbers ≥ 1, comma separated' },
     imgSteps: wholeFrom(1, limits.images.maxSteps),

@@ -4,6 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -175,6 +176,51 @@ test('the reader\'s images and sprite sheets are read; broken ones are explained
   await dropPictures(page, [{ name: 'a.png', width: 40, height: 20 }, { name: 'b.png', width: 10, height: 10 }, { name: 'c.png', width: 64, height: 64 }]);
   await page.waitForFunction(() => /3 images/.test(document.getElementById('images-source').textContent));
   assert.match(await text(page, '#images-source'), /3 images of 32×16/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** IDX images (big-endian header, one byte a pixel), gzipped when asked. */
+function idxFile(name, count, side, { gzip = false, cut = 0 } = {}) {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(0x803, 0);
+  [count, side, side].forEach((v, i) => header.writeUInt32BE(v, 4 + 4 * i));
+  const pixels = Buffer.from(Array.from({ length: count * side * side }, (_, i) => (i * 37 + (i >> 9) * 11) % 256));
+  let buffer = Buffer.concat([header, pixels]);
+  if (gzip) buffer = gzipSync(buffer);
+  return { name, mimeType: 'application/octet-stream', buffer: buffer.subarray(0, buffer.length - cut) };
+}
+
+test('Fashion-MNIST opens from a link: d = 784 is the pixel model, each d with its best stop', { skip }, async () => {
+  const started = Date.now();
+  const { page, problems } = await open(withoutGpu, '#imgSet=fashion&imgDims=16,784&imgSteps=50&imgSamples=128&nTrain=300');
+  assert.match(await text(page, '#images-source'), /Fashion-MNIST .*4000 images of 28×28/);
+  assert.equal(await page.$eval('#imgSet', (e) => e.value), 'fashion');
+  const view = await page.evaluate(() => window.ldmExplorer.images());
+  assert.deepEqual(view.parts.map((p) => p.d), [16, 784]);
+  console.log(`fashion: both d drawn ${((Date.now() - started) / 1000).toFixed(1)} s after the page opened (CPU, 128 samples)`);
+  const readout = await text(page, '#images-summary');
+  for (const { d, summary: s } of view.parts) {
+    assert.equal(s.heldOut, 3700, 'every image but the 300 training ones');
+    // The best stop is the exact line's smallest point, its gain against the line's end.
+    const smallest = Math.min(...s.lawFd2);
+    assert.equal(s.stopFd2, smallest);
+    assert.equal(s.stopT, s.lawT[s.lawFd2.indexOf(smallest)]);
+    assert.ok(Math.abs(s.stopGain - (1 - smallest / s.lawFd2.at(-1))) < 1e-12);
+    const name = d === 784 ? 'd = 784 (pixel space)' : `d = ${d}`;
+    assert.ok(readout.includes(s.stopGain > 0 ? `${name} stops best at t = ${s.stopT.toPrecision(4)}` : `${name} runs best to T`), readout);
+  }
+  assert.ok(await inked(page, 'canvas-image-grid') > 16, 'the 28×28 samples are drawn');
+  await page.screenshot({ path: path.join(screenshots, 'images-fashion.png'), fullPage: false });
+
+  // IDX files dropped: read gzipped, with the file's name in any complaint, the set kept.
+  await page.setInputFiles('#image-files', idxFile('t10k-images-idx3-ubyte.gz', 30, 28, { gzip: true, cut: 9 }));
+  await page.waitForFunction(() => /damaged gzip/.test(document.getElementById('image-files-message').textContent));
+  assert.match(await text(page, '#image-files-message'), /^file: "t10k-images-idx3-ubyte\.gz" is a damaged gzip file/);
+  assert.match(await text(page, '#images-source'), /Fashion-MNIST/);
+  await page.setInputFiles('#image-files', idxFile('t10k-images-idx3-ubyte.gz', 30, 28, { gzip: true }));
+  await page.waitForFunction(() => /your images: 30 images of 28×28/.test(document.getElementById('images-source').textContent));
+  assert.equal(await text(page, '#image-files-message'), '');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -46,13 +46,38 @@ async function decode(file) {
   }
 }
 
+/** The shipped sets (each reference written out, so that the single-file build finds it). */
+const SHIPPED = {
+  digits: () => new URL('../data/digits.ldmimg', import.meta.url),
+  fashion: () => new URL('../data/fashion-mnist.ldmimg.gz', import.meta.url),
+};
+
+/** An image-set file (the explorer's own, or IDX images and labels), rather than pictures. */
+const isSetFile = (file) => /\.ldmimg(\.gz)?$|idx\d-ubyte(\.gz)?$/i.test(file.name) || (!file.type.startsWith('image/') && /\.gz$/i.test(file.name));
+
+async function readSetFiles(files) {
+  const labels = files.filter((f) => /idx1-ubyte(\.gz)?$/i.test(f.name));
+  const images = files.filter((f) => !labels.includes(f));
+  if (images.length !== 1 || labels.length > 1) {
+    throw new Error(`file: drop one image-set file (and at most one IDX labels file); got ${files.map((f) => `"${f.name}"`).join(', ')}`);
+  }
+  const bytes = async (file) => new Uint8Array(await file.arrayBuffer());
+  try {
+    return ImageLab.fromFile(await bytes(images[0]), labels.length ? await bytes(labels[0]) : undefined);
+  } catch (error) {
+    throw new Error(String(error.message ?? error).replace(/^(file|labels): /, (_, field) => `${field}: "${(field === 'labels' ? labels[0] : images[0]).name}" `));
+  }
+}
+
 async function load({ source, files, sheet }) {
   await ready;
   let next;
-  if (source === 'digits') {
-    const response = await fetch(new URL('../data/digits.ldmimg', import.meta.url));
-    if (!response.ok) throw new Error(`file: the digits could not be fetched (${response.status})`);
+  if (SHIPPED[source]) {
+    const response = await fetch(SHIPPED[source]());
+    if (!response.ok) throw new Error(`file: the ${source} set could not be fetched (${response.status})`);
     next = ImageLab.fromFile(new Uint8Array(await response.arrayBuffer()));
+  } else if (files.some(isSetFile)) {
+    next = await readSetFiles(files);
   } else if (sheet) {
     if (files.length !== 1) throw new Error(`images: a sprite sheet is one image; ${files.length} were given`);
     const { width, height, rgba } = await decode(files[0]);
@@ -73,7 +98,8 @@ async function load({ source, files, sheet }) {
   split?.lab.free();
   split = null;
   lab = next;
-  const info = lab.info();
+  // Not lab.info(): that fits the whole set's PCA, which a held-out run never needs.
+  const info = { count: lab.count, width: lab.width, height: lab.height };
   const preview = lab.images(Array.from({ length: Math.min(16, info.count) }, (_, i) => i));
   postMessage({ type: 'loaded', source, info, preview });
 }
@@ -88,11 +114,12 @@ const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
  */
 function labFor(evaluation) {
   if (!evaluation) return { runLab: lab, note: null };
-  const count = lab.info().count;
+  const count = lab.count;
   const most = count - Math.max(2, Math.ceil(count / 5));
   if (most < 2) return { runLab: lab, note: `these ${count} images are too few to hold some out: measured on the training images` };
   const nTrain = Math.min(evaluation.nTrain, most);
   if (split?.nTrain !== nTrain) {
+    postMessage({ type: 'phase', text: `Fitting the PCA of ${nTrain} training images (${lab.width * lab.height} pixels) and expressing the ${count - nTrain} held-out ones in its basis…` });
     const next = lab.holdOut(nTrain);
     split?.lab.free();
     split = { nTrain, lab: next };
@@ -114,7 +141,7 @@ async function run({ id, request, grid, mode, evaluation }) {
     : device.reason ?? null;
   postMessage({ id, type: 'path', gpu: Boolean(engine), adapter: engine ? device.adapter : null, reason, note });
   const { dims, ...rest } = request;
-  const training = runLab.info().count;
+  const training = runLab.count;
   // Every d's plan first: a bad d is reported before any work, and the runs share one request.
   const plans = [];
   try {
@@ -151,6 +178,14 @@ async function run({ id, request, grid, mode, evaluation }) {
       }
     }
     const seconds = (performance.now() - startedAt) / 1000;
+    // Against held-out images each frame's distances are an eigenproblem of size d: measured one
+    // frame at a time (about a second each at d = 784), the progress bar moving between them.
+    for (let measured = 0; measured < imageRun.frames;) {
+      measured = imageRun.measureFrame(runLab);
+      postMessage({ id, type: 'progress', done: index + measured / imageRun.frames, total: dims.length, measuring: true, d });
+      await yieldToMessages();
+      if (current !== id) return plans.slice(index).forEach((plan) => plan.free());
+    }
     const summary = imageRun.summary(runLab, grid);
     const pixels = imageRun.grid(runLab, grid);
     const nearestImages = runLab.images(summary.nearest);
