@@ -134,7 +134,10 @@ test('the hashed site runs over HTTP, and only index.html keeps its name', { ski
     if (file === '/') continue;
     assert.match(file, /\.[0-9a-f]{10}\.(js|wasm|css|ldmimg)$/, `${file} carries its content's hash`);
   }
-  assert.ok(existsSync(path.join(dist, 'ldm-explorer-site.zip')));
+  // The zip leaves the gzipped twins out, not the sets shipped gzipped (names are stored plainly).
+  const zip = readFileSync(path.join(dist, 'ldm-explorer-site.zip'));
+  assert.ok(zip.includes('ldm-explorer/data/fashion-mnist.ldmimg.'), 'the zip holds the Fashion-MNIST subset');
+  assert.ok(!zip.includes('.js.gz'), 'the zip holds no gzipped twin');
   // Served gzipped (as `cargo xtask serve` does), and each text or wasm file has its gzipped twin.
   const site = path.join(dist, 'site');
   const wasm = readdirSync(path.join(site, 'pkg')).find((f) => f.endsWith('.wasm'));
