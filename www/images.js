@@ -14,6 +14,14 @@ const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 
 const FIELD_OF = { d: 'imgDims', samples: 'imgSamples', steps: 'imgSteps', seed: 'imgSeed', nTrain: 'nTrain' };
 const $ = (id) => document.getElementById(id);
 
+/** The shipped sets (each reference written out, so that the single-file build finds it). */
+const SHIPPED = {
+  digits: () => new URL('./data/digits.ldmimg', import.meta.url),
+  fashion: () => new URL('./data/fashion-mnist.ldmimg.gz', import.meta.url),
+};
+
+const OFFLINE = 'The images need files this page has not downloaded yet, and the browser is offline: they will load when it is back online.';
+
 const SET_NAMES = {
   digits: 'the handwritten digits (UCI, CC BY 4.0)',
   fashion: 'Fashion-MNIST (the first 4,000 test images; Zalando, MIT licence)',
@@ -74,20 +82,36 @@ export function setupImages(store) {
         $('images-progress').hidden = true;
         setStatus(navigator.onLine
           ? `The image worker failed (${event.message || 'its module could not be loaded'}); choose a set or change a setting to try again.`
-          : 'The images need files this page has not downloaded yet, and the browser is offline: they will load when it is back online.');
+          : OFFLINE);
       });
     }
     return worker;
   }
 
-  function loadSet(message) {
+  async function loadSet(message) {
     setMessage('image-files', '');
     lastLoad = message;
     wanted = message.source;
     failed = false;
     // Until the new set's first run is drawn, nothing of the old one stays on screen.
     $('image-results').hidden = true;
-    imageWorker().postMessage({ type: 'load', ...message });
+    if (!SHIPPED[message.source]) return imageWorker().postMessage({ type: 'load', ...message });
+    // A shipped set is fetched here and handed over: inside the single-file page, a file the
+    // worker itself referenced would travel in the worker's own URL, which browsers cap at 2 MB.
+    let bytes;
+    try {
+      const response = await fetch(SHIPPED[message.source]());
+      if (!response.ok) throw new Error(String(response.status));
+      bytes = await response.arrayBuffer();
+    } catch (error) {
+      if (lastLoad !== message) return;
+      if (!navigator.onLine) {
+        failed = true;
+        setStatus(OFFLINE);
+      } else onMessage({ data: { type: 'error', kind: 'load', message: `file: the ${message.source} set could not be fetched (${error.message})` } });
+      return;
+    }
+    if (lastLoad === message) imageWorker().postMessage({ type: 'load', source: message.source, bytes }, [bytes]);
   }
   window.addEventListener('online', () => {
     if (failed && lastLoad) loadSet(lastLoad);

@@ -71,7 +71,7 @@ function assertOnlyTheFile(requests, file) {
 test('the single file runs from disk, offline: every panel, sampling, an upload, images on the CPU', { skip }, async () => {
   const file = singleFile();
   const size = readFileSync(path.join(dist, 'ldm-explorer.html')).length;
-  assert.ok(size < 3e6, `${size} bytes`);
+  assert.ok(size < 4e6, `${size} bytes`);
   const { context, page, problems, requests } = await open(withoutGpu, `${file}${SMALL_IMAGES}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.equal(await page.$eval('#opened-from-disk', () => 'present').catch(() => 'absent'), 'absent', 'no explanation in the single file');

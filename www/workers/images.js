@@ -46,12 +46,6 @@ async function decode(file) {
   }
 }
 
-/** The shipped sets (each reference written out, so that the single-file build finds it). */
-const SHIPPED = {
-  digits: () => new URL('../data/digits.ldmimg', import.meta.url),
-  fashion: () => new URL('../data/fashion-mnist.ldmimg.gz', import.meta.url),
-};
-
 /** An image-set file (the explorer's own, or IDX images and labels), rather than pictures. */
 const isSetFile = (file) => /\.ldmimg(\.gz)?$|idx\d-ubyte(\.gz)?$/i.test(file.name) || (!file.type.startsWith('image/') && /\.gz$/i.test(file.name));
 
@@ -69,13 +63,12 @@ async function readSetFiles(files) {
   }
 }
 
-async function load({ source, files, sheet }) {
+async function load({ source, files, sheet, bytes }) {
   await ready;
   let next;
-  if (SHIPPED[source]) {
-    const response = await fetch(SHIPPED[source]());
-    if (!response.ok) throw new Error(`file: the ${source} set could not be fetched (${response.status})`);
-    next = ImageLab.fromFile(new Uint8Array(await response.arrayBuffer()));
+  if (bytes) {
+    // A shipped set, fetched by the page.
+    next = ImageLab.fromFile(new Uint8Array(bytes));
   } else if (files.some(isSetFile)) {
     next = await readSetFiles(files);
   } else if (sheet) {
