@@ -825,3 +825,27 @@ test('the benchmark page measures every figure', { skip }, async () => {
   console.log(JSON.stringify(results, null, 1));
   await page.close();
 });
+
+test('every view of docs/figures.md draws: its time plots inked, its images sampled, no error', { skip }, async () => {
+  const figures = readFileSync(new URL('../../docs/figures.md', import.meta.url), 'utf8');
+  const links = [...new Set([...figures.matchAll(/`(#[^`]+)`/g)].map((m) => m[1]))];
+  assert.ok(links.length >= 8, `${links.length} links`);
+  for (const link of links) {
+    const { page, problems, foreign } = await open(link);
+    await page.waitForFunction(() => /draws of n = /.test(document.getElementById('seeds-summary').textContent));
+    for (const panel of PANELS) {
+      const { ink, pixels } = await canvasPixels(page, panel);
+      assert.ok(ink > 0.02 * pixels, `${link} ${panel}: ${ink}/${pixels}`);
+    }
+    if (/img/.test(link)) {
+      // The images panel starts when it comes into view; its first d drawn is the view drawn.
+      await page.$eval('#panel-images', (e) => e.scrollIntoView());
+      await page.waitForFunction(() => window.ldmExplorer.images().parts.length > 0, null, { timeout: 120000 });
+      assert.ok(!(await page.$eval('#image-results', (e) => e.hidden)), `${link}: images shown`);
+      assert.match(await text(page, '#images-summary'), /Best stops: d = /, link);
+    }
+    assert.deepEqual(problems, [], link);
+    assert.deepEqual(foreign, [], link);
+    await page.close();
+  }
+});
