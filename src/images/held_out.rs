@@ -18,7 +18,7 @@ use crate::images::metrics::SampleMetrics;
 use crate::images::set::{ImagePca, ImageSet, to_signal};
 use crate::input::InputError;
 use crate::input::limits::MIN_IMAGES;
-use crate::numeric::linalg::{mean_and_covariance, psd_sqrt, symmetric_part};
+use crate::numeric::linalg::{mean_and_covariance, psd_sqrt, symmetric_part, trace_of_root};
 use crate::numeric::random::seeded_rng;
 use crate::theory::general::root_trace;
 
@@ -101,9 +101,8 @@ impl HeldOut {
         let d = variances.len();
         let roots: Vec<f64> = variances.iter().map(|v| v.max(0.0).sqrt()).collect();
         let scaled = DMatrix::from_fn(d, d, |i, j| roots[i] * self.covariance[(i, j)] * roots[j]);
-        let root_trace: f64 = symmetric_part(&scaled).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
         let means = self.mean_term(&vec![0.0; d]);
-        (means + variances.iter().sum::<f64>() + self.covariance.trace() - 2.0 * root_trace).max(0.0)
+        (means + variances.iter().sum::<f64>() + self.covariance.trace() - 2.0 * trace_of_root(&scaled)).max(0.0)
     }
 
     /// `dF²` of samples' empirical Gaussian (`n × d`, row-major; its mean and (1/n) covariance).
@@ -124,8 +123,7 @@ impl HeldOut {
         }
         centred /= (n as f64).sqrt();
         let block = self.covariance.view((0, 0), (d, d));
-        let cross = symmetric_part(&(&centred * block * centred.transpose()));
-        let root_trace: f64 = cross.symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
-        (self.mean_term(&mean) + centred.norm_squared() + self.covariance.trace() - 2.0 * root_trace).max(0.0)
+        let cross = trace_of_root(&(&centred * block * centred.transpose()));
+        (self.mean_term(&mean) + centred.norm_squared() + self.covariance.trace() - 2.0 * cross).max(0.0)
     }
 }

@@ -8,6 +8,12 @@ pub fn symmetric_part(matrix: &DMatrix<f64>) -> DMatrix<f64> {
     (matrix + matrix.transpose()) * 0.5
 }
 
+/// `tr(M^{1/2})` of a positive semi-definite matrix (symmetric up to round-off): the sum of its
+/// eigenvalues' roots, round-off negatives counted as zero.
+pub fn trace_of_root(matrix: &DMatrix<f64>) -> f64 {
+    symmetric_part(matrix).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum()
+}
+
 /// The column means of `rows` (one observation a row) and their (1/n) covariance, exactly symmetric.
 pub fn mean_and_covariance(rows: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
     let mean = rows.row_mean();

@@ -8,6 +8,7 @@ use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::input::limits::MAX_SAMPLE_INDEX;
+use crate::numeric::linalg::trace_of_root;
 use crate::numeric::random::{seeded_rng, trajectory_rng};
 
 /// Seeded draws from the data law `N(0, diag(variances))` on the chosen coordinates (0-based,
@@ -91,7 +92,8 @@ pub fn empirical_fd2(samples: &[f64], d: usize, variances: &[f64]) -> f64 {
         let (i, j) = if j <= i { (i, j) } else { (j, i) };
         sd[i] * covariance[(i, j)] * sd[j]
     });
-    let root_trace: f64 = product.symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
+    // Exactly symmetric as built, so trace_of_root's symmetric part changes nothing.
+    let root_trace = trace_of_root(&product);
     let trace: f64 = (0..d).map(|i| covariance[(i, i)]).sum();
     mean.iter().map(|m| m * m).sum::<f64>() + trace + variances.iter().sum::<f64>() - 2.0 * root_trace
 }

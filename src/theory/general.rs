@@ -7,7 +7,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::input::limits::MAX_DIMENSION;
 use crate::input::{self, InputError};
-use crate::numeric::linalg::{psd_sqrt, sorted, sorted_eigen, symmetric_part};
+use crate::numeric::linalg::{psd_sqrt, sorted, sorted_eigen, symmetric_part, trace_of_root};
 use crate::numeric::random::seeded_rng;
 use crate::theory::diagonal::{CurveTable, DiagonalProblem, backward_times, stopping_curves, switch_times};
 use crate::theory::schedule::Schedule;
@@ -86,7 +86,7 @@ fn check_positive_semi_definite(field: &str, matrix: &DMatrix<f64>, smallest: f6
 
 /// `tr((A^{1/2} B A^{1/2})^{1/2})` for covariances `A` (given by its square root) and `B`.
 pub fn root_trace(sqrt_a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
-    symmetric_part(&(sqrt_a * b * sqrt_a)).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum()
+    trace_of_root(&(sqrt_a * b * sqrt_a))
 }
 
 /// `dF²(N(μ1, Σ1), N(μ2, Σ2)) = |μ1 − μ2|² + tr(Σ1 + Σ2 − 2 (Σ2^{1/2} Σ1 Σ2^{1/2})^{1/2})` (eq. 6),
@@ -260,9 +260,7 @@ pub fn curves_of_projection(
                     let roots: Vec<f64> = fitted[..d].iter().map(|&s| (a2 + b2 * s).sqrt()).collect();
                     let generated_trace: f64 = roots.iter().map(|r| r * r).sum();
                     let scaled = DMatrix::from_fn(d, d, |i, j| roots[i] * block[(i, j)] * roots[j]);
-                    let root_trace: f64 =
-                        symmetric_part(&scaled).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum();
-                    (data_trace + generated_trace - 2.0 * root_trace).max(0.0)
+                    (data_trace + generated_trace - 2.0 * trace_of_root(&scaled)).max(0.0)
                 })
                 .collect()
         })
