@@ -144,6 +144,14 @@ fn the_sampler_overlay_is_the_exact_law_of_the_worker_s_sampler() {
     .unwrap();
     let independent = Sampler::new(problem, 2, 40, 2.0, Method::Exponential, Start::Stationary, Score::PlugIn).unwrap();
     assert_eq!(sampler.law_fd2(), independent.law_fd2());
+    // Its outcome: the law after the last step, its least value and when, and the continuous law's.
+    let outcome = explorer.sampler_outcome(Some(2)).unwrap();
+    let (law, times) = (independent.law_fd2(), independent.step_times());
+    let least = law.iter().cloned().fold(f64::INFINITY, f64::min);
+    assert_eq!((outcome.d, outcome.steps, outcome.at_end, outcome.at_best), (2, 40, law[40], least));
+    assert_eq!(outcome.best_t, times[law.iter().position(|&v| v == least).unwrap()]);
+    let summary = explorer.summary();
+    assert_eq!(outcome.continuous_at_end, summary.at_end[1]);
     // Its CSV: one row per step with the exact law; the Monte Carlo columns once runs are handed in.
     let highlighted = View { emphasis: Some(2), ..view(XAxis::Time, None) };
     let csv = explorer.csv(Panel::Sampler, &highlighted).unwrap();

@@ -97,6 +97,22 @@ pub struct Summary {
     pub d2: usize,
 }
 
+/// The chosen sampler's exact law with `d` latent dimensions, set against the continuous-time
+/// sampler's: its distance after the last step, and its least distance over the steps and when.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct SamplerOutcome {
+    pub d: usize,
+    pub steps: usize,
+    /// dF² of the discretised sampler's law after its last step (at `T`).
+    pub at_end: f64,
+    /// The step time where its law's dF² is least, and that dF².
+    pub best_t: f64,
+    pub at_best: f64,
+    /// dF²(T, d) of the continuous-time sampler.
+    pub continuous_at_end: f64,
+}
+
 /// The seeds panel's numbers: per `d`, the share of draws that stop early, the 10%, 50% and 90%
 /// quantiles of their optimal stopping times (NaN where none does) and their median relative gain
 /// `1 − dF²(t*)/dF²(T)`; and, per `d`, whether the page's own seed dips (empty when outside).
@@ -209,6 +225,23 @@ impl Explorer {
     fn chosen_sampler(&self, field: &str, d: usize) -> Result<(SamplerChoice, Sampler), InputError> {
         let choice = self.sampler.ok_or_else(|| no_sampler(field))?;
         Ok((choice, self.sampler_of(choice, d)?))
+    }
+
+    /// The chosen sampler's law for the sampler dimension of `emphasis`, against the continuous one.
+    pub fn sampler_outcome(&self, emphasis: Option<usize>) -> Result<SamplerOutcome, InputError> {
+        let d = self.sampler_dimension(emphasis);
+        let (choice, sampler) = self.chosen_sampler("sampler", d)?;
+        let law = sampler.law_fd2();
+        let best = argmin(&law);
+        let problem = &self.curves.problem;
+        Ok(SamplerOutcome {
+            d,
+            steps: choice.steps,
+            at_end: *law.last().expect("a sampler has at least one step"),
+            best_t: sampler.step_times()[best],
+            at_best: law[best],
+            continuous_at_end: distances_at(problem, problem.final_time)[d - 1],
+        })
     }
 
     /// The worker's request for the sampler panels' sampler with `d` latent dimensions.

@@ -14,7 +14,7 @@ use crate::theory::schedule::Schedule;
 pub mod explorer;
 pub mod panel;
 
-pub use explorer::{Explorer, Readout, SamplerChoice, Summary};
+pub use explorer::{Explorer, Readout, SamplerChoice, SamplerOutcome, Summary};
 pub use panel::{Panel, PanelInfo};
 
 /// Every list of names the page builds its controls and checks its links with, defined once in

@@ -181,6 +181,13 @@ impl Explorer {
         self.0.sampler_dimension(Some(emphasis as usize)) as u32
     }
 
+    /// The chosen sampler's exact law for a highlighted `d` (as `samplerDimension`) against the
+    /// continuous-time sampler's: its dF² after the last step, its least dF² and when.
+    #[wasm_bindgen(js_name = samplerOutcome, unchecked_return_type = "SamplerOutcome")]
+    pub fn sampler_outcome(&self, emphasis: u32) -> Result<JsValue, JsError> {
+        to_js(&self.0.sampler_outcome(Some(emphasis as usize)).map_err(error)?)
+    }
+
     /// The `SamplerRequest` of the sampler panels with `d` latent dimensions, for the worker.
     #[wasm_bindgen(js_name = samplerRequest, unchecked_return_type = "SamplerRequest")]
     pub fn sampler_request(&self, d: u32) -> Result<JsValue, JsError> {
