@@ -134,8 +134,9 @@ fn files_stay_small_and_the_wasm_layer_thin() {
         }
     }
     for path in files(&root().join("www"), &[".js", ".html", ".css"]) {
-        // index.html is the one page's markup: every panel's controls and caption.
-        let limit = if path.ends_with("index.html") { 450 } else { 400 };
+        // index.html is the one page's markup: every panel's controls, caption and formulas, and the
+        // guided reading's card.
+        let limit = if path.ends_with("index.html") { 480 } else { 400 };
         if lines(&path) > limit {
             long.push(format!("{}: {} lines", path.display(), lines(&path)));
         }

@@ -13,6 +13,8 @@ export function applyEmbedMode() {
   document.body.classList.add('embed');
   const panel = embeddable.includes(embed) ? embed : 'curves';
   document.querySelector(`section[data-panel="${panel}"]`).classList.add('embedded');
+  // The guided reading embeds its card and, beside it, each step's panel (tour.js).
+  document.body.classList.toggle('embed-tour', panel === 'tour');
   if (!embeddable.includes(embed)) {
     $('url-problems').hidden = false;
     $('url-problems').textContent = `embed: unknown panel "${embed}"; use one of ${embeddable.join(', ')}. Showing the curves.`;

@@ -80,6 +80,7 @@ export function setupImages(store) {
         failed = true;
         panel.status = 'error';
         $('images-progress').hidden = true;
+        document.dispatchEvent(new Event('ldm-explorer:images-done'));
         setStatus(navigator.onLine
           ? `The image worker failed (${event.message || 'its module could not be loaded'}); choose a set or change a setting to try again.`
           : OFFLINE);
@@ -192,6 +193,7 @@ export function setupImages(store) {
         ? `Sampled on the GPU (WebGPU, ${panel.path.adapter}): ${work}.`
         : `Sampled on the CPU in a worker, because ${panel.path?.reason}: ${work}.`) + note);
       document.body.dataset.imagesReady = String(panel.runId);
+      document.dispatchEvent(new Event('ldm-explorer:images-done'));
     } else if (message.type === 'error') {
       if (message.kind === 'load') {
         setMessage('image-files', message.message);
@@ -204,6 +206,7 @@ export function setupImages(store) {
         if (message.id !== panel.runId) return;
         panel.status = 'error';
         $('images-progress').hidden = true;
+        document.dispatchEvent(new Event('ldm-explorer:images-done'));
         const field = FIELD_OF[message.message.split(':')[0].trim()];
         if (field) setMessage(field, message.message);
         // The results are hidden while a new set has none of its own (loadSet), so what shows is

@@ -39,18 +39,20 @@ async function start() {
   // refused one keeps the default that is drawn instead (its message is beside its control).
   writeUrl(store);
   await nextFrame();
-  const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }, { setupEmbedControl }] = await Promise.all([
+  const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }, { setupEmbedControl }, { setupTour }] = await Promise.all([
     import('./simulation.js'),
     import('./uploads.js'),
     import('./exports.js'),
     import('./images.js'),
     import('./embed-control.js'),
+    import('./tour.js'),
   ]);
   const simulation = setupSimulation(store, limits, scheduleDraw);
   setupUploads(store, limits);
   setupExports(store, names.panels);
   setupImages(store);
   setupEmbedControl();
+  setupTour(store, { images: imagesView });
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {
     timings: store.timings,

@@ -3,10 +3,12 @@
 // page accepts exactly what the core does. Parsing never throws: a bad field keeps its default and
 // is reported, so one typo in a shared link loses nothing else.
 import { PRESET_PARAMETERS, PRESET_VIEWS } from './presets.js';
+import { TOUR_STEPS } from './tour-steps.js';
 
 export const PRESETS = Object.keys(PRESET_PARAMETERS);
 
 export const DEFAULTS = Object.freeze({
+  tour: 0, // the step of the guided reading shown (1 to its length), 0 for none
   preset: 'fig4-left',
   lambda: 2, // exponential spectrum σk² = λ^(−k)
   alpha: 1.5, // power law σk² = k^(−α)
@@ -60,6 +62,25 @@ export function defaultsFor(preset) {
   return { ...DEFAULTS, ...(PRESET_VIEWS[preset] ?? {}), preset };
 }
 
+/** The view step `tour` (1-based) of the guided reading opens on: its preset's defaults and its own settings. */
+export function tourView(tour) {
+  const { view } = TOUR_STEPS[tour - 1];
+  return { ...defaultsFor(view.preset ?? DEFAULTS.preset), ...view, tour };
+}
+
+/**
+ * What a link leaves out: during the reading, the step's view while the preset is the step's (so
+ * that `#tour=3` alone is step 3 and a change to it is written as that change); else the preset's
+ * defaults. `preset` undefined: the link names none.
+ */
+function baseOf(tour, preset) {
+  if (tour > 0) {
+    const view = tourView(tour);
+    if (preset === undefined || preset === view.preset) return view;
+  }
+  return defaultsFor(preset ?? DEFAULTS.preset);
+}
+
 /**
  * The x window a state opens on without one of its own: its preset's, when the axis, T and schedule
  * are the preset's too; the whole run otherwise (a window is in the axis' unit, on the run's times).
@@ -110,6 +131,7 @@ export function parseDimensionList(text) {
  */
 export function createFields({ names, limits }) {
   const FIELDS = {
+    tour: wholeFrom(0, TOUR_STEPS.length),
     preset: oneOf(PRESETS),
     lambda: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
     alpha: { parse: Number, valid: positive, expected: 'a number above 0' },
@@ -179,9 +201,10 @@ export function createFields({ names, limits }) {
     } catch {
       return { state: defaultsFor(DEFAULTS.preset), problems: ['the link could not be read; showing the defaults'] };
     }
-    // The preset first: what the link leaves out is its preset's default.
-    const preset = readField('preset', params.get('preset') ?? DEFAULTS.preset);
-    const defaults = defaultsFor(preset.value ?? DEFAULTS.preset);
+    // The reading's step and the preset first: what the link leaves out is theirs (baseOf).
+    const tour = params.has('tour') ? readField('tour', params.get('tour')).value ?? 0 : 0;
+    const preset = params.has('preset') ? readField('preset', params.get('preset')).value : undefined;
+    const defaults = baseOf(tour, preset);
     const state = { ...defaults };
     const seen = new Map();
     for (const [name, text] of params) {
@@ -208,10 +231,12 @@ export function createFields({ names, limits }) {
   /** The hash of a state: only the fields that differ from its preset's defaults, in a stable order. */
   function toHash(state) {
     const params = new URLSearchParams();
-    const defaults = defaultsFor(state.preset);
+    const defaults = baseOf(state.tour, state.preset);
+    const onStepView = state.tour > 0 && defaults.tour === state.tour;
+    // What a reader of the link assumes for the step and the preset when it names neither.
+    const assumed = { tour: 0, preset: onStepView ? defaults.preset : state.tour > 0 ? null : DEFAULTS.preset };
     for (const name of Object.keys(FIELDS)) {
-      // The preset is always written when it is not the page's default.
-      const shown = name === 'preset' ? DEFAULTS.preset : name === 'xRange' ? defaultWindow(state, defaults) : defaults[name];
+      const shown = name in assumed ? assumed[name] : name === 'xRange' ? defaultWindow(state, defaults) : defaults[name];
       if (state[name] !== shown) params.set(name, String(state[name]));
     }
     const text = params.toString();

@@ -5,26 +5,28 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import temml from 'temml';
 
-const FORMULA = /<math data-tex="([^"]*)"[^>]*>[\s\S]*?<\/math>/g;
+const FORMULA = /<math data-tex="([^"]*)"([^>]*)>[\s\S]*?<\/math>/g;
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const encode = (text) => text.replace(/[&<>"]/g, (c) => ENTITIES[c]);
 const decode = (text) => text.replace(/&(amp|lt|gt|quot);/g, (e) => Object.keys(ENTITIES).find((c) => ENTITIES[c] === e));
 
 /** One formula: temml's MathML without its inline styles and classes (the page's policy allows no
  * inline style, and temml's stylesheet is not loaded), its TeX kept beside it. */
-export function formula(tex) {
-  const math = temml.renderToString(tex, { throwOnError: true })
+export function formula(tex, { display = false } = {}) {
+  const math = temml.renderToString(tex, { throwOnError: true, displayMode: display })
     .replace(/ style="[^"]*"/g, '')
     .replace(/ class="[^"]*"/g, '');
-  return math.replace(/^<math/, `<math data-tex="${encode(tex)}"`);
+  // A formula on its own line may scroll sideways on a phone: the keyboard must reach it too.
+  return math.replace(/^<math/, `<math data-tex="${encode(tex)}"${display ? ' tabindex="0"' : ''}`);
 }
 
 /** The page with every formula typeset again, and the TeX of each. */
 export function typeset(html) {
   const sources = [];
-  const page = html.replace(FORMULA, (_, tex) => {
+  // A formula too wide for a phone's line is set on a line of its own: `<math data-tex="…" display="block">`.
+  const page = html.replace(FORMULA, (_, tex, attributes) => {
     sources.push(decode(tex));
-    return formula(decode(tex));
+    return formula(decode(tex), { display: /display="block"/.test(attributes) });
   });
   return { page, sources };
 }

@@ -87,12 +87,12 @@ test('every panel is drawn in both themes, with no error and no foreign request'
     // The formulas are laid out as MathML (a box of their own, in the text's colour), not as text.
     const formulas = await page.$$eval('.caption math', (all) => all.map((m) => {
       const box = m.getBoundingClientRect();
-      return { tex: m.dataset.tex, width: box.width, height: box.height, display: getComputedStyle(m).display, colour: getComputedStyle(m).color, text: getComputedStyle(m.closest('p')).color };
+      return { tex: m.dataset.tex, block: m.getAttribute('display') === 'block', width: box.width, height: box.height, display: getComputedStyle(m).display, colour: getComputedStyle(m).color, text: getComputedStyle(m.closest('p')).color };
     }));
-    assert.ok(formulas.length >= 7, `${formulas.length} formulas`);
+    assert.ok(formulas.length >= 11, `${formulas.length} formulas`);
     for (const f of formulas) {
       assert.ok(f.width > 8 && f.height > 8, `${colorScheme} ${f.tex}: ${f.width}×${f.height}`);
-      assert.equal(f.display, 'math', f.tex);
+      assert.equal(f.display, f.block ? 'block math' : 'math', f.tex);
       assert.equal(f.colour, f.text, `${colorScheme} ${f.tex} in the caption's colour`);
     }
     // Prop 1 verdicts: the exact score never asks to stop early.

@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './load.mjs';
-import { DEFAULTS, createFields, defaultsFor } from '../../www/state.js';
+import { DEFAULTS, createFields, defaultsFor, tourView } from '../../www/state.js';
+import { TOUR_STEPS } from '../../www/tour-steps.js';
 import { PRESET_VIEWS } from '../../www/presets.js';
 
 const { parseHash, readField, toHash } = createFields({ names: api.names(), limits: api.limits() });
@@ -89,4 +90,31 @@ test('every link of docs/figures.md and of the About panel is a view the page re
   const links = [...figures.matchAll(/`(#[^`]+)`/g), ...page.matchAll(/href="(#[^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
   assert.ok(links.length >= 10, `${links.length} links`);
   for (const link of links) assert.deepEqual(parseHash(link).problems, [], link);
+});
+
+test('a step of the reading: its link alone opens its view, and a change to it reads back', () => {
+  assert.equal(TOUR_STEPS.length, 10);
+  for (let n = 1; n <= TOUR_STEPS.length; n++) {
+    const view = tourView(n);
+    // Every setting of a step is one its control and its link accept.
+    for (const [name, value] of Object.entries(TOUR_STEPS[n - 1].view)) {
+      assert.deepEqual(readField(name, String(value)), { value }, `step ${n}: ${name}`);
+    }
+    assert.deepEqual(parseHash(`#tour=${n}`), { state: view, problems: [] }, `step ${n}`);
+    assert.equal(toHash(view), `#tour=${n}`);
+    const changed = { ...view, d: 3, theme: 'dark' };
+    assert.equal(toHash(changed), `#tour=${n}&theme=dark${view.d === 3 ? '' : '&d=3'}`);
+    assert.deepEqual(parseHash(toHash(changed)).state, changed);
+    // Another preset during the step is written out, even the page's default one.
+    const elsewhere = { ...defaultsFor(view.preset === 'fig4-left' ? 'power' : 'fig4-left'), tour: n };
+    assert.match(toHash(elsewhere), /preset=/);
+    assert.deepEqual(parseHash(toHash(elsewhere)), { state: elsewhere, problems: [] });
+  }
+  // Leaving the reading keeps the view: only the step goes.
+  const left = { ...tourView(4), tour: 0 };
+  assert.deepEqual(parseHash(toHash(left)).state, left);
+  const beyond = parseHash('#tour=11&d=2');
+  assert.equal(beyond.state.tour, 0);
+  assert.equal(beyond.state.d, 2);
+  assert.deepEqual(beyond.problems, ['tour expects a whole number from 0 to 10, got "11"; kept 0']);
 });
