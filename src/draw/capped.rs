@@ -5,7 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{AxisFrame, Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, thinned};
+use super::chart::{
+    AxisFrame, Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, quietest_corner, thinned,
+};
 use super::curves::{TimePlot, draw_time_curves};
 use super::style::{CATEGORICAL, Style, View};
 use crate::theory::capped::{CappedAnswer, capped_curves_at};
@@ -147,6 +149,9 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
         .label(format!("d_min = {}", outcome.d_min))
         .legend(move |(x, y)| Circle::new((x + 9, y), 5, highlight.stroke_width(2)));
-    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    let bracket = format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2).chars().count();
+    use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+    let corner = quietest_corner(&chart, &points, (3, bracket), style, [LowerLeft, UpperRight, UpperLeft, LowerRight]);
+    legend!(chart, style, corner);
     area.present()
 }

@@ -128,6 +128,39 @@ macro_rules! legend {
 }
 pub(super) use legend;
 
+/// The corner of the plot where a legend of `entries` lines, the longest `chars` characters, hides
+/// the fewest of `points` (ties go to the earlier corner of `preferred`): a legend fixed in one
+/// corner covers the very point a panel is about when the data happen to lie there.
+pub(super) fn quietest_corner<DB: DrawingBackend, CT: CoordTranslate>(
+    chart: &ChartContext<DB, CT>,
+    points: &[CT::From],
+    (entries, chars): (usize, usize),
+    style: &Style,
+    preferred: [SeriesLabelPosition; 4],
+) -> SeriesLabelPosition {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    // What plotters draws: a margin, a swatch, the labels; a point counts when its marker would touch.
+    let (margin, reach) = (10.0 * style.scale, 8.0 * style.scale);
+    let width = (36.0 + 6.5 * chars as f64) * style.scale;
+    let height = (8.0 + 15.0 * entries as f64) * style.scale;
+    let pixels: Vec<(f64, f64)> =
+        points.iter().map(|p| chart.plotting_area().map_coordinate(p)).map(|(x, y)| (x as f64, y as f64)).collect();
+    let hidden = |corner: &SeriesLabelPosition| {
+        let (left, top) = match corner {
+            SeriesLabelPosition::UpperLeft => (xs.start as f64 + margin, ys.start as f64 + margin),
+            SeriesLabelPosition::UpperRight => (xs.end as f64 - margin - width, ys.start as f64 + margin),
+            SeriesLabelPosition::LowerLeft => (xs.start as f64 + margin, ys.end as f64 - margin - height),
+            _ => (xs.end as f64 - margin - width, ys.end as f64 - margin - height),
+        };
+        let inside = |&(x, y): &(f64, f64)| {
+            x >= left - reach && x <= left + width + reach && y >= top - reach && y <= top + height + reach
+        };
+        pixels.iter().filter(|p| inside(p)).count()
+    };
+    let [first, rest @ ..] = preferred;
+    rest.into_iter().fold(first, |best, corner| if hidden(&corner) < hidden(&best) { corner } else { best })
+}
+
 /// Markers drawn at most per series: beyond, every k-th point (the line still joins them all).
 pub(super) const MAX_MARKERS: usize = 60;
 
@@ -194,6 +227,30 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_legend_goes_to_the_corner_its_box_hides_least() {
+        use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (600, 400)).into_drawing_area();
+        let chart = ChartBuilder::on(&area).build_cartesian_2d(0.0..10.0, 0.0..10.0).unwrap();
+        let style = Style { theme: super::super::style::Theme::by_name("light").unwrap(), scale: 1.0 };
+        let name = |corner| match corner {
+            LowerLeft => "LowerLeft",
+            UpperRight => "UpperRight",
+            UpperLeft => "UpperLeft",
+            LowerRight => "LowerRight",
+            _ => "elsewhere",
+        };
+        let order = || [LowerLeft, UpperRight, UpperLeft, LowerRight];
+        let corner = |points: &[(f64, f64)]| name(quietest_corner(&chart, points, (3, 20), &style, order()));
+        // A minimum in the lower left (the capped panel's d_min) sends the legend elsewhere.
+        assert_eq!(corner(&[(0.5, 0.5), (1.0, 1.0), (9.5, 5.0)]), "UpperRight");
+        assert_eq!(corner(&[(0.5, 0.5), (9.5, 9.5)]), "UpperLeft");
+        // Nothing hidden anywhere: the preferred corner.
+        assert_eq!(corner(&[(5.0, 5.0)]), "LowerLeft");
+        assert_eq!(corner(&[(0.5, 0.5), (9.5, 9.5), (0.5, 9.5)]), "LowerRight");
+    }
 
     #[test]
     fn thinning_keeps_at_most_the_budget_and_both_ends() {
