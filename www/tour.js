@@ -35,7 +35,15 @@ export function setupTour(store, { images }) {
     const section = document.querySelector(`section[data-panel="${panel}"]`);
     section.classList.add('tour-focus');
     if (embedded) section.classList.add('embedded');
-    else if (shownStep !== step) section.scrollIntoView({ block: 'start', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
+    else if (shownStep !== step) {
+      // Opened from a link, the page is still laying out its panels: scroll once they have their
+      // size, at once (a smooth scroll started now is cut short by that layout in some engines).
+      const opening = shownStep === null && !document.body.dataset.tourShown;
+      const scroll = () => section.scrollIntoView({ block: 'start', behavior: opening || reducedMotion.matches ? 'auto' : 'smooth' });
+      if (opening) requestAnimationFrame(() => requestAnimationFrame(scroll));
+      else scroll();
+    }
+    document.body.dataset.tourShown = 'true';
     shownStep = step;
   }
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import temml from 'temml';
 
-const FORMULA = /<math data-tex="([^"]*)"([^>]*)>[\s\S]*?<\/math>/g;
+const FORMULA = /(?:<span class="formula" tabindex="0">)?<math data-tex="([^"]*)"([^>]*)>[\s\S]*?<\/math>(?:<\/span>)?/g;
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const encode = (text) => text.replace(/[&<>"]/g, (c) => ENTITIES[c]);
 const decode = (text) => text.replace(/&(amp|lt|gt|quot);/g, (e) => Object.keys(ENTITIES).find((c) => ENTITIES[c] === e));
@@ -16,8 +16,10 @@ export function formula(tex, { display = false } = {}) {
   const math = temml.renderToString(tex, { throwOnError: true, displayMode: display })
     .replace(/ style="[^"]*"/g, '')
     .replace(/ class="[^"]*"/g, '');
-  // A formula on its own line may scroll sideways on a phone: the keyboard must reach it too.
-  return math.replace(/^<math/, `<math data-tex="${encode(tex)}"${display ? ' tabindex="0"' : ''}`);
+  const tagged = math.replace(/^<math/, `<math data-tex="${encode(tex)}"`);
+  // A formula on its own line may scroll sideways on a phone, in a box the keyboard reaches (a
+  // <math> element itself does not scroll in every engine).
+  return display ? `<span class="formula" tabindex="0">${tagged}</span>` : tagged;
 }
 
 /** The page with every formula typeset again, and the TeX of each. */

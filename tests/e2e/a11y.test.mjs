@@ -13,7 +13,7 @@ const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // Moderate, but what an embed most easily loses: its one h1, and content outside landmarks.
 const STRUCTURE = ['page-has-heading-one', 'region'];
-const EMBEDS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'images'];
+const EMBEDS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'images', 'tour'];
 
 let browser;
 test.before(async () => {
@@ -46,6 +46,14 @@ test('the page has no serious or critical accessibility violation, in both theme
   for (const [colorScheme, width] of [['light', 1280], ['dark', 1280], ['light', 375], ['dark', 375]]) {
     const { severe, problems } = await audit(`${url}#preset=fig4-right`, { colorScheme, width, height: width > 800 ? 1000 : 800 });
     assert.deepEqual(severe, [], `${colorScheme} at ${width} px`);
+    assert.deepEqual(problems, []);
+  }
+});
+
+test('the guided reading has no serious or critical accessibility violation, wide and at phone width', { skip }, async () => {
+  for (const [colorScheme, width, step] of [['light', 1280, 2], ['dark', 1280, 6], ['dark', 375, 3], ['light', 375, 10]]) {
+    const { severe, problems } = await audit(`${url}#tour=${step}`, { colorScheme, width, height: width > 800 ? 1000 : 800 });
+    assert.deepEqual(severe, [], `${colorScheme} at ${width} px, step ${step}`);
     assert.deepEqual(problems, []);
   }
 });

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const [hash, width, height, scheme, out, selector] = process.argv.slice(2);
+const p = await b.newPage({ viewport: { width: +width, height: +height }, colorScheme: scheme });
+await p.goto('http://127.0.0.1:8765/' + hash);
+await p.waitForSelector('body[data-ready="true"]');
+await p.waitForSelector('#tour-check[data-pending="false"]', { timeout: 120000 }).catch(() => {});
+await p.waitForTimeout(1500);
+if (selector) await p.locator(selector).screenshot({ path: out }); else await p.screenshot({ path: out });
+await b.close();
