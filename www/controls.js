@@ -28,15 +28,36 @@ const LABELS = {
   empirical: 'empirical (memorises)',
 };
 
-/** The options of the selects whose values are the module's names, and the inputs' bounds. */
-function buildControls(names, limits) {
+/**
+ * The options of the selects are the module's names. The markup lists them too, so that a select
+ * has its width before this runs (nothing moves); here they are rebuilt from the module's own.
+ */
+function buildControls(names) {
   const lists = { schedule: names.schedules, axis: names.axes, sampler: names.methods, imgScore: names.imageScores, theme: names.themes };
   for (const [id, values] of Object.entries(lists)) {
-    $(id).append(...values.map((value) => new Option(LABELS[value] ?? value, value)));
+    const options = values.map((value) => new Option(LABELS[value] ?? value, value));
+    $(id).replaceChildren(...(id === 'theme' ? [new Option('system', 'auto')] : []), ...options);
   }
-  $('steps').max = String(limits.maxSteps);
-  $('imgSteps').max = String(limits.images.maxSteps);
-  $('imgSamples').max = String(limits.images.maxSamples);
+}
+
+/**
+ * The numeric fields are text inputs (`inputmode` brings up a number pad), so that a message can
+ * quote what was typed: a number input hides anything it cannot parse. ↑ and ↓ still step them
+ * by their `data-step`, as a number input would.
+ */
+function bindStepping() {
+  document.addEventListener('keydown', (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.step || !['ArrowUp', 'ArrowDown'].includes(event.key)) return;
+    const value = Number(input.value.trim());
+    if (input.value.trim() === '' || !Number.isFinite(value)) return;
+    event.preventDefault();
+    const step = Number(input.dataset.step);
+    const decimals = (input.dataset.step.split('.')[1] ?? '').length;
+    input.value = String(Number((value + (event.key === 'ArrowUp' ? step : -step)).toFixed(decimals)));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
 }
 
 /** The whole run on every time plot, fitted to the curves. */
@@ -78,8 +99,9 @@ export function syncControls(state, fields, source = null) {
   if (fields.has('theme')) document.documentElement.dataset.theme = effectiveTheme(state);
 }
 
-export function setupControls(store, names, limits) {
-  buildControls(names, limits);
+export function setupControls(store, names) {
+  buildControls(names);
+  bindStepping();
   const state = store.get();
   syncControls(state, new Set([...VALUE_FIELDS, 'overlay', 'score', 'preset', 'theme']));
   // A highlighted d beyond the data's D, typed or from a link, is explained (and the best d shown).

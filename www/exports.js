@@ -12,15 +12,22 @@ export function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** One export button per kind in `holder`, each calling `save(kind)`. */
+/**
+ * One export button per kind in `holder`, each calling `save(kind)`. The page's own panels write
+ * their buttons in the markup (disabled until now), so that nothing moves when they come alive.
+ */
 export function addButtons(holder, kinds, what, save) {
   for (const kind of kinds) {
-    const text = holder.dataset.label ? `${holder.dataset.label} ${kind.toUpperCase()}` : kind.toUpperCase();
-    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: text });
-    button.dataset.export = kind;
+    let button = holder.querySelector(`button[data-export="${kind}"]`);
+    if (!button) {
+      const text = holder.dataset.label ? `${holder.dataset.label} ${kind.toUpperCase()}` : kind.toUpperCase();
+      button = Object.assign(document.createElement('button'), { type: 'button', textContent: text });
+      button.dataset.export = kind;
+      holder.append(button);
+    }
     button.setAttribute('aria-label', `Download ${what} as ${kind.toUpperCase()}`);
     button.addEventListener('click', () => save(kind));
-    holder.append(button);
+    button.disabled = false;
   }
 }
 

@@ -30,7 +30,7 @@ async function start() {
   computeFirstModel(store, defaultsFor(DEFAULTS.preset), limits);
   setupModel(store, limits);
   setupUrl(store);
-  setupControls(store, names, limits);
+  setupControls(store, names);
   setupSummaries(store);
   setupCursor(store);
   const { scheduleDraw } = setupPanels(store, names.panels);

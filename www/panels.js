@@ -9,6 +9,7 @@ import { viewOptions } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const started = performance.now();
+const FRAME_BUDGET_MS = 40;
 
 export function setupPanels(store, registry) {
   const drawn = registry.filter((p) => p.drawn).map((p) => p.name);
@@ -26,12 +27,24 @@ export function setupPanels(store, registry) {
     return model && !model.samplerError ? model.explorer.scatterStep(store.get().cursor) : null;
   };
 
+  /** The panels in the window first: they are what the reader waits for. */
+  const inView = (panel) => {
+    const box = document.querySelector(`canvas[data-panel="${panel}"]`)?.getBoundingClientRect();
+    return box ? box.bottom > 0 && box.top < window.innerHeight : false;
+  };
+
   function drawPending() {
     frameRequested = false;
     const model = store.model();
     if (!model) return;
     const options = viewOptions(store);
-    for (const panel of pending) {
+    const frameStart = performance.now();
+    const order = [...pending].sort((a, b) => Number(inView(b)) - Number(inView(a)));
+    for (const panel of order) {
+      // A frame draws panels for about 40 ms at most and leaves the rest to the next: a whole
+      // page's redraw never holds the main thread for long.
+      if (performance.now() - frameStart > FRAME_BUDGET_MS) break;
+      pending.delete(panel);
       const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
       if (!canvas || canvas.offsetParent === null) continue;
       if (panel === 'scatter' && model.samplerError) {
@@ -57,7 +70,7 @@ export function setupPanels(store, registry) {
         performance.mark('first-curve');
       }
     }
-    pending.clear();
+    if (pending.size > 0) scheduleDraw([]);
     const start = performance.now();
     renderCursor(store);
     store.timings.lastCursorMs = performance.now() - start;

@@ -142,7 +142,7 @@ export function createFields({ names, limits }) {
     score: { parse: String, valid: (v) => v === 'exact' || v === 'plug-in', expected: 'exact or plug-in' },
     n: wholeFrom(1, limits.maxSampledValues),
     seed: { parse: Number, valid: seed, expected: 'a whole number ≥ 0' },
-    T: { parse: Number, valid: positive, expected: 'a time above 0' },
+    T: { parse: Number, valid: (v) => v >= limits.minFinalTime && v <= limits.maxFinalTime, expected: `a time from ${limits.minFinalTime} to ${limits.maxFinalTime}` },
     schedule: oneOf(names.schedules),
     C: { parse: Number, valid: (v) => Number.isFinite(v) && v > 1, expected: 'a number above 1' },
     cursor: { parse: Number, valid: (v) => Number.isFinite(v) && v >= 0, expected: 'a time ≥ 0' },

@@ -13,6 +13,9 @@ pub struct Limits {
     pub max_dimension: usize,
     /// Largest variance (of the data or estimated).
     pub max_variance: f64,
+    /// Shortest and longest final time `T`.
+    pub min_final_time: f64,
+    pub max_final_time: f64,
     /// Most time points of a curve, and most D × points values.
     pub max_points: usize,
     pub max_curve_values: usize,
@@ -58,6 +61,8 @@ pub fn limits() -> Limits {
     Limits {
         max_dimension: MAX_DIMENSION,
         max_variance: MAX_VARIANCE,
+        min_final_time: MIN_FINAL_TIME,
+        max_final_time: MAX_FINAL_TIME,
         max_points: MAX_POINTS,
         max_curve_values: MAX_CURVE_VALUES,
         max_sampled_values: MAX_SAMPLED_VALUES,

@@ -22,6 +22,11 @@ pub const MAX_MATRIX_WORK: f64 = 2e9;
 /// The work the default `dims` of an any-covariance request stay within: about a tenth of a second.
 pub const DEFAULT_MATRIX_WORK: f64 = 1e8;
 
+/// Shortest and longest final time `T`: below, every curve is the start's; above, `a_T` underflows
+/// long before the end and the curves are flat over all but the last steps' sliver of time.
+pub const MIN_FINAL_TIME: f64 = 1e-3;
+pub const MAX_FINAL_TIME: f64 = 100.0;
+
 // ---- the discretised samplers (sim) ----
 
 /// Most steps of a discretised sampler.

@@ -12,6 +12,7 @@
 use std::f64::consts::FRAC_PI_2;
 
 use crate::input::InputError;
+use crate::input::limits::{MAX_FINAL_TIME, MIN_FINAL_TIME};
 
 /// Default offset of the cosine schedule (the usual improved-DDPM choice).
 pub const COSINE_OFFSET: f64 = 0.008;
@@ -64,8 +65,11 @@ impl Schedule {
 
     /// A final time `T` this schedule can run to: finite, above 0, within its horizon.
     pub fn check_final_time(&self, final_time: f64) -> Result<(), InputError> {
-        if !(final_time.is_finite() && final_time > 0.0) {
-            return Err(InputError::new("T", format!("must be a finite number above 0, got {final_time}")));
+        if !(MIN_FINAL_TIME..=MAX_FINAL_TIME).contains(&final_time) {
+            return Err(InputError::new(
+                "T",
+                format!("must be from {MIN_FINAL_TIME} to {MAX_FINAL_TIME}, got {}", crate::input::number(final_time)),
+            ));
         }
         if final_time > self.horizon() {
             return Err(InputError::new(
@@ -219,6 +223,9 @@ mod tests {
         let ou = Schedule::OrnsteinUhlenbeck;
         assert!(ou.check_final_time(0.0).is_err());
         assert!(ou.check_final_time(f64::NAN).is_err());
+        assert_eq!(ou.check_final_time(1e-320).unwrap_err().to_string(), "T: must be from 0.001 to 100, got 1e-320");
+        assert_eq!(ou.check_final_time(1e300).unwrap_err().to_string(), "T: must be from 0.001 to 100, got 1e300");
+        assert!(ou.check_final_time(100.0).is_ok() && ou.check_final_time(1e-3).is_ok());
         assert!(ou.check_final_time(2.0).is_ok());
         assert_eq!(Schedule::RectifiedFlow.check_final_time(1.5).unwrap_err().field, "T");
     }

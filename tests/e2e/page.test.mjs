@@ -472,7 +472,12 @@ test('a link pasted into the open page is followed, and the controls offer the m
   assert.deepEqual(await options('axis'), names.axes);
   assert.deepEqual(await options('imgScore'), names.imageScores);
   assert.deepEqual(await options('theme'), ['auto', ...names.themes]);
-  assert.equal(await page.$eval('#steps', (e) => e.max), String(api.limits().maxSteps));
+  // The steps field takes the module's bound (a text field: the message says it).
+  await page.fill('#steps', String(api.limits().maxSteps + 1));
+  await page.waitForFunction(() => document.getElementById('steps-message').textContent !== '');
+  assert.match(await text(page, '#steps-message'), new RegExp(`from 1 to ${api.limits().maxSteps}, got "${api.limits().maxSteps + 1}"`));
+  await page.fill('#steps', '1000');
+  await page.waitForFunction(() => document.getElementById('steps-message').textContent === '');
   await page.evaluate(() => {
     location.hash = '#preset=power&alpha=2&D=20&cursor=0.7&oops=1';
   });
@@ -492,9 +497,13 @@ test('bad input is explained beside its control and keeps the plots and the othe
     ['#variances', '1, -1, 0.5', '#variances-message', /entry 2 \(-1\) is negative/],
     ['#variances', '1, abc', '#variances-message', /entry 2 \("abc"\) is not a number/],
     ['#variances', '', '#variances-message', /at least one variance/],
-    ['#T', '-3', '#T-message', /T expects a time above 0/],
+    ['#T', '-3', '#T-message', /T expects a time from 0.001 to 100/],
     ['#n', '0', '#n-message', /n expects a whole number from 1 to 50000000, got "0"/],
     ['#C', '0.5', '#C-message', /C expects a number above 1/],
+    // What was typed is quoted, a word or a decimal comma included (the fields are text inputs).
+    ['#T', 'two', '#T-message', /T expects a time from 0.001 to 100, got "two"/],
+    ['#C', '1,5', '#C-message', /C expects a number above 1, got "1,5"/],
+    ['#n', '1e', '#n-message', /got "1e"/],
   ];
   for (const [control, value, message, pattern] of cases) {
     if (control === '#n') await page.check('input[name="score"][value="plug-in"]');
@@ -506,6 +515,14 @@ test('bad input is explained beside its control and keeps the plots and the othe
     await page.waitForFunction((m) => document.querySelector(m).textContent === '', message);
   }
   assert.equal(await page.$eval('#T', (e) => e.value), '1.7', 'the other settings are kept');
+  // ↑ and ↓ step a numeric field as a number input would.
+  await page.focus('#T');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(() => window.ldmExplorer.state().T === 1.8);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => window.ldmExplorer.state().T === 1.6);
+  assert.equal(await page.$eval('#T', (e) => e.value), '1.6');
   // A dimension over the documented limit.
   await page.selectOption('#preset', 'power');
   await page.fill('#D', String(api.limits().maxDimension + 1));
@@ -517,7 +534,7 @@ test('bad input is explained beside its control and keeps the plots and the othe
 
   // A malformed link: its bad fields are named, the rest of it is used, and the page still draws.
   const broken = await open('#T=abc&D=-3&foo=1&preset=exponential&lambda=3');
-  assert.match(await text(broken.page, '#url-problems'), /T expects a time above 0, got "abc"; kept 2/);
+  assert.match(await text(broken.page, '#url-problems'), /T expects a time from 0.001 to 100, got "abc"; kept 2/);
   assert.match(await text(broken.page, '#url-problems'), /unknown setting "foo"/);
   assert.match(await text(broken.page, '#url-problems'), /D expects a whole number ≥ 1, got "-3"/);
   assert.equal(await broken.page.$eval('#preset', (e) => e.value), 'exponential');

@@ -28,6 +28,10 @@ test('bounds come from the core, and a refusal quotes the text', () => {
   assert.deepEqual(readField('sigma2', String(maxVariance)), { value: maxVariance });
   assert.match(readField('sigma2', '1e308').error, /at most 1e\+100, got "1e308"/);
   assert.match(readField('D', 'abc').error, /got "abc"/);
+  const { minFinalTime, maxFinalTime } = api.limits();
+  assert.deepEqual(readField('T', String(maxFinalTime)), { value: maxFinalTime });
+  assert.deepEqual(readField('T', String(minFinalTime)), { value: minFinalTime });
+  for (const outside of ['1e-320', '1e300', '0.0009', '100.5']) assert.match(readField('T', outside).error, /from 0.001 to 100, got/);
 });
 
 test('a state written to a hash reads back the same', () => {
@@ -66,7 +70,7 @@ test('a link leaves out what its preset opens on: a figure preset alone is the f
   // A bad field keeps its preset's default, and says which.
   const bad = parseHash('#preset=fig4-right&T=abc');
   assert.equal(bad.state.T, 3);
-  assert.match(bad.problems.join(), /T expects a time above 0, got "abc"; kept 3/);
+  assert.match(bad.problems.join(), /T expects a time from 0.001 to 100, got "abc"; kept 3/);
 });
 
 test('windows: two numbers, low below high, within the module\'s axis limits; written canonically', () => {

@@ -22,7 +22,9 @@ commands:
   dist             build, then write dist/site/ (hashed names, and a zip of it) and the single file
                    dist/ldm-explorer.html that runs opened from disk
   test             run every test: native, wasm in headless Chromium, TypeScript declarations, Node API,
-                   page end-to-end";
+                   page end-to-end
+  audit            dist, then Lighthouse on dist/site, desktop and mobile (a benchmark: reports in
+                   target/lighthouse/, a summary printed)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         }),
         Some("dist") => build().and_then(|_| dist()),
         Some("test") => test(),
+        Some("audit") => build().and_then(|_| dist()).and_then(|_| audit()),
         _ => Err(USAGE.to_string()),
     };
     match outcome {
@@ -122,6 +125,19 @@ fn build() -> Result<WasmSettings> {
 /// Writes dist/ from the built www/ (see dist.rs).
 fn dist() -> Result<()> {
     dist::dist(&repo_root().join("www"), &repo_root().join("dist"))
+}
+
+/// Lighthouse (the pinned version, installed under target/tools) on the built site as a host
+/// serves it, gzipped.
+fn audit() -> Result<()> {
+    tools::ensure_browser()?;
+    let cli = tools::ensure_lighthouse()?;
+    let server = serve::spawn(&repo_root().join("dist/site"), 0)?;
+    run(Command::new("node")
+        .arg(repo_root().join("xtask/audit.mjs"))
+        .arg(format!("http://127.0.0.1:{}/", server.port))
+        .arg(cli)
+        .arg(repo_root().join("target/lighthouse")))
 }
 
 /// rustc flags that write source paths relative to the repository and to Cargo's home into the

@@ -52,6 +52,22 @@ pub fn wasm_opt_path(settings: &WasmSettings) -> PathBuf {
     binaryen_prefix(settings).join("node_modules/.bin/wasm-opt")
 }
 
+/// Lighthouse for `cargo xtask audit`, pinned (version 13 needs a newer Node than Debian's 20).
+const LIGHTHOUSE: &str = "12.2.3";
+
+/// npm's Lighthouse under target/tools, installed when missing; the path of its command line.
+pub fn ensure_lighthouse() -> Result<PathBuf> {
+    let prefix = repo_root().join("target/tools").join(format!("lighthouse-{LIGHTHOUSE}"));
+    let cli = prefix.join("node_modules/lighthouse/cli/index.js");
+    if !cli.exists() {
+        run(Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("lighthouse@{LIGHTHOUSE}")))?;
+    }
+    Ok(cli)
+}
+
 /// Chromium and chromedriver (Debian's packages), installed with apt when missing.
 pub fn ensure_browser() -> Result<()> {
     if on_path("chromium") && on_path("chromedriver") {
