@@ -31,9 +31,11 @@ export function addButtons(holder, kinds, what, save) {
   }
 }
 
-function exportPanel(store, timePlots, panel, kind) {
+function exportPanel(store, timePlots, panel, kind, drawNow) {
   const model = store.model();
   if (!model) return;
+  // A panel far from the window may not have been drawn since the last change.
+  if (kind === 'png') drawNow(panel);
   const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
   const name = `ldm-explorer-${panel}.${kind}`;
   if (kind === 'png') {
@@ -53,11 +55,11 @@ function exportPanel(store, timePlots, panel, kind) {
   }
 }
 
-export function setupExports(store, registry) {
+export function setupExports(store, registry, drawNow) {
   const timePlots = registry.filter((p) => p.timePlot).map((p) => p.name);
   for (const holder of document.querySelectorAll('.exports')) {
     const panel = holder.dataset.panel;
     const kinds = (holder.dataset.kinds ?? 'png svg csv').split(' ');
-    addButtons(holder, kinds, `the ${panel} plot`, (kind) => exportPanel(store, timePlots, panel, kind));
+    addButtons(holder, kinds, `the ${panel} plot`, (kind) => exportPanel(store, timePlots, panel, kind, drawNow));
   }
 }

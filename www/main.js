@@ -33,7 +33,7 @@ async function start() {
   setupControls(store, names);
   setupSummaries(store);
   setupCursor(store);
-  const { scheduleDraw } = setupPanels(store, names.panels);
+  const { scheduleDraw, drawNow, stale } = setupPanels(store, names.panels);
   followSystemTheme(store);
   // The address bar gets the link as the page read it: fields it could not use are dropped, and a
   // refused one keeps the default that is drawn instead (its message is beside its control).
@@ -49,7 +49,7 @@ async function start() {
   ]);
   const simulation = setupSimulation(store, limits, scheduleDraw);
   setupUploads(store, limits);
-  setupExports(store, names.panels);
+  setupExports(store, names.panels, drawNow);
   setupImages(store);
   setupEmbedControl();
   setupTour(store, { images: imagesView });
@@ -59,6 +59,7 @@ async function start() {
     state: () => ({ ...store.get() }),
     summary: () => store.model().summary,
     frames: () => ({ ...store.frames }),
+    stale,
     simulating: simulation.simulating,
     images: imagesView,
   };

@@ -48,8 +48,9 @@ function computeExplorer(state, maxDimension) {
   }
 }
 
-/** Draws a task's worth of the seeds study: about 10 ms at the presets' sizes. */
-const SEEDS_PER_TASK = 20;
+/** The seeds study draws a few seeds at a time until a task has run this long, then yields. */
+const SEEDS_TASK_MS = 8;
+const SEEDS_PER_CALL = 2;
 let seedsRun = 0; // the study being drawn; a newer one supersedes it
 
 /**
@@ -73,7 +74,11 @@ function studySeeds(store) {
     const model = store.model();
     if (run !== seedsRun || model?.explorer !== explorer) return;
     try {
-      if (explorer.advanceSeeds(SEEDS_PER_TASK) < state.seeds) return setTimeout(step, 0);
+      const deadline = performance.now() + SEEDS_TASK_MS;
+      let done;
+      do done = explorer.advanceSeeds(SEEDS_PER_CALL);
+      while (done < state.seeds && performance.now() < deadline);
+      if (done < state.seeds) return setTimeout(step, 0);
       store.setModel({ ...model, seeds: explorer.seedSummary(store.get().seed) });
     } catch (error) {
       setMessage('seeds', error.message);

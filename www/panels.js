@@ -9,7 +9,7 @@ import { viewOptions } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const started = performance.now();
-const FRAME_BUDGET_MS = 40;
+const FRAME_BUDGET_MS = 12;
 
 export function setupPanels(store, registry) {
   const drawn = registry.filter((p) => p.drawn).map((p) => p.name);
@@ -27,11 +27,15 @@ export function setupPanels(store, registry) {
     return model && !model.samplerError ? model.explorer.scatterStep(store.get().cursor) : null;
   };
 
-  /** The panels in the window first: they are what the reader waits for. */
-  const inView = (panel) => {
+  /** Whether a panel's canvas is in the window or within half a window of it (drawn ahead of a scroll). */
+  const nearView = (panel) => {
     const box = document.querySelector(`canvas[data-panel="${panel}"]`)?.getBoundingClientRect();
-    return box ? box.bottom > 0 && box.top < window.innerHeight : false;
+    const margin = 0.5 * window.innerHeight;
+    return box ? box.bottom > -margin && box.top < window.innerHeight + margin : false;
   };
+  // Panels changed while far from the window: drawn when they come near it. A phone's first load
+  // then draws two panels, not ten, and no page change draws what nobody sees.
+  const deferred = new Set();
 
   function drawPending() {
     frameRequested = false;
@@ -39,42 +43,62 @@ export function setupPanels(store, registry) {
     if (!model) return;
     const options = viewOptions(store);
     const frameStart = performance.now();
-    const order = [...pending].sort((a, b) => Number(inView(b)) - Number(inView(a)));
-    for (const panel of order) {
-      // A frame draws panels for about 40 ms at most and leaves the rest to the next: a whole
+    for (const panel of [...pending]) {
+      // A frame draws panels for about 12 ms (one large one at least) and leaves the rest to the next: a whole
       // page's redraw never holds the main thread for long.
       if (performance.now() - frameStart > FRAME_BUDGET_MS) break;
       pending.delete(panel);
       const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
       if (!canvas || canvas.offsetParent === null) continue;
-      if (panel === 'scatter' && model.samplerError) {
-        canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+      if (!nearView(panel)) {
+        deferred.add(panel);
         continue;
       }
-      const scale = window.devicePixelRatio || 1;
-      const width = Math.round(canvas.clientWidth * scale);
-      const height = Math.round(canvas.clientHeight * scale);
-      if (canvas.width !== width) canvas.width = width;
-      if (canvas.height !== height) canvas.height = height;
-      const start = performance.now();
-      try {
-        const cursor = panel === 'scatter' ? store.get().cursor : undefined;
-        store.frames[panel] = model.explorer.draw(panel, canvas, { ...options, cursor, scale });
-        if (panel === 'scatter') drawnScatterStep = scatterStepAtCursor();
-      } catch (error) {
-        $(panel === 'scatter' ? 'sim-status' : 'curves-message').textContent = error.message;
-      }
-      store.timings.lastDrawMs[panel] = performance.now() - start;
-      if (panel === 'curves' && store.timings.firstCurveMs === null) {
-        store.timings.firstCurveMs = performance.now() - started;
-        performance.mark('first-curve');
-      }
+      drawPanel(panel, canvas, model, options);
     }
     if (pending.size > 0) scheduleDraw([]);
     const start = performance.now();
     renderCursor(store);
     store.timings.lastCursorMs = performance.now() - start;
   }
+
+  function drawPanel(panel, canvas, model, options) {
+    deferred.delete(panel);
+    if (panel === 'scatter' && model.samplerError) {
+      canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+      return;
+    }
+    const scale = window.devicePixelRatio || 1;
+    const width = Math.round(canvas.clientWidth * scale);
+    const height = Math.round(canvas.clientHeight * scale);
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    const start = performance.now();
+    try {
+      const cursor = panel === 'scatter' ? store.get().cursor : undefined;
+      store.frames[panel] = model.explorer.draw(panel, canvas, { ...options, cursor, scale });
+      if (panel === 'scatter') drawnScatterStep = scatterStepAtCursor();
+    } catch (error) {
+      $(panel === 'scatter' ? 'sim-status' : 'curves-message').textContent = error.message;
+    }
+    store.timings.lastDrawMs[panel] = performance.now() - start;
+    if (panel === 'curves' && store.timings.firstCurveMs === null) {
+      store.timings.firstCurveMs = performance.now() - started;
+      performance.mark('first-curve');
+    }
+  }
+
+  /** Draws a panel now if a change has not reached it yet (before its PNG is taken). */
+  function drawNow(panel) {
+    const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+    const model = store.model();
+    if (!model || !canvas || !(deferred.has(panel) || pending.has(panel))) return;
+    pending.delete(panel);
+    drawPanel(panel, canvas, model, viewOptions(store));
+  }
+
+  /** Whether a change has not reached a panel's canvas yet (for the tests). */
+  const stale = (panel) => pending.has(panel) || deferred.has(panel);
 
   function scheduleDraw(panels) {
     for (const panel of panels) pending.add(panel);
@@ -97,7 +121,13 @@ export function setupPanels(store, registry) {
     if (panels.size > 0 || change.changed.has('cursor')) scheduleDraw(panels);
   });
   const resized = new ResizeObserver((entries) => scheduleDraw(entries.map((entry) => entry.target.dataset.panel)));
-  for (const canvas of document.querySelectorAll('canvas.plot[data-panel]')) resized.observe(canvas);
+  const nearing = new IntersectionObserver((entries) => {
+    scheduleDraw(entries.filter((e) => e.isIntersecting && deferred.has(e.target.dataset.panel)).map((e) => e.target.dataset.panel));
+  }, { rootMargin: '50% 0px' });
+  for (const canvas of document.querySelectorAll('canvas.plot[data-panel]')) {
+    resized.observe(canvas);
+    nearing.observe(canvas);
+  }
   scheduleDraw(drawn);
-  return { scheduleDraw };
+  return { scheduleDraw, drawNow, stale };
 }

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { whenDrawn } from './drawn.mjs';
 
 const dist = process.env.LDM_EXPLORER_DIST;
 const www = process.env.LDM_EXPLORER_WWW;
@@ -50,7 +51,8 @@ async function open(browser, address, { offline = true, width = 1280, height = 1
 const singleFile = () => pathToFileURL(path.join(dist, 'ldm-explorer.html')).href;
 const text = (page, selector) => page.$eval(selector, (e) => e.textContent);
 
-function ink(page, selector) {
+async function ink(page, selector) {
+  await whenDrawn(page, selector);
   return page.evaluate((selector) => {
     const canvas = document.querySelector(selector);
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { api, sim } from '../js/load.mjs';
 import { FIGURE_4_RIGHT } from '../../www/presets.js';
+import { whenDrawn } from './drawn.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
@@ -51,9 +52,10 @@ async function open(hash = '', { colorScheme = 'light', width = 1280, height = 1
 }
 
 /** Pixels of a panel's canvas (or its cursor layer): a fingerprint, and how many differ from its corner. */
-function canvasPixels(page, panel, { layer = false } = {}) {
-  return page.evaluate(([panel, layer]) => {
-    const selector = panel.startsWith('#') ? panel : layer ? `canvas[data-cursor-for="${panel}"]` : `canvas[data-panel="${panel}"]`;
+async function canvasPixels(page, panel, { layer = false } = {}) {
+  const selector = panel.startsWith('#') ? panel : layer ? `canvas[data-cursor-for="${panel}"]` : `canvas[data-panel="${panel}"]`;
+  await whenDrawn(page, selector);
+  return page.evaluate((selector) => {
     const canvas = document.querySelector(selector);
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     let ink = 0;
@@ -65,7 +67,7 @@ function canvasPixels(page, panel, { layer = false } = {}) {
       hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) | 0;
     }
     return { ink, pixels: data.length / 4, colours: colours.size, hash, corner: [data[0], data[1], data[2]] };
-  }, [panel, layer]);
+  }, selector);
 }
 
 const hashOf = (page) => page.evaluate(() => location.hash);
@@ -213,8 +215,11 @@ test('time plots zoom: typed windows, Shift-drag, double-click, and the link kee
   await page.waitForFunction(() => location.hash.includes('xRange=1.5%2C2'));
   await redrawn();
   assert.deepEqual([(await frame()).xMin, (await frame()).xMax], [1.5, 2]);
+  // Off screen, a plot is drawn when it comes near the window.
+  await whenDrawn(page, 'canvas[data-panel="best-dimension"]');
   const best = await page.evaluate(() => window.ldmExplorer.frames()['best-dimension']);
   assert.deepEqual([best.xMin, best.xMax], [1.5, 2], 'the best-dimension plot follows');
+  await page.evaluate(() => window.scrollTo(0, 0));
   // A bad window is explained beside its field, quoting it; the link keeps the last good one.
   await page.fill('#xRange', '2, 1');
   await page.waitForFunction(() => document.getElementById('xRange-message').textContent !== '');

@@ -1,0 +1,12 @@
+// The page draws a panel's canvas only when it comes near the window (panels.js): before reading
+// a canvas, a test brings it into view and waits until the last change has reached it.
+
+/** Scrolls the canvas of `selector` into view and waits until its panel is drawn up to date. */
+export async function whenDrawn(page, selector) {
+  await page.evaluate((selector) => document.querySelector(selector)?.scrollIntoView({ block: 'center' }), selector);
+  await page.waitForFunction((selector) => {
+    const canvas = document.querySelector(selector);
+    const panel = canvas?.dataset.panel ?? canvas?.dataset.cursorFor;
+    return !panel || !window.ldmExplorer?.stale || !window.ldmExplorer.stale(panel);
+  }, selector, { timeout: 10000 });
+}
