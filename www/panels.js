@@ -97,6 +97,9 @@ export function setupPanels(store, registry) {
     drawPanel(panel, canvas, model, viewOptions(store));
   }
 
+  // Printing shows every panel: those never scrolled to are drawn first.
+  window.addEventListener('beforeprint', () => [...deferred].forEach(drawNow));
+
   /** Whether a change has not reached a panel's canvas yet (for the tests). */
   const stale = (panel) => pending.has(panel) || deferred.has(panel);
 

@@ -10,3 +10,10 @@ export async function whenDrawn(page, selector) {
     return !panel || !window.ldmExplorer?.stale || !window.ldmExplorer.stale(panel);
   }, selector, { timeout: 10000 });
 }
+
+/** Brings every panel's canvas into view in turn (a full-page screenshot shows them all drawn). */
+export async function drawEveryPanel(page) {
+  const panels = await page.$$eval('canvas.plot[data-panel]', (all) => all.filter((c) => c.offsetParent !== null).map((c) => c.dataset.panel));
+  for (const panel of panels) await whenDrawn(page, `canvas[data-panel="${panel}"]`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+}

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { api, sim } from '../js/load.mjs';
 import { FIGURE_4_RIGHT } from '../../www/presets.js';
-import { whenDrawn } from './drawn.mjs';
+import { drawEveryPanel, whenDrawn } from './drawn.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
@@ -105,6 +105,7 @@ test('every panel is drawn in both themes, with no error and no foreign request'
       await page.locator(`section[data-panel="${panel}"]`).screenshot({ path: path.join(screenshots, `${panel}-${colorScheme}.png`) });
     }
     await page.evaluate(() => window.scrollTo(0, 0));
+    await drawEveryPanel(page);
     await page.screenshot({ path: path.join(screenshots, `explorer-${colorScheme}.png`), fullPage: true });
     assert.deepEqual(problems, []);
     assert.deepEqual(foreign, []);
@@ -765,6 +766,7 @@ test('at phone width nothing scrolls sideways and the plots are drawn', { skip }
   const { page, problems } = await open('', { width: 375, height: 800 });
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
   assert.ok((await canvasPixels(page, 'curves')).ink > 0);
+  await drawEveryPanel(page);
   await page.screenshot({ path: path.join(screenshots, 'explorer-phone.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
@@ -870,4 +872,25 @@ test('every view of docs/figures.md draws: its time plots inked, its images samp
     assert.deepEqual(foreign, [], link);
     await page.close();
   }
+});
+
+test('panels far from the window wait to be drawn, and printing draws them all', { skip }, async () => {
+  const { page, problems } = await open('', { width: 1280, height: 900 });
+  await page.waitForFunction(() => !window.ldmExplorer.stale('curves'));
+  const far = ['schedule', 'seeds', 'capped-curves'];
+  assert.deepEqual(await page.evaluate((far) => far.map((p) => window.ldmExplorer.stale(p)), far), [true, true, true], 'not drawn yet');
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  for (const panel of far) {
+    const drawn = await page.evaluate((panel) => {
+      const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0]) ink++;
+      return { stale: window.ldmExplorer.stale(panel), ink: ink / (data.length / 4) };
+    }, panel);
+    assert.equal(drawn.stale, false, panel);
+    assert.ok(drawn.ink > 0.02, `${panel}: ${drawn.ink}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
 });
