@@ -7,16 +7,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import { whenDrawn } from './drawn.mjs';
+import { launchChromium, whenDrawn } from './browser.mjs';
 
 const dist = process.env.LDM_EXPLORER_DIST;
 const www = process.env.LDM_EXPLORER_WWW;
 const siteUrl = process.env.LDM_EXPLORER_SITE_URL;
 const skip = !(dist && www && siteUrl) && 'LDM_EXPLORER_DIST, _WWW or _SITE_URL is unset (cargo xtask test sets them)';
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const WEBGPU = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
 const PANELS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped-variances', 'capped-distance', 'capped-curves'];
 const SMALL_IMAGES = '#imgDims=4,16&imgSteps=100&imgSamples=256';
 
@@ -25,9 +22,8 @@ let withoutGpu;
 test.before(async () => {
   if (skip) return;
   mkdirSync(screenshots, { recursive: true });
-  const launch = (extra) => chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...extra] });
-  withGpu = await launch(WEBGPU);
-  withoutGpu = await launch(['--disable-gpu']);
+  withGpu = await launchChromium({ webgpu: true });
+  withoutGpu = await launchChromium();
 });
 test.after(async () => {
   await withGpu?.close();

@@ -7,13 +7,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const WEBGPU = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
 // Small runs: SwiftShader is a GPU on the CPU.
 const SMALL = '#imgDims=4,16&imgSteps=100&imgSamples=256';
 
@@ -22,9 +20,8 @@ let withoutGpu;
 test.before(async () => {
   if (skip) return;
   mkdirSync(screenshots, { recursive: true });
-  const launch = (extra) => chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...extra] });
-  withGpu = await launch(WEBGPU);
-  withoutGpu = await launch(['--disable-gpu']);
+  withGpu = await launchChromium({ webgpu: true });
+  withoutGpu = await launchChromium();
 });
 test.after(async () => {
   await withGpu?.close();

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { api, sim } from '../js/load.mjs';
 import { FIGURE_4_RIGHT } from '../../www/presets.js';
-import { drawEveryPanel, whenDrawn } from './drawn.mjs';
+import { drawEveryPanel, launchChromium, whenDrawn } from './browser.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
@@ -21,10 +20,7 @@ let browser;
 test.before(async () => {
   if (skip) return;
   mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 test.after(() => browser?.close());
 

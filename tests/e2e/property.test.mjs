@@ -4,7 +4,7 @@
 // the link the page writes back reads with no problem at all (nothing refused enters a link).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { api } from '../js/load.mjs';
 import { DEFAULTS, createFields } from '../../www/state.js';
 
@@ -87,10 +87,7 @@ async function check(page, hash, label, problems) {
 }
 
 test('hundreds of random and malformed links: no error, every problem named, every written link valid', { skip, timeout: 900000 }, async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const random = generator(SEED);
   const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
   const problems = [];

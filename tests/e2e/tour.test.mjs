@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { api, images, sim } from '../js/load.mjs';
 import { FIGURE_4_LEFT, FIGURE_4_RIGHT } from '../../www/presets.js';
 import { TOUR_STEPS } from '../../www/tour-steps.js';
@@ -55,10 +55,7 @@ let browser;
 test.before(async () => {
   if (skip) return;
   mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 test.after(() => browser?.close());
 

@@ -1,3 +1,16 @@
+// What the end-to-end tests share: Debian's Chromium, launched the one way they all need (browser
+// downloads do not work here), and the wait for a panel drawn up to date.
+import { chromium } from 'playwright-core';
+
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** WebGPU on SwiftShader (a GPU emulated on the CPU). */
+const WEBGPU = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+
+/** Chromium without a GPU, or with SwiftShader's WebGPU (`{webgpu: true}`). */
+export function launchChromium({ webgpu = false } = {}) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...(webgpu ? WEBGPU : ['--disable-gpu'])] });
+}
+
 // The page draws a panel's canvas only when it comes near the window (panels.js): before reading
 // a canvas, a test brings it into view and waits until the last change has reached it.
 
