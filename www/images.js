@@ -63,6 +63,12 @@ export function setupImages(store) {
   const setStatus = (text) => {
     $('images-path').textContent = text;
   };
+  /** A run ends, done or failed: its progress bar goes, and the page hears of it (the reading's check). */
+  const endRun = (status) => {
+    panel.status = status;
+    $('images-progress').hidden = true;
+    document.dispatchEvent(new Event('ldm-explorer:images-done'));
+  };
 
   let sampling = ''; // the status while sampling: where it runs
   let lastLoad = null; // the set last asked for, asked for again after a failure
@@ -78,9 +84,7 @@ export function setupImages(store) {
         worker.terminate();
         worker = null;
         failed = true;
-        panel.status = 'error';
-        $('images-progress').hidden = true;
-        document.dispatchEvent(new Event('ldm-explorer:images-done'));
+        endRun('error');
         setStatus(navigator.onLine
           ? `The image worker failed (${event.message || 'its module could not be loaded'}); choose a set or change a setting to try again.`
           : OFFLINE);
@@ -183,8 +187,7 @@ export function setupImages(store) {
       draw();
     } else if (message.type === 'done') {
       if (message.id !== panel.runId) return;
-      panel.status = 'done';
-      $('images-progress').hidden = true;
+      endRun('done');
       const seconds = panel.parts.reduce((sum, p) => sum + p.seconds, 0);
       const updates = panel.parts.reduce((sum, p) => sum + p.updates, 0);
       const work = `${updates.toExponential(2)} coordinate updates in ${seconds.toFixed(2)} s`;
@@ -193,7 +196,6 @@ export function setupImages(store) {
         ? `Sampled on the GPU (WebGPU, ${panel.path.adapter}): ${work}.`
         : `Sampled on the CPU in a worker, because ${panel.path?.reason}: ${work}.`) + note);
       document.body.dataset.imagesReady = String(panel.runId);
-      document.dispatchEvent(new Event('ldm-explorer:images-done'));
     } else if (message.type === 'error') {
       if (message.kind === 'load') {
         setMessage('image-files', message.message);
@@ -204,9 +206,7 @@ export function setupImages(store) {
           : failed ? 'The image set could not be downloaded: the browser is offline. It will load when it is back online.' : 'The image set could not be read.');
       } else if (message.kind === 'run') {
         if (message.id !== panel.runId) return;
-        panel.status = 'error';
-        $('images-progress').hidden = true;
-        document.dispatchEvent(new Event('ldm-explorer:images-done'));
+        endRun('error');
         const field = FIELD_OF[message.message.split(':')[0].trim()];
         if (field) setMessage(field, message.message);
         // The results are hidden while a new set has none of its own (loadSet), so what shows is

@@ -27,6 +27,12 @@ export function setupPanels(store, registry) {
     return model && !model.samplerError ? model.explorer.scatterStep(store.get().cursor) : null;
   };
 
+  /** A panel's canvas, or null when it is not on the page (an embed shows one panel). */
+  const shownCanvas = (panel) => {
+    const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+    return canvas && canvas.offsetParent !== null ? canvas : null;
+  };
+
   /** Whether a panel's canvas is in the window or within half a window of it (drawn ahead of a scroll). */
   const nearView = (panel) => {
     const box = document.querySelector(`canvas[data-panel="${panel}"]`)?.getBoundingClientRect();
@@ -48,8 +54,8 @@ export function setupPanels(store, registry) {
       // page's redraw never holds the main thread for long.
       if (performance.now() - frameStart > FRAME_BUDGET_MS) break;
       pending.delete(panel);
-      const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
-      if (!canvas || canvas.offsetParent === null) continue;
+      const canvas = shownCanvas(panel);
+      if (!canvas) continue;
       if (!nearView(panel)) {
         deferred.add(panel);
         continue;
@@ -90,7 +96,7 @@ export function setupPanels(store, registry) {
 
   /** Draws a panel now if a change has not reached it yet (before its PNG is taken). */
   function drawNow(panel) {
-    const canvas = document.querySelector(`canvas[data-panel="${panel}"]`);
+    const canvas = shownCanvas(panel);
     const model = store.model();
     if (!model || !canvas || !(deferred.has(panel) || pending.has(panel))) return;
     pending.delete(panel);

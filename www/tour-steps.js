@@ -4,6 +4,7 @@
 // Each check returns `{text, value}` (value: the number the text states, for the tests) or
 // `{text, pending: true}` while the page is still computing it.
 import { format } from './format.js';
+import { bestStops } from './image-views.js';
 
 const percent = (gain) => `${(100 * gain).toFixed(1)}%`;
 const SAMPLERS = { 'euler-maruyama': 'Euler–Maruyama', exponential: 'the exponential integrator', 'flow-heun': 'probability flow (Heun)', 'flow-exact': 'probability flow (exact steps)' };
@@ -164,12 +165,9 @@ export const TOUR_STEPS = [
       if (view?.status === 'error') return { text: 'The images panel stopped; its status says why.', value: NaN };
       if (!view || view.status !== 'done' || !view.info) return { text: 'The images panel is computing…', pending: true };
       const pixels = view.info.width * view.info.height;
-      const stops = view.parts.map(({ d, summary: s }) => {
-        const name = d === pixels ? `the pixel-space model (d = ${d})` : `d = ${d}`;
-        return s.stopGain > 0 ? `${name} is best at t = ${s.stopT.toFixed(3)}, ${percent(s.stopGain)} below T` : `${name} runs best to T`;
-      });
       const pixel = view.parts.find((p) => p.d === pixels) ?? view.parts.at(-1);
-      return { text: `${stops.join('; ')} (${pixel.summary.stopExact ? 'exact law' : 'simulated'}).`, value: pixel.summary.stopT };
+      // The images panel's own readout of the best stops.
+      return { text: `${bestStops(view.parts, pixels).join('; ')}.`, value: pixel.summary.stopT };
     },
   },
   {

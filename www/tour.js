@@ -12,7 +12,8 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 export function setupTour(store, { images }) {
   const card = $('tour');
   const embedded = document.body.classList.contains('embed-tour');
-  let shownStep = null; // the step whose panel was last brought into view
+  let shownStep = 0; // the step on show (0: none): a new one is written out, highlighted and scrolled to
+  let shownBefore = false; // whether a step has been on show since the page opened
 
   /** Opens step `n` (1-based) on its view, keeping the reader's theme. */
   function go(n) {
@@ -25,26 +26,40 @@ export function setupTour(store, { images }) {
     $('tour-open').focus();
   }
 
-  /** The step's panel: highlighted, shown in an embed, scrolled into view when the step is new. */
-  function bringIntoView(step, panel) {
+  /** The step's panel (none: `null`): highlighted, shown in an embed, else scrolled into view. */
+  function bringIntoView(panel) {
     for (const section of document.querySelectorAll('section.tour-focus')) section.classList.remove('tour-focus');
     if (embedded) {
       for (const section of document.querySelectorAll('section.embedded:not(.tour)')) section.classList.remove('embedded');
     }
-    if (!step) return;
+    if (!panel) return;
     const section = document.querySelector(`section[data-panel="${panel}"]`);
     section.classList.add('tour-focus');
-    if (embedded) section.classList.add('embedded');
-    else if (shownStep !== step) {
-      // Opened from a link, the page is still laying out its panels: scroll once they have their
-      // size, at once (a smooth scroll started now is cut short by that layout in some engines).
-      const opening = shownStep === null && !document.body.dataset.tourShown;
-      const scroll = () => section.scrollIntoView({ block: 'start', behavior: opening || reducedMotion.matches ? 'auto' : 'smooth' });
-      if (opening) requestAnimationFrame(() => requestAnimationFrame(scroll));
-      else scroll();
+    if (embedded) return section.classList.add('embedded');
+    // Opened from a link, the page is still laying out its panels: scroll once they have their
+    // size, at once (a smooth scroll started now is cut short by that layout in some engines).
+    const opening = !shownBefore;
+    const scroll = () => section.scrollIntoView({ block: 'start', behavior: opening || reducedMotion.matches ? 'auto' : 'smooth' });
+    if (opening) requestAnimationFrame(() => requestAnimationFrame(scroll));
+    else scroll();
+  }
+
+  /** The card's text for step `n`. */
+  function writeStep(n) {
+    const step = TOUR_STEPS[n - 1];
+    $('tour-count').textContent = `Step ${n} of ${TOUR_STEPS.length}`;
+    $('tour-progress').value = n;
+    $('tour-title').textContent = step.title;
+    $('tour-claim').textContent = step.claim;
+    $('tour-look').textContent = step.look;
+    $('tour-try').textContent = step.tryThis;
+    $('tour-prev').disabled = n === 1;
+    $('tour-next').disabled = n === TOUR_STEPS.length;
+    for (const [k, button] of [...$('tour-steps').querySelectorAll('button')].entries()) {
+      if (k + 1 === n) button.setAttribute('aria-current', 'step');
+      else button.removeAttribute('aria-current');
     }
-    document.body.dataset.tourShown = 'true';
-    shownStep = step;
+    $('tour-announce').textContent = `Step ${n} of ${TOUR_STEPS.length}: ${step.title}`;
   }
 
   function renderCheck(step) {
@@ -65,29 +80,14 @@ export function setupTour(store, { images }) {
     card.hidden = n === 0;
     document.body.classList.toggle('touring', n > 0);
     $('tour-open').setAttribute('aria-expanded', String(n > 0));
-    if (n === 0) {
-      shownStep = null;
-      return bringIntoView(null);
+    if (n !== shownStep) {
+      if (n > 0) writeStep(n);
+      bringIntoView(n > 0 ? TOUR_STEPS[n - 1].panel : null);
+      shownBefore ||= n > 0;
+      shownStep = n;
     }
-    const step = TOUR_STEPS[n - 1];
-    if (card.dataset.step !== String(n)) {
-      card.dataset.step = String(n);
-      $('tour-count').textContent = `Step ${n} of ${TOUR_STEPS.length}`;
-      $('tour-progress').value = n;
-      $('tour-title').textContent = step.title;
-      $('tour-claim').textContent = step.claim;
-      $('tour-look').textContent = step.look;
-      $('tour-try').textContent = step.tryThis;
-      $('tour-prev').disabled = n === 1;
-      $('tour-next').disabled = n === TOUR_STEPS.length;
-      for (const [k, button] of [...$('tour-steps').querySelectorAll('button')].entries()) {
-        if (k + 1 === n) button.setAttribute('aria-current', 'step');
-        else button.removeAttribute('aria-current');
-      }
-      $('tour-announce').textContent = `Step ${n} of ${TOUR_STEPS.length}: ${step.title}`;
-    }
-    bringIntoView(n, step.panel);
-    renderCheck(step);
+    if (n === 0) return;
+    renderCheck(TOUR_STEPS[n - 1]);
     // Next or Previous, pressed at the end it disables, hands the focus to the step's title.
     if (document.activeElement?.disabled) $('tour-title').focus();
   }
