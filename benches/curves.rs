@@ -29,6 +29,26 @@ fn curves(c: &mut Criterion) {
             b.iter(|| stopping_curves_answer(request(Some(estimated.clone()))).unwrap())
         });
     }
+    // The page's largest D with the plug-in score from a few samples, where most d stop early:
+    // a root of Prop 3's equation for each of them.
+    for (name, variances) in [
+        ("exponential 2", (1..=4096).map(|k| 0.5f64.powi(k)).collect::<Vec<f64>>()),
+        ("power 1", (1..=4096).map(|k| 1.0 / k as f64).collect()),
+    ] {
+        for n in [2, 1000] {
+            let estimated = estimate_variances(&variances, n, 1).unwrap();
+            let request = CurvesRequest {
+                variances: variances.clone(),
+                estimated_variances: Some(estimated),
+                final_time: None,
+                points: Some(400),
+                schedule: None,
+            };
+            group.bench_function(BenchmarkId::new(format!("plug-in n={n}, {name}"), "D4096xP400"), |b| {
+                b.iter(|| stopping_curves_answer(request.clone()).unwrap())
+            });
+        }
+    }
     group.finish();
 }
 
