@@ -5,6 +5,11 @@ import { isRefused } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** Verdicts listed at first, and added by each "Show" press: the whole list at D = 4096 would
+ *  cost a quarter of a second of layout on every change. */
+const VERDICTS_PER_PAGE = 256;
+let verdictsShown = VERDICTS_PER_PAGE;
+
 export function renderSummaries(store) {
   const state = store.get();
   const s = store.model().summary;
@@ -20,9 +25,9 @@ export function renderSummaries(store) {
     `${s.schedule} schedule, T = ${s.T}.${typical}`;
   $('capped-summary').textContent =
     `C = ${format(s.C)}: the best latent dimension at t = T is d_min = ${s.dMin}; Prop 5's bracket is [d₁, d₂] = [${s.d1}, ${s.d2}].`;
-  const list = $('verdicts');
-  list.replaceChildren();
-  for (let d = 1; d <= s.dimension; d++) {
+  const shown = Math.min(s.dimension, verdictsShown);
+  const items = document.createDocumentFragment();
+  for (let d = 1; d <= shown; d++) {
     const item = document.createElement('li');
     if (s.monotone[d - 1]) {
       item.textContent = `d = ${d}: the distance falls until the end — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
@@ -32,8 +37,12 @@ export function renderSummaries(store) {
         `instead of ${format(s.atEnd[d - 1])} at T, ${gain.toFixed(1)}% lower.`;
       item.classList.add('early');
     }
-    list.append(item);
+    items.append(item);
   }
+  $('verdicts').replaceChildren(items);
+  const more = $('verdicts-more');
+  more.hidden = shown === s.dimension;
+  more.textContent = `Show d = ${shown + 1}–${Math.min(shown + VERDICTS_PER_PAGE, s.dimension)} (of ${s.dimension})`;
 }
 
 /** The seeds panel's text: the headline d (highlighted, else the best at T) and every d's share. */
@@ -63,6 +72,15 @@ export function renderSeedsSummary(store) {
 }
 
 export function setupSummaries(store) {
+  $('verdicts-more').addEventListener('click', () => {
+    verdictsShown += VERDICTS_PER_PAGE;
+    const first = verdictsShown - VERDICTS_PER_PAGE + 1;
+    renderSummaries(store);
+    // Keyboard readers carry on from the first verdict added.
+    const added = $('verdicts').children[first - 1];
+    added?.setAttribute('tabindex', '-1');
+    (added ?? $('verdicts')).focus();
+  });
   renderSummaries(store);
   renderSeedsSummary(store);
   store.subscribe((change) => {

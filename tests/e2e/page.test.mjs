@@ -565,6 +565,36 @@ test('a variance near f64\'s overflow is refused beside its field, and the page 
   await lowRank.page.close();
 });
 
+test('at large D the verdicts come 256 at a time, each as the API states it, by keyboard too', { skip }, async () => {
+  const variances = Array.from({ length: 600 }, (_, i) => 2 ** -(i + 1));
+  const estimatedVariances = api.estimateVariances({ variances, n: 2, seed: 1 });
+  const curves = api.stoppingCurves({ variances, estimatedVariances, T: 2, points: 400, schedule: 'ou' });
+  const { page, problems } = await open('#preset=exponential&D=600&score=plug-in&n=2');
+  const items = () => page.$$eval('#verdicts li', (all) => all.map((li) => li.textContent));
+  assert.equal((await items()).length, 256);
+  assert.equal(await text(page, '#verdicts-more'), 'Show d = 257–512 (of 600)');
+  await page.focus('#verdicts-more');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#verdicts li').length === 512);
+  // Focus moves to the first verdict added.
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /^d = 257: /);
+  await page.click('#verdicts-more');
+  const all = await items();
+  assert.equal(all.length, 600);
+  assert.equal(await page.$eval('#verdicts-more', (b) => b.hidden), true);
+  for (const d of [1, 300, 600]) {
+    const expected = curves.monotone[d - 1] ? /run to T/ : new RegExp(`stop early at t = ${curves.optimalStop[d - 1].toFixed(3)}`);
+    assert.match(all[d - 1], expected, `d = ${d}`);
+  }
+  // A new n keeps the longer list.
+  await page.fill('#n', '3');
+  await page.press('#n', 'Enter');
+  await page.waitForFunction(() => /n = 3 samples/.test(document.getElementById('data-summary').textContent));
+  assert.equal((await items()).length, 600);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a trap in the core is reported once and the model rebuilt from the settings', { skip }, async () => {
   const { page, problems } = await open('#preset=exponential&lambda=3&D=12');
   // Rust's panics reach JavaScript as a WebAssembly.RuntimeError: make the next readout trap.
