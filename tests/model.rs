@@ -89,7 +89,9 @@ fn the_summary_gives_each_d_its_verdict_and_gain() {
             assert_eq!((summary.optimal_stop[d - 1], summary.at_optimal_stop[d - 1]), (2.0, summary.at_end[d - 1]));
         } else {
             let stop = summary.optimal_stop[d - 1];
-            assert_eq!(summary.at_optimal_stop[d - 1], stopping_distance(&curves.problem, stop, d));
+            // The definition's value there, to round-off (the search carries it as a Taylor sum).
+            let defined = stopping_distance(&curves.problem, stop, d);
+            assert!((summary.at_optimal_stop[d - 1] - defined).abs() <= 1e-13 * defined, "d = {d}");
             // The optimal stop beats T and every point of the grid.
             assert!(summary.at_optimal_stop[d - 1] < summary.at_end[d - 1]);
             assert!(curves.fd2.row(d).iter().all(|&v| summary.at_optimal_stop[d - 1] <= v + 1e-15));

@@ -17,7 +17,7 @@ use crate::input::InputError;
 use crate::sim::monte_carlo::MonteCarloBand;
 use crate::sim::sampler::{Method, Sampler, Score, Start};
 use crate::theory::capped::{CappedAnswer, capped_distances_at};
-use crate::theory::diagonal::{CurvesAnswer, argmin, distances_at, stopping_distance, time_of_log_snr};
+use crate::theory::diagonal::{CurvesAnswer, argmin, distances_at, time_of_log_snr};
 use crate::theory::seeds::{SeedStudy, quantile};
 
 pub struct Explorer {
@@ -340,18 +340,6 @@ impl Explorer {
     pub fn summary(&self) -> Summary {
         let (a, outcome) = (&self.curves, &self.capped.outcome);
         let at_end = distances_at(&a.problem, a.problem.final_time);
-        // Only a stop before T needs a distance of its own (O(d)): a monotone d stops at T, and so
-        // does a d whose minimum lies within an ulp of T (most d of a steep spectrum at large D).
-        let at_optimal_stop: Vec<f64> = (1..=a.problem.dimension())
-            .map(|d| {
-                let stop = a.optimal_stop[d - 1];
-                if a.monotone[d - 1] || stop == a.problem.final_time {
-                    at_end[d - 1]
-                } else {
-                    stopping_distance(&a.problem, stop, d)
-                }
-            })
-            .collect();
         Summary {
             dimension: a.problem.dimension(),
             final_time: a.problem.final_time,
@@ -363,7 +351,7 @@ impl Explorer {
             prop1_sum: a.prop1_sum.clone(),
             optimal_stop: a.optimal_stop.clone(),
             at_end,
-            at_optimal_stop,
+            at_optimal_stop: a.at_optimal_stop.clone(),
             cap: self.capped.problem.cap,
             d_min: outcome.d_min,
             d1: outcome.d1,

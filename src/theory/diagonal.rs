@@ -7,6 +7,7 @@
 
 use crate::input::{self, InputError};
 use crate::numeric::roots::illinois;
+use crate::theory::prop3::{Bracket, Coordinate, Coordinates, Slope, Start, prop3_root};
 use crate::theory::schedule::Schedule;
 
 /// A validated diagonal problem: data variances `σk²`, the variances `σ̂k²` the score was fitted
@@ -306,6 +307,8 @@ pub struct StoppingVerdict {
     pub monotone: bool,
     /// The backward time of least `dF²` (`T` when monotone).
     pub optimal_stop: f64,
+    /// `dF²` there.
+    pub distance: f64,
 }
 
 /// The optimal stopping time of every `d`, using a table of curves on a grid to bracket it.
@@ -320,13 +323,14 @@ pub fn stopping_verdicts(problem: &DiagonalProblem, table: &CurveTable) -> Vec<S
 
 /// [`stopping_verdicts`], with the number of Prop 3 terms it evaluated (its cost: tests hold it
 /// to `O(D)` evaluations of the `O(d)` slope, not the `O(D²)`-times-iterations it once was).
-fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -> (Vec<StoppingVerdict>, usize) {
+pub(super) fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -> (Vec<StoppingVerdict>, usize) {
     let final_time = problem.final_time;
     let schedule = &problem.schedule;
     let last = table.points - 1;
     let times = backward_times(final_time, table.points);
     let sums = prop1_sums(problem);
     let sigmas: Vec<f64> = problem.variances.iter().map(|v| v.sqrt()).collect();
+    let reconstruction = reconstruction_errors(&problem.variances);
     let stop_at = |x: f64| final_time - schedule.extended_inverse_a2(x, final_time);
     // The slope of d − 1 where it was last evaluated, near its root: one more term gives d's slope
     // there in O(1), and a start that is usually one evaluation from d's root.
@@ -341,17 +345,21 @@ fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -> (Vec<Stop
                 let scale = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
                 row.windows(2).all(|w| w[1] <= w[0] + 1e-12 * scale)
             };
-            let (sigma, sigma_hat2) = (sigmas[d - 1], problem.estimated[d - 1]);
-            carried = carried
-                .filter(|(_, slope)| slope.is_finite())
-                .map(|(x, slope)| (x, slope.plus(Slope::term(sigma, sigma_hat2, x))));
+            let coordinate = Coordinate {
+                sigma: sigmas[d - 1],
+                sigma2: problem.variances[d - 1],
+                sigma_hat2: problem.estimated[d - 1],
+            };
+            carried =
+                carried.filter(|(_, slope)| slope.is_finite()).map(|(x, slope)| (x, slope.plus(coordinate.term(x))));
+            let at_end = row[last];
             if monotone {
-                return StoppingVerdict { monotone, optimal_stop: final_time };
+                return StoppingVerdict { monotone, optimal_stop: final_time, distance: at_end };
             }
             let best = argmin(row);
             // The grid's neighbours of its minimum bracket the true one (the curve is unimodal).
             let (newer, older) = ((best + 1).min(last), best.saturating_sub(1));
-            let tau = if schedule.is_variance_preserving() {
+            let (stop, distance) = if schedule.is_variance_preserving() {
                 let x = |i: usize| schedule.a2(final_time - times[i]);
                 let bracket = Bracket {
                     lower: x(newer),
@@ -360,8 +368,14 @@ fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -> (Vec<Stop
                 };
                 let start = match carried {
                     Some((x, slope)) if bracket.holds(x) => {
-                        if let Some(zero) = slope.exact_cubic_zero(x).filter(|&zero| bracket.holds(zero)) {
-                            return StoppingVerdict { monotone, optimal_stop: stop_at(zero) };
+                        if let Some(step) = slope.exact_cubic_step(x).filter(|&step| bracket.holds(x + step)) {
+                            let stop = stop_at(x + step);
+                            let distance = if stop == final_time {
+                                at_end
+                            } else {
+                                slope.error_after(step) + reconstruction[d - 1]
+                            };
+                            return StoppingVerdict { monotone, optimal_stop: stop, distance };
                         }
                         Start::Evaluated(x, slope)
                     }
@@ -370,15 +384,23 @@ fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -> (Vec<Stop
                         [row[older], row[best], row[newer]],
                     )),
                 };
-                let root =
-                    prop3_root(&sigmas[..d], &problem.estimated[..d], bracket, start, |a, b| stop_at(a) == stop_at(b));
+                let coordinates = Coordinates {
+                    sigmas: &sigmas[..d],
+                    variances: &problem.variances[..d],
+                    estimated: &problem.estimated[..d],
+                };
+                let root = prop3_root(coordinates, bracket, start, |a, b| stop_at(a) == stop_at(b));
                 carried = root.evaluated;
                 work += root.evaluations * d;
-                schedule.extended_inverse_a2(root.x, final_time)
+                let stop = stop_at(root.x);
+                let distance = if stop == final_time { at_end } else { root.error + reconstruction[d - 1] };
+                (stop, distance)
             } else {
-                refine_minimum(problem, d, final_time - times[newer], final_time - times[older])
+                let tau = refine_minimum(problem, d, final_time - times[newer], final_time - times[older]);
+                let stop = final_time - tau;
+                (stop, stopping_distance(problem, stop, d))
             };
-            StoppingVerdict { monotone, optimal_stop: final_time - tau }
+            StoppingVerdict { monotone, optimal_stop: stop, distance }
         })
         .collect();
     (verdicts, work)
@@ -392,204 +414,6 @@ fn parabola_vertex(x: [f64; 3], y: [f64; 3]) -> f64 {
     let denominator = left * (y[1] - y[2]) - right * (y[1] - y[0]);
     let vertex = x[1] - 0.5 * numerator / denominator;
     if vertex.is_finite() { vertex } else { x[1] }
-}
-
-/// Prop 3's equation in `x = a²` for a variance-preserving schedule at one `x`, with its first
-/// three derivatives, the magnitude of its terms (for the round-off level) and what bounds the
-/// error of its cubic Taylor polynomial:
-/// `Σ_k (1 − σk/sqrt(u))(1 − σ̂k²)`, `u = x + (1 − x)σ̂k²`. `x ↦ Σ_k (sqrt(u) − σk)²` is convex
-/// (Prop 1), so the value is increasing.
-#[derive(Clone, Copy, Debug)]
-struct Slope {
-    value: f64,
-    derivative: f64,
-    second: f64,
-    third: f64,
-    magnitude: f64,
-    /// `Σ_k |d⁴/dx⁴ term_k|`.
-    fourth_size: f64,
-    /// `min_k u/|w|` over the terms that depend on `x`: within a tenth of it, no term's `u`
-    /// moves by more than 10%.
-    reach: f64,
-}
-
-impl Slope {
-    const ZERO: Slope = Slope {
-        value: 0.0,
-        derivative: 0.0,
-        second: 0.0,
-        third: 0.0,
-        magnitude: 0.0,
-        fourth_size: 0.0,
-        reach: f64::INFINITY,
-    };
-
-    /// Coordinate `k`'s term `w(1 − σ u^{−1/2})`, `w = 1 − σ̂²`, `du/dx = w`, and its derivatives.
-    #[inline]
-    fn term(sigma: f64, sigma_hat2: f64, x: f64) -> Slope {
-        let w = 1.0 - sigma_hat2;
-        let u = x + (1.0 - x) * sigma_hat2;
-        if u > 0.0 {
-            let r = 1.0 / u.sqrt();
-            // σ w^(n+1) u^(−n−1/2) times 1/2, −3/4, 15/8, −105/16: the derivatives of −σ w u^(−1/2).
-            let w_over_u = w * r * r;
-            let first = 0.5 * sigma * w * w * r * r * r;
-            let second = -1.5 * first * w_over_u;
-            let third = -2.5 * second * w_over_u;
-            let fourth_size = (3.5 * third * w_over_u).abs();
-            let value = (1.0 - sigma * r) * w;
-            let reach = if sigma > 0.0 { 1.0 / w_over_u.abs() } else { f64::INFINITY };
-            Slope { value, derivative: first, second, third, magnitude: value.abs(), fourth_size, reach }
-        } else {
-            // u = 0 only at x = 0 with σ̂k = 0: the limits of prop1_term.
-            let value = if sigma == 0.0 { w } else { f64::NEG_INFINITY };
-            Slope { value, magnitude: value.abs(), ..Slope::ZERO }
-        }
-    }
-
-    #[inline]
-    fn plus(self, other: Slope) -> Slope {
-        Slope {
-            value: self.value + other.value,
-            derivative: self.derivative + other.derivative,
-            second: self.second + other.second,
-            third: self.third + other.third,
-            magnitude: self.magnitude + other.magnitude,
-            fourth_size: self.fourth_size + other.fourth_size,
-            reach: self.reach.min(other.reach),
-        }
-    }
-
-    fn is_finite(&self) -> bool {
-        [self.value, self.derivative, self.second, self.third, self.magnitude, self.fourth_size]
-            .iter()
-            .all(|v| v.is_finite())
-    }
-
-    /// The cubic step's zero when it is the slope's own to round-off, with no evaluation: the
-    /// Taylor remainder `|S''''| step⁴/24` moves the zero by at most that over `S'`. Within a tenth
-    /// of the reach, `|S''''|` grows by at most `(10/9)^(9/2) < 1.61` and `S'` shrinks by at most
-    /// `(10/11)^(3/2) > 0.86`.
-    fn exact_cubic_zero(&self, x: f64) -> Option<f64> {
-        let step = self.cubic_step();
-        let zero = x + step;
-        let within_reach = step.abs() <= 0.1 * self.reach;
-        let moved = 1.61 * self.fourth_size * step.powi(4) / 24.0 / (0.86 * self.derivative);
-        (within_reach && moved <= 2.0 * f64::EPSILON * zero.abs()).then_some(zero)
-    }
-
-    /// The zero of the slope's cubic Taylor polynomial nearest `x` (Newton's method on the
-    /// polynomial from `x`): with the slope's smoothness, its error is `O(step⁴)`.
-    fn cubic_step(&self) -> f64 {
-        let mut step = -self.value / self.derivative;
-        for _ in 0..4 {
-            let p = self.value + step * (self.derivative + step * (0.5 * self.second + step * self.third / 6.0));
-            let dp = self.derivative + step * (self.second + 0.5 * step * self.third);
-            step -= p / dp;
-        }
-        step
-    }
-}
-
-/// The sum of Prop 3's terms for the coordinates given.
-fn prop3_slope(sigmas: &[f64], estimated: &[f64], x: f64) -> Slope {
-    sigmas
-        .iter()
-        .zip(estimated)
-        .fold(Slope::ZERO, |sum, (&sigma, &sigma_hat2)| sum.plus(Slope::term(sigma, sigma_hat2, x)))
-}
-
-/// Where Prop 3's slope goes from negative to positive: between `lower` and `upper`, with the
-/// slope at `lower` when already known (Prop 1's sum at 0).
-#[derive(Clone, Copy)]
-struct Bracket {
-    lower: f64,
-    upper: f64,
-    slope_at_lower: Option<f64>,
-}
-
-impl Bracket {
-    fn holds(&self, x: f64) -> bool {
-        x > self.lower && x < self.upper
-    }
-}
-
-/// Where the root search begins: a point with its slope already known, or a guess to evaluate.
-enum Start {
-    Evaluated(f64, Slope),
-    Guess(f64),
-}
-
-struct Root {
-    x: f64,
-    /// The last point where the slope was evaluated, with the slope there.
-    evaluated: Option<(f64, Slope)>,
-    evaluations: usize,
-}
-
-/// The root of Prop 3's equation in the bracket, by steps to the zero of the slope's cubic
-/// Taylor polynomial kept inside a shrinking bracket: a step that would leave it is replaced by
-/// Newton's, then by the secant of the bracket's ends (when both slopes are known), then by
-/// bisection. Stops when the slope is zero up to round-off or when `settled(lower, upper)` says
-/// the bracket's ends give the same answer (the caller's stopping times, equal as floats).
-fn prop3_root(
-    sigmas: &[f64],
-    estimated: &[f64],
-    bracket: Bracket,
-    start: Start,
-    settled: impl Fn(f64, f64) -> bool,
-) -> Root {
-    let (mut lower, mut upper) =
-        ((bracket.lower, bracket.slope_at_lower.filter(|s| s.is_finite())), (bracket.upper, None));
-    let (mut x, mut known) = match start {
-        Start::Evaluated(x, slope) => (x, Some(slope)),
-        Start::Guess(x) if bracket.holds(x) => (x, None),
-        Start::Guess(_) => (0.5 * (lower.0 + upper.0), None),
-    };
-    let mut evaluations = 0;
-    let mut evaluated = None;
-    for _ in 0..200 {
-        let slope = known.take().unwrap_or_else(|| {
-            evaluations += 1;
-            prop3_slope(sigmas, estimated, x)
-        });
-        evaluated = Some((x, slope));
-        // Converged: the slope is zero up to round-off, or the bracket is one float wide. (Among
-        // subnormal x, where ε·x is below the floats' spacing, one float is the smallest normal's
-        // width: a² that small is e^-2τ at τ ≈ 354 for OU.)
-        let float_width = (4.0 * f64::EPSILON * x).max(f64::MIN_POSITIVE);
-        if slope.value.abs() <= 16.0 * f64::EPSILON * slope.magnitude || upper.0 - lower.0 <= float_width {
-            break;
-        }
-        if slope.value < 0.0 {
-            lower = (x, Some(slope.value))
-        } else {
-            upper = (x, Some(slope.value))
-        }
-        if settled(lower.0, upper.0) {
-            break;
-        }
-        let inside = |p: f64| p > lower.0 && p < upper.0;
-        if let Some(zero) = slope.exact_cubic_zero(x).filter(|&zero| inside(zero)) {
-            return Root { x: zero, evaluated, evaluations };
-        }
-        let cubic = x + slope.cubic_step();
-        let newton = x - slope.value / slope.derivative;
-        x = if inside(cubic) {
-            cubic
-        } else if inside(newton) {
-            newton
-        } else {
-            match (lower.1, upper.1) {
-                (Some(fl), Some(fu)) if inside(lower.0 - fl * (upper.0 - lower.0) / (fu - fl)) => {
-                    lower.0 - fl * (upper.0 - lower.0) / (fu - fl)
-                }
-                _ => 0.5 * (lower.0 + upper.0),
-            }
-        };
-    }
-    let x = evaluated.map_or(x, |(at, _)| at);
-    Root { x, evaluated, evaluations }
 }
 
 /// The forward time of least latent error in `[low, high]` from the sign of the slope, or the
@@ -628,6 +452,8 @@ pub struct CurvesAnswer {
     pub monotone: Vec<bool>,
     pub prop1_sum: Vec<f64>,
     pub optimal_stop: Vec<f64>,
+    /// `dF²` at each `d`'s optimal stop.
+    pub at_optimal_stop: Vec<f64>,
 }
 
 impl CurvesAnswer {
@@ -645,6 +471,7 @@ impl CurvesAnswer {
             switch_times_estimated: switch_times(&problem),
             monotone: verdicts.iter().map(|v| v.monotone).collect(),
             optimal_stop: verdicts.iter().map(|v| v.optimal_stop).collect(),
+            at_optimal_stop: verdicts.iter().map(|v| v.distance).collect(),
             prop1_sum: prop1_sums(&problem),
             fd2,
             fd2_exact,
@@ -667,86 +494,6 @@ mod tests {
     fn problem(variances: &[f64], estimated: Option<&[f64]>) -> DiagonalProblem {
         DiagonalProblem::new(variances.to_vec(), estimated.map(<[f64]>::to_vec), Schedule::OrnsteinUhlenbeck, 2.0)
             .unwrap()
-    }
-
-    #[test]
-    fn prop3_root_converges_among_subnormal_squared_signals() {
-        // λ = 2 on D = 4096 (2^-k subnormal from k = 1023, zero past 1074), plug-in from n = 2:
-        // the root of d = 1799 lies near a² = 1.5e-313, where ε·a² is below the floats' spacing.
-        let all: Vec<f64> = (1..=4096).map(|k| (0..k).fold(1.0f64, |x, _| x * 0.5)).collect();
-        let estimated = &crate::theory::estimate::estimate_variances(&all, 2, 1).unwrap()[..1799];
-        let variances = &all[..1799];
-        let sigmas: Vec<f64> = variances.iter().map(|v| v.sqrt()).collect();
-        let (lower, upper) = (1e-320, 1e-310);
-        let value = |x: f64| prop3_slope(&sigmas, estimated, x).value;
-        assert!(value(lower) < 0.0 && value(upper) > 0.0, "the bracket holds the root");
-        let bracket = Bracket { lower, upper, slope_at_lower: None };
-        let root = prop3_root(&sigmas, estimated, bracket, Start::Guess(1e-312), |_, _| false);
-        let (root, iterations) = (root.x, root.evaluations);
-        assert!(root > lower && root < upper && root < f64::MIN_POSITIVE, "{root:e}");
-        assert!(iterations < 100, "{iterations} slope evaluations");
-        // Within the smallest normal's width of the sign change.
-        assert!(value(root - f64::MIN_POSITIVE) <= 0.0 || value(root + f64::MIN_POSITIVE) >= 0.0);
-    }
-
-    /// The stop of `d` by plain bisection on the sign of the latent error's slope in `τ`
-    /// (`latent_error_slope`, written from the schedule's rates, not from Prop 3's equation).
-    fn bisected_stop(problem: &DiagonalProblem, d: usize) -> f64 {
-        let final_time = problem.final_time;
-        let slope = |tau: f64| latent_error_slope(problem, d, tau);
-        if slope(final_time) <= 0.0 {
-            return 0.0;
-        }
-        let (mut low, mut high) = (0.0, final_time);
-        while high - low > 1e-16 * high {
-            let middle = 0.5 * (low + high);
-            if middle <= low || middle >= high {
-                break;
-            }
-            if slope(middle) < 0.0 { low = middle } else { high = middle }
-        }
-        final_time - 0.5 * (low + high)
-    }
-
-    #[test]
-    fn roots_match_bisection_at_about_one_slope_evaluation_each() {
-        let power: Vec<f64> = (1..=600).map(|k| 1.0 / k as f64).collect();
-        let exponential: Vec<f64> = (1..=600).map(|k| 1.01f64.powi(-k)).collect();
-        for (variances, n) in [(&power, 3), (&power, 1000), (&exponential, 2), (&exponential, 1000)] {
-            let estimated = crate::theory::estimate::estimate_variances(variances, n, 4).unwrap();
-            let p = problem(variances, Some(&estimated));
-            let (verdicts, work) = verdicts_and_work(&p, &stopping_curves(&p, 400));
-            let mut rooted = 0;
-            for (d, verdict) in (1..=variances.len()).zip(&verdicts) {
-                if !verdict.monotone {
-                    rooted += d;
-                    let bisected = bisected_stop(&p, d);
-                    assert!(
-                        (verdict.optimal_stop - bisected).abs() < 1e-9,
-                        "n = {n}, d = {d}: {} vs {bisected}",
-                        verdict.optimal_stop
-                    );
-                }
-            }
-            // Each d's slope costs d terms; about one evaluation per root, not Newton's four.
-            assert!(rooted > 0 && work <= rooted * 3 / 2, "n = {n}: {work} terms for roots of {rooted}");
-        }
-    }
-
-    #[test]
-    fn roots_that_the_grid_settles_cost_no_evaluations() {
-        // λ = 2 on D = 4096, plug-in from a few samples: past d ≈ 1074 the variances are 0, and
-        // every root is a² below 1e-17, a stop within an ulp of T. They once took 5–6 s in the
-        // page: 14 evaluations of the O(d) slope per root, up to 200 among subnormal a².
-        let variances: Vec<f64> = (1..=4096).map(|k| (0..k).fold(1.0f64, |x, _| x * 0.5)).collect();
-        for n in [2, 3, 5, 10] {
-            let estimated = crate::theory::estimate::estimate_variances(&variances, n, 1).unwrap();
-            let p = problem(&variances, Some(&estimated));
-            let (verdicts, work) = verdicts_and_work(&p, &stopping_curves(&p, 400));
-            let late = verdicts.iter().filter(|v| !v.monotone).count();
-            assert!(late > 3000, "n = {n}: {late} dimensions stop early");
-            assert!(work <= 40 * 4096, "n = {n}: {work} terms");
-        }
     }
 
     #[test]

@@ -2,5 +2,6 @@ pub mod capped;
 pub mod diagonal;
 pub mod estimate;
 pub mod general;
+mod prop3;
 pub mod schedule;
 pub mod seeds;

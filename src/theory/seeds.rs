@@ -5,7 +5,7 @@
 
 use crate::input::limits::{MAX_SEED_WORK, MAX_SEEDS};
 use crate::input::{self, InputError};
-use crate::theory::diagonal::{DiagonalProblem, stopping_curves, stopping_distance, stopping_verdicts};
+use crate::theory::diagonal::{DiagonalProblem, stopping_curves, stopping_verdicts};
 use crate::theory::estimate::estimate_variances;
 
 /// The grid that brackets each draw's minimum: the curves are unimodal (convex in `a²`), so the
@@ -90,15 +90,14 @@ impl SeedStudy {
         for seed in from..to {
             let estimated = estimate_variances(&problem.variances, self.n, seed)?;
             let draw = DiagonalProblem { estimated, ..problem.clone() };
-            let verdicts = stopping_verdicts(&draw, &stopping_curves(&draw, BRACKET_POINTS));
+            let table = stopping_curves(&draw, BRACKET_POINTS);
+            let verdicts = stopping_verdicts(&draw, &table);
             for (k, verdict) in verdicts.iter().enumerate() {
                 self.dipped.push(!verdict.monotone);
                 if verdict.monotone {
                     continue;
                 }
-                let d = k + 1;
-                let at_end = stopping_distance(&draw, draw.final_time, d);
-                let at_stop = stopping_distance(&draw, verdict.optimal_stop, d);
+                let (at_end, at_stop) = (*table.row(k + 1).last().expect("points ≥ 2"), verdict.distance);
                 self.dips[k] += 1;
                 self.stops[k].push(verdict.optimal_stop);
                 self.gains[k].push(if at_end > 0.0 { 1.0 - at_stop / at_end } else { 0.0 });
