@@ -24,7 +24,10 @@ commands:
   test             run every test: native, wasm in headless Chromium, TypeScript declarations, Node API,
                    page end-to-end
   audit            dist, then Lighthouse on dist/site, desktop and mobile (a benchmark: reports in
-                   target/lighthouse/, a summary printed)";
+                   target/lighthouse/, a summary printed)
+  bench            build, then the benchmarks: native (criterion, --quick), the page's (bench.html in
+                   headless Chromium) and the API in Node beside the same computations in NumPy, as
+                   ratios (xtask/bench.mjs; the NumPy part needs python3 with NumPy)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("dist") => build().and_then(|_| dist()),
         Some("test") => test(),
         Some("audit") => build().and_then(|_| dist()).and_then(|_| audit()),
+        Some("bench") => build().and_then(|_| bench()),
         _ => Err(USAGE.to_string()),
     };
     match outcome {
@@ -125,6 +129,19 @@ fn build() -> Result<WasmSettings> {
 /// Writes dist/ from the built www/ (see dist.rs).
 fn dist() -> Result<()> {
     dist::dist(&repo_root().join("www"), &repo_root().join("dist"))
+}
+
+/// Every benchmark, printed: figures, not pass or fail (README keeps the ratios).
+fn bench() -> Result<()> {
+    run(Command::new("cargo").args(["bench", "-p", "ldm-explorer", "--bench", "curves", "--", "--quick"]))?;
+    tools::ensure_browser()?;
+    tools::ensure_node_packages()?;
+    let server = serve::spawn(&repo_root().join("www"), 0)?;
+    run(Command::new("node")
+        .arg(repo_root().join("xtask/bench-page.mjs"))
+        .arg(format!("http://127.0.0.1:{}/", server.port))
+        .env("XDG_RUNTIME_DIR", runtime_dir()?))?;
+    run(Command::new("node").arg(repo_root().join("xtask/bench.mjs")))
 }
 
 /// Lighthouse (the pinned version, installed under target/tools) on the built site as a host
