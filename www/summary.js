@@ -31,6 +31,10 @@ export function renderSummaries(store) {
     const item = document.createElement('li');
     if (s.monotone[d - 1]) {
       item.textContent = `d = ${d}: the distance falls until the end — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
+    } else if (s.optimalStop[d - 1] === s.T) {
+      // Prop 1's sum is negative, but the minimum is closer to T than a float can tell apart.
+      item.textContent = `d = ${d}: the distance rises only in the last instant before T, too little to ` +
+        `resolve — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
     } else {
       const gain = (1 - s.atOptimalStop[d - 1] / s.atEnd[d - 1]) * 100;
       item.textContent = `d = ${d}: stop early at t = ${s.optimalStop[d - 1].toFixed(3)}: dF² ${format(s.atOptimalStop[d - 1])} ` +
