@@ -366,35 +366,32 @@ pub(super) fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -
                     upper: if best == 0 { schedule.a2(final_time) } else { x(older) },
                     slope_at_lower: (newer == last).then_some(sums[d - 1]),
                 };
-                let start = match carried {
-                    Some((x, slope)) if bracket.holds(x) => {
-                        if let Some(step) = slope.exact_cubic_step(x).filter(|&step| bracket.holds(x + step)) {
-                            let stop = stop_at(x + step);
-                            let distance = if stop == final_time {
-                                at_end
-                            } else {
-                                slope.error_after(step) + reconstruction[d - 1]
-                            };
-                            return StoppingVerdict { monotone, optimal_stop: stop, distance };
-                        }
-                        Start::Evaluated(x, slope)
-                    }
-                    _ => Start::Guess(parabola_vertex(
-                        [x(older), x(best), x(newer)],
-                        [row[older], row[best], row[newer]],
-                    )),
-                };
-                let coordinates = Coordinates {
-                    sigmas: &sigmas[..d],
-                    variances: &problem.variances[..d],
-                    estimated: &problem.estimated[..d],
-                };
-                let root = prop3_root(coordinates, bracket, start, |a, b| stop_at(a) == stop_at(b));
-                carried = root.evaluated;
-                work += root.evaluations * d;
-                let stop = stop_at(root.x);
-                let distance = if stop == final_time { at_end } else { root.error + reconstruction[d - 1] };
-                (stop, distance)
+                // The root and the latent error there: straight from the carried slope when its
+                // cubic step is exact, else by the search.
+                let carried_step = carried.and_then(|(x, slope)| {
+                    let step = slope.exact_cubic_step(x).filter(|&step| bracket.holds(x) && bracket.holds(x + step))?;
+                    Some((x + step, slope.error_after(step)))
+                });
+                let (root, error) = carried_step.unwrap_or_else(|| {
+                    let start = match carried {
+                        Some((x, slope)) if bracket.holds(x) => Start::Evaluated(x, slope),
+                        _ => Start::Guess(parabola_vertex(
+                            [x(older), x(best), x(newer)],
+                            [row[older], row[best], row[newer]],
+                        )),
+                    };
+                    let coordinates = Coordinates {
+                        sigmas: &sigmas[..d],
+                        variances: &problem.variances[..d],
+                        estimated: &problem.estimated[..d],
+                    };
+                    let root = prop3_root(coordinates, bracket, start, |a, b| stop_at(a) == stop_at(b));
+                    carried = root.evaluated;
+                    work += root.evaluations * d;
+                    (root.x, root.error)
+                });
+                let stop = stop_at(root);
+                (stop, if stop == final_time { at_end } else { error + reconstruction[d - 1] })
             } else {
                 let tau = refine_minimum(problem, d, final_time - times[newer], final_time - times[older]);
                 let stop = final_time - tau;
