@@ -4,29 +4,15 @@ import init, { stoppingCurves, cappedScore, estimateVariances } from './pkg/ldm_
 import initWorker, { generalGaussian, sample, scatterChunk } from './pkg/ldm_worker.js';
 import initImages, { GpuEngine, ImageLab, runOnGpu } from './pkg/ldm_images.js';
 import { adapterName } from './workers/adapter-name.js';
+import { median, spectrum } from './bench-timing.js';
 
 const WASM_URL = new URL('./pkg/ldm_explorer_bg.wasm', import.meta.url);
 const WORKER_URL = new URL('./pkg/ldm_worker_bg.wasm', import.meta.url);
-
-/** Median wall time of `run` in milliseconds, after one warm-up call. */
-function median(run, repeats) {
-  run();
-  const times = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(repeats / 2)];
-}
 
 async function gzippedSize(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
-
-const spectrum = (dimension) => Array.from({ length: dimension }, (_, k) => (k + 1) ** -1.5);
 
 await init({ module_or_path: WASM_URL });
 await initWorker({ module_or_path: WORKER_URL });

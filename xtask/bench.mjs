@@ -6,23 +6,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, digitsBytes, images, sim } from '../tests/js/load.mjs';
+import { median, spectrum } from '../www/bench-timing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Median milliseconds of `repeats` calls after one warm-up call. */
-function medianMs(run, repeats) {
-  run();
-  const times = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(repeats / 2)];
-}
-
-const spectrum = (dimension) => Array.from({ length: dimension }, (_, k) => (k + 1) ** -1.5);
 
 /** A symmetric positive definite matrix, row-major: A Aᵀ/D + I for a seeded A. */
 function covariance(dimension, seed) {
@@ -88,7 +74,7 @@ const CASES = [
   },
 ];
 
-const wasmMs = Object.fromEntries(CASES.map((c) => [c.name, medianMs(c.run, c.repeats)]));
+const wasmMs = Object.fromEntries(CASES.map((c) => [c.name, median(c.run, c.repeats)]));
 
 let peers = null;
 try {
