@@ -3,10 +3,10 @@
 
 use ldm_explorer::images::held_out::{HeldOut, split};
 use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentRun, LatentScore, frame_fd2};
-use ldm_explorer::images::set::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area};
+use ldm_explorer::images::set::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area, to_signal};
 
 mod common;
-use common::{assert_moments, assert_one_point_law, digits, request};
+use common::{assert_moments, assert_one_point_law, digits, digits_8_bit, request};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -25,7 +25,11 @@ fn header(count: u32, width: u16, height: u16, levels: u16, labelled: u16) -> Ve
 /// The digits split at `n_train`: the PCA fitted on the training part, the held-out images, and
 /// those images in the PCA's basis.
 fn held_out_digits(n_train: usize) -> (ImagePca, ImageSet, HeldOut) {
-    let (training, held) = split(&digits(), n_train).unwrap();
+    held_out_of(&digits(), n_train)
+}
+
+fn held_out_of(set: &ImageSet, n_train: usize) -> (ImagePca, ImageSet, HeldOut) {
+    let (training, held) = split(set, n_train).unwrap();
     let pca = ImagePca::fit(&training);
     let held_out = HeldOut::new(&pca, &held);
     (pca, held, held_out)
@@ -133,8 +137,26 @@ fn sprite_sheets_are_cut_and_checked() {
 }
 
 #[test]
+fn an_8_bit_level_is_its_own_fraction_in_the_signal() {
+    for k in 0..=255u8 {
+        assert_eq!(to_signal(f32::from(k) / 255.0), 2.0 * f64::from(k) / 255.0 - 1.0, "k = {k}");
+    }
+    // Other intensities as the floats they are: the digits' sixteenths, and any other value.
+    for k in 0..=16u8 {
+        assert_eq!(to_signal(f32::from(k) / 16.0), f64::from(k) / 8.0 - 1.0);
+    }
+    assert_eq!(to_signal(0.3), 2.0 * f64::from(0.3f32) - 1.0);
+}
+
+#[test]
 fn pca_is_an_orthonormal_change_of_basis() {
-    let set = digits();
+    // Both covariance paths: 16 levels in f64, 8-bit images exactly through their bytes.
+    for set in [digits(), digits_8_bit()] {
+        pca_of_set_is_an_orthonormal_change_of_basis(set);
+    }
+}
+
+fn pca_of_set_is_an_orthonormal_change_of_basis(set: ImageSet) {
     let pca = ImagePca::fit(&set);
     let p = pca.pixels();
     // Full-dimension decoding returns the images.
@@ -153,7 +175,7 @@ fn pca_is_an_orthonormal_change_of_basis() {
     }
     let total: f64 = (0..p)
         .map(|j| {
-            let values: Vec<f64> = (0..set.count()).map(|i| 2.0 * f64::from(set.image(i)[j]) - 1.0).collect();
+            let values: Vec<f64> = (0..set.count()).map(|i| to_signal(set.image(i)[j])).collect();
             let mean = values.iter().sum::<f64>() / values.len() as f64;
             values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64
         })
@@ -283,10 +305,15 @@ fn the_held_out_split_is_seeded_disjoint_and_complete() {
 /// root: for the Gaussian score's law and for samples' empirical Gaussian.
 #[test]
 fn held_out_distances_are_the_pixel_space_frechet_distance() {
-    use ldm_explorer::images::set::to_signal;
+    for set in [digits(), digits_8_bit()] {
+        held_out_distances_of_set_are_the_pixel_space_frechet_distance(&set);
+    }
+}
+
+fn held_out_distances_of_set_are_the_pixel_space_frechet_distance(set: &ImageSet) {
     use ldm_explorer::theory::general::frechet_distance2;
     use nalgebra::DMatrix;
-    let (pca, held, held_out) = held_out_digits(600);
+    let (pca, held, held_out) = held_out_of(set, 600);
     let p = pca.pixels();
     // The held-out images' Gaussian in pixels, directly.
     let m = held.count();

@@ -15,7 +15,7 @@ use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 
 use crate::images::metrics::SampleMetrics;
-use crate::images::set::{ImagePca, ImageSet, to_signal};
+use crate::images::set::{ImagePca, ImageSet, signal_covariance, to_signal};
 use crate::input::InputError;
 use crate::input::limits::MIN_IMAGES;
 use crate::numeric::linalg::{mean_and_covariance, psd_sqrt, symmetric_part, trace_of_root};
@@ -66,7 +66,8 @@ impl HeldOut {
     pub fn new(pca: &ImagePca, held_out: &ImageSet) -> HeldOut {
         let (m, p) = (held_out.count(), pca.pixels());
         let centred = DMatrix::from_fn(m, p, |i, j| to_signal(held_out.intensities[i * p + j]) - pca.mean[j]);
-        let (pixel_mean, pixel_covariance) = mean_and_covariance(&centred);
+        let pixel_mean: Vec<f64> = centred.row_mean().iter().copied().collect();
+        let pixel_covariance = signal_covariance(held_out, &centred);
         let basis = &pca.components;
         let mean = (basis.transpose() * nalgebra::DVector::from_vec(pixel_mean)).iter().copied().collect();
         let covariance = symmetric_part(&(basis.transpose() * pixel_covariance * basis));

@@ -59,3 +59,77 @@ pub fn sqrt_from_eigen((values, vectors): &(Vec<f64>, DMatrix<f64>)) -> DMatrix<
         DMatrix::from_diagonal(&nalgebra::DVector::from_iterator(values.len(), values.iter().map(|v| v.sqrt())));
     vectors * roots * vectors.transpose()
 }
+
+/// Rows of bytes a block of [`byte_gram`] sums in f32: `256 · 255² < 2^24`, so every partial sum
+/// of products is an integer that f32 holds exactly, in whatever order the product adds them.
+const EXACT_F32_ROWS: usize = 256;
+
+/// The column sums and the Gram matrix `BᵀB` of a matrix of bytes (`rows × columns`, row-major),
+/// both exact: f32 products over blocks of rows (f32 products run about four times faster than
+/// f64 ones in wasm), added up in f64, which holds every sum below 2^53 exactly.
+pub fn byte_gram(bytes: &[u8], rows: usize, columns: usize) -> (Vec<f64>, DMatrix<f64>) {
+    assert_eq!(bytes.len(), rows * columns, "a {rows} × {columns} matrix");
+    let mut sums = vec![0.0; columns];
+    let mut gram = DMatrix::zeros(columns, columns);
+    for block in bytes.chunks(EXACT_F32_ROWS * columns) {
+        let block =
+            DMatrix::<f32>::from_row_iterator(block.len() / columns, columns, block.iter().map(|&b| f32::from(b)));
+        for (sum, column) in sums.iter_mut().zip(block.column_iter()) {
+            *sum += f64::from(column.sum());
+        }
+        let product = block.transpose() * &block;
+        for (total, &part) in gram.iter_mut().zip(product.iter()) {
+            *total += f64::from(part);
+        }
+    }
+    (sums, gram)
+}
+
+/// The (1/n) covariance of `scale · B` for a matrix of bytes `B` (one observation a row), from its
+/// exact [`byte_gram`]: `scale² (n BᵀB − s sᵀ)/n²`, whose numerator is an exact integer in f64
+/// (below 2^53 for up to 2^20 rows), so each entry is rounded once.
+pub fn byte_covariance(bytes: &[u8], rows: usize, columns: usize, scale: f64) -> DMatrix<f64> {
+    let (sums, gram) = byte_gram(bytes, rows, columns);
+    let n = rows as f64;
+    DMatrix::from_fn(columns, columns, |i, j| (n * gram[(i, j)] - sums[i] * sums[j]) * (scale * scale) / (n * n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_byte_gram_is_exact() {
+        // 1000 rows: three full blocks and a partial one. Blocks of random bytes sum past 2^24 as
+        // soon as they hold more than about 1000 rows, where f32 would start rounding.
+        let (rows, columns) = (1000, 7);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut bytes: Vec<u8> = (0..rows * columns).map(|_| rng.random()).collect();
+        // The worst case for a block: every product 255².
+        bytes[..EXACT_F32_ROWS * columns].fill(255);
+        let (sums, gram) = byte_gram(&bytes, rows, columns);
+        let at = |i: usize, j: usize| u64::from(bytes[i * columns + j]);
+        for j in 0..columns {
+            assert_eq!(sums[j], (0..rows).map(|i| at(i, j)).sum::<u64>() as f64);
+            for k in 0..columns {
+                assert_eq!(gram[(j, k)], (0..rows).map(|i| at(i, j) * at(i, k)).sum::<u64>() as f64, "({j}, {k})");
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_covariance_is_the_covariance_of_the_scaled_rows() {
+        let (rows, columns) = (600, 5);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let bytes: Vec<u8> = (0..rows * columns).map(|_| rng.random_range(0..=255)).collect();
+        let scale = 2.0 / 255.0;
+        let signal = DMatrix::from_fn(rows, columns, |i, j| scale * f64::from(bytes[i * columns + j]) - 1.0);
+        let (_, covariance) = mean_and_covariance(&signal);
+        let exact = byte_covariance(&bytes, rows, columns, scale);
+        assert!((&exact - &covariance).amax() < 1e-14 * covariance.amax(), "{exact} vs {covariance}");
+        assert_eq!(exact, exact.transpose());
+    }
+}

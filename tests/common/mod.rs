@@ -10,6 +10,16 @@ pub fn digits() -> ImageSet {
     ImageSet::from_ldmimg(include_bytes!("../../www/data/digits.ldmimg")).expect("the shipped digits read")
 }
 
+/// The digits as 8-bit images (each intensity moved to the nearest `k/255`), whose covariances take
+/// the exact path through their bytes; the digits themselves (16 levels) take the f64 path.
+pub fn digits_8_bit() -> ImageSet {
+    let set = digits();
+    ImageSet {
+        intensities: set.intensities.iter().map(|&x| f32::from((x * 255.0).round() as u8) / 255.0).collect(),
+        ..set
+    }
+}
+
 pub fn request(d: usize, score: LatentScore, steps: usize, samples: usize) -> LatentRequest {
     LatentRequest {
         d,
