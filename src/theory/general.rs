@@ -238,7 +238,8 @@ pub fn projected_curves(
     curves_of_projection(problem, &(basis.transpose() * &problem.covariance * basis), fitted, dims, points)
 }
 
-/// [`projected_curves`] from `C = Bᵀ Σ B` (the data's covariance in the basis).
+/// [`projected_curves`] from `C = Bᵀ Σ B` (the data's covariance in the basis) or its leading block,
+/// as wide as the largest of `dims`.
 pub fn curves_of_projection(
     problem: &GeneralProblem,
     projected: &DMatrix<f64>,
@@ -341,9 +342,11 @@ impl GeneralAnswer {
         let GeneralSettings { n, seed, points, u, c, dims } = settings;
         let dimension = problem.dimension();
         let (estimated, rotation) = problem.pca_in_eigenbasis(n, seed);
-        // Ôᵀ Σ Ô = Vᵀ Λ V.
-        let scaled = DMatrix::from_fn(dimension, dimension, |i, j| problem.eigenvalues[i] * rotation[(i, j)]);
-        let projected = rotation.transpose() * &scaled;
+        // Ôᵀ Σ Ô = Vᵀ Λ V, of which the curves read the block of the largest d asked for.
+        let used = dims.iter().copied().max().unwrap_or(0);
+        let leading = rotation.columns(0, used);
+        let scaled = DMatrix::from_fn(dimension, used, |i, j| problem.eigenvalues[i] * leading[(i, j)]);
+        let projected = leading.transpose() * &scaled;
         GeneralAnswer {
             t: backward_times(problem.final_time, points),
             fd2: curves_of_projection(&problem, &projected, &estimated, &dims, points),
