@@ -28,6 +28,7 @@ fn request(variances: &[f64], estimated: Option<&[f64]>) -> ExplorerRequest {
         points: Some(POINTS),
         schedule: None,
         cap: 100.0,
+        verdict_work: None,
     }
 }
 
@@ -103,6 +104,31 @@ fn the_summary_gives_each_d_its_verdict_and_gain() {
     for (d, printed) in [(4, 1.124), (5, 1.704), (6, 1.854), (7, 1.921)] {
         assert!((fig4.switch_times[d - 1] - printed).abs() < 5e-4, "t_{d} = {}", fig4.switch_times[d - 1]);
     }
+}
+
+#[test]
+fn a_verdict_budget_leaves_the_rest_of_the_stops_to_find_later() {
+    let variances: Vec<f64> = (1..=400).map(|k| 1.0 / k as f64).collect();
+    let estimated: Vec<f64> =
+        variances.iter().enumerate().map(|(k, v)| v * (0.6 + 0.8 * ((k * 7) % 11) as f64 / 10.0)).collect();
+    let whole = Explorer::new(request(&variances, Some(&estimated))).unwrap().summary();
+    assert_eq!(whole.verdicts_found, 400);
+    let mut explorer =
+        Explorer::new(ExplorerRequest { verdict_work: Some(5_000), ..request(&variances, Some(&estimated)) }).unwrap();
+    let started = explorer.summary();
+    assert!(started.verdicts_found > 0 && started.verdicts_found < 400, "{}", started.verdicts_found);
+    assert!(started.optimal_stop[started.verdicts_found..].iter().all(|t| t.is_nan()));
+    // What is known at once stays as it is: the curves, Prop 1's verdicts, the switch times.
+    assert_eq!(
+        (&started.monotone, &started.switch_times, &started.at_end),
+        (&whole.monotone, &whole.switch_times, &whole.at_end)
+    );
+    while !explorer.find_verdicts(5_000) {}
+    let finished = explorer.summary();
+    assert_eq!(finished.verdicts_found, 400);
+    assert_eq!(finished.optimal_stop, whole.optimal_stop);
+    assert_eq!(finished.at_optimal_stop, whole.at_optimal_stop);
+    assert!(whole.monotone.iter().filter(|&&m| !m).count() > 100, "most d stop early here");
 }
 
 #[test]

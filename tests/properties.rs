@@ -3,10 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use ldm_explorer::theory::capped::{CappedProblem, capped_curves, capped_outcome, capped_variances};
-use ldm_explorer::theory::diagonal::{
-    DiagonalProblem, reconstruction_errors, stopping_curves, stopping_verdicts, switch_times,
-};
+use ldm_explorer::theory::diagonal::{DiagonalProblem, reconstruction_errors, stopping_curves, switch_times};
 use ldm_explorer::theory::schedule::Schedule;
+use ldm_explorer::theory::verdicts::stopping_verdicts;
 use proptest::prelude::*;
 
 fn spectrum() -> impl Strategy<Value = Vec<f64>> {

@@ -2,11 +2,10 @@
 //! as wasm in headless Chromium (`cargo test --target wasm32-unknown-unknown`).
 
 use ldm_explorer::theory::capped::{CappedProblem, CappedVariance, capped_outcome};
-use ldm_explorer::theory::diagonal::{
-    DiagonalProblem, backward_times, prop1_sums, stopping_curves, stopping_verdicts, switch_times,
-};
+use ldm_explorer::theory::diagonal::{DiagonalProblem, backward_times, prop1_sums, stopping_curves, switch_times};
 use ldm_explorer::theory::estimate::estimate_variances;
 use ldm_explorer::theory::schedule::Schedule;
+use ldm_explorer::theory::verdicts::stopping_verdicts;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

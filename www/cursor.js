@@ -144,7 +144,8 @@ function setupPlay(store) {
     if (playing) return stop();
     if (!model) return;
     const d = model.explorer.samplerDimension(store.get().d);
-    const end = model.summary.optimalStop[d - 1];
+    // A stop not found yet (large D, found after the curves) plays to T meanwhile.
+    const end = Number.isFinite(model.summary.optimalStop[d - 1]) ? model.summary.optimalStop[d - 1] : model.summary.T;
     const cursor = store.get().cursor;
     playing = { from: cursor >= end - 1e-9 ? 0 : cursor, end, started: performance.now() };
     $('play').setAttribute('aria-pressed', 'true');

@@ -7,12 +7,19 @@ import { PRESET_PARAMETERS, presetVariances } from './presets.js';
 import { parseVarianceList } from './state.js';
 import { clearMessages, setMessage } from './messages.js';
 import { touches } from './store.js';
+import { showVerdictsProgress } from './summary.js';
 
 /** The fields the curves are computed from. */
 export const DATA_FIELDS = ['preset', 'lambda', 'alpha', 'sigma2', 'd0', 'D', 'variances', 'score', 'n', 'seed', 'T', 'schedule'];
 /** The fields of the sampler panels' sampler. */
 export const SAMPLER_FIELDS = ['sampler', 'steps', 'overlay'];
 const POINTS = 400;
+/** Prop 3's roots the constructor finds, in slope terms (a root for d costs about d): every d up to
+ *  D ≈ 1000, some 10 ms in wasm. At larger D the rest are found a task at a time after the curves
+ *  are drawn, so that no keystroke holds the page for the O(D²) of them. */
+const VERDICT_WORK = 1_000_000;
+const VERDICTS_TASK_MS = 8;
+const VERDICT_WORK_PER_CALL = 100_000;
 
 /** The control a core error belongs to: its message starts with the field it names. */
 function controlOf(message, state) {
@@ -41,7 +48,10 @@ function computeExplorer(state, maxDimension) {
   try {
     const estimatedVariances =
       state.score === 'plug-in' ? estimateVariances({ variances: variances.values, n: state.n, seed: state.seed }) : undefined;
-    return new Explorer({ variances: variances.values, estimatedVariances, T: state.T, points: POINTS, schedule: state.schedule, C: state.C });
+    return new Explorer({
+      variances: variances.values, estimatedVariances, T: state.T, points: POINTS, schedule: state.schedule, C: state.C,
+      verdictWork: VERDICT_WORK,
+    });
   } catch (error) {
     setMessage(controlOf(error.message, state), error.message);
     return null;
@@ -84,6 +94,30 @@ function studySeeds(store) {
       setMessage('seeds', error.message);
     }
     store.notify({ changed: new Set(), source: 'seeds', model: 'seeds' });
+  };
+  setTimeout(step, 0);
+}
+
+/**
+ * The optimal stops the constructor left (large D), found a few hundred d per task; the summary
+ * says how far it is meanwhile. When all are found the model's summary has them and the panels
+ * hear `model: 'verdicts'`.
+ */
+function findVerdicts(store) {
+  const { explorer } = store.model();
+  const step = () => {
+    const model = store.model();
+    if (model?.explorer !== explorer) return;
+    const deadline = performance.now() + VERDICTS_TASK_MS;
+    let done;
+    do done = explorer.findVerdicts(VERDICT_WORK_PER_CALL);
+    while (!done && performance.now() < deadline);
+    if (!done) {
+      showVerdictsProgress(explorer.verdictsFound(), model.summary.dimension);
+      return setTimeout(step, 0);
+    }
+    store.setModel({ ...model, summary: explorer.summary() });
+    store.notify({ changed: new Set(), source: 'verdicts', model: 'verdicts' });
   };
   setTimeout(step, 0);
 }
@@ -161,6 +195,7 @@ function install(store, explorer, change) {
   explorer = guarded(explorer, (error) => rebuild(store, error));
   const summary = explorer.summary();
   store.setModel({ explorer, summary, samplerError: samplerError(explorer, store.get()), seeds: null });
+  if (summary.verdictsFound < summary.dimension) findVerdicts(store);
   studySeeds(store);
   const cursor = Math.min(Math.max(store.get().cursor, 0), summary.T);
   if (!change) return store.set({ cursor });

@@ -120,7 +120,7 @@ export function setupPanels(store, registry) {
   store.subscribe((change) => {
     if (change.model === 'refused') return;
     if (change.model === 'new' || change.changed.has('theme')) return scheduleDraw(drawn);
-    const panels = new Set(change.model === 'cap' ? capped : change.model === 'seeds' ? ['seeds'] : []);
+    const panels = new Set(change.model === 'cap' ? capped : change.model === 'seeds' ? ['seeds'] : change.model === 'verdicts' ? ['curves'] : []);
     // The seeds panel's bottom chart is in the time plots' unit.
     if (change.changed.has('axis')) panels.add('seeds');
     if (touches(change, ['axis', 'xRange', 'yRange'])) timePlots.forEach((p) => panels.add(p));

@@ -13,6 +13,7 @@ const sub = (k) => String(k).replace(/\d/g, (digit) => '₀₁₂₃₄₅₆₇
 /** The highlighted d's optimal stop and gain, as Prop 1 and the verdicts panel state it. */
 function stopOf(summary, d) {
   if (summary.monotone[d - 1]) return { text: `d = ${d} runs to T: its curve falls until the end (dF² = ${format(summary.atEnd[d - 1])}).`, value: summary.T };
+  if (d > summary.verdictsFound) return { text: `d = ${d} stops early; finding where…`, pending: true };
   const gain = 1 - summary.atOptimalStop[d - 1] / summary.atEnd[d - 1];
   return {
     text: `d = ${d} is best stopped at t = ${summary.optimalStop[d - 1].toFixed(3)}: dF² ${format(summary.atOptimalStop[d - 1])}, ` +

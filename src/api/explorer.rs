@@ -102,6 +102,11 @@ pub struct ExplorerRequest {
     /// The cap of Props 4–5, C > 1.
     #[serde(rename = "C")]
     pub cap: f64,
+    /// The most work the constructor spends on the optimal stops, in slope terms (a root for `d`
+    /// costs about `d`); `findVerdicts` finds the rest. Absent: all of them.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub verdict_work: Option<usize>,
 }
 
 impl ExplorerRequest {
@@ -121,7 +126,10 @@ impl ExplorerRequest {
             points: self.points,
             schedule: self.schedule,
         };
-        Ok((stopping_curves_answer(curves)?, capped_answer(capped)?))
+        let (problem, points) = curves.problem()?;
+        let mut answer = CurvesAnswer::with_verdicts_pending(problem, points);
+        answer.find_verdicts(self.verdict_work.unwrap_or(usize::MAX));
+        Ok((answer, capped_answer(capped)?))
     }
 }
 

@@ -335,10 +335,11 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                 markers.vertical(&mut chart, x, (y_min, y_max), "", true, style)?;
             }
         }
-        // Each drawn d's best stopping time, where it is not the end of sampling.
+        // Each drawn d's best stopping time, where it is not the end of sampling (and is found: at
+        // large D the page finds the stops after drawing the curves).
         let stops: Vec<(f64, f64, RGBColor)> = dims
             .iter()
-            .filter(|&&d| !answer.monotone[d - 1])
+            .filter(|&&d| !answer.monotone[d - 1] && answer.optimal_stop[d - 1].is_finite())
             .map(|&d| {
                 let t = answer.optimal_stop[d - 1];
                 (

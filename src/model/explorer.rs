@@ -80,9 +80,12 @@ pub struct Summary {
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub prop1_sum: Vec<f64>,
+    /// NaN for the d past `verdictsFound` (found by `findVerdicts`).
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
     pub optimal_stop: Vec<f64>,
+    /// How many d (from d = 1) have their optimal stop and the distance there.
+    pub verdicts_found: usize,
     /// dF²(T, d) and dF²(optimalStop[d-1], d) for each d.
     #[serde(serialize_with = "js::floats")]
     #[tsify(type = "Float64Array")]
@@ -174,6 +177,12 @@ impl Explorer {
 
     pub fn curves(&self) -> &CurvesAnswer {
         &self.curves
+    }
+
+    /// Finds more of the optimal stops the constructor left (its request's `verdict_work`), about
+    /// `work` slope terms' worth. Returns whether all are found.
+    pub fn find_verdicts(&mut self, work: usize) -> bool {
+        self.curves.find_verdicts(work)
     }
 
     pub fn capped(&self) -> &CappedAnswer {
@@ -350,6 +359,7 @@ impl Explorer {
             monotone: a.monotone.clone(),
             prop1_sum: a.prop1_sum.clone(),
             optimal_stop: a.optimal_stop.clone(),
+            verdicts_found: a.verdicts_found(),
             at_end,
             at_optimal_stop: a.at_optimal_stop.clone(),
             cap: self.capped.problem.cap,

@@ -6,9 +6,8 @@
 //! with a running prefix sum and a suffix sum of the variances: `O(D)` per time point.
 
 use crate::input::{self, InputError};
-use crate::numeric::roots::illinois;
-use crate::theory::prop3::{Bracket, Coordinate, Coordinates, Slope, Start, prop3_root};
 use crate::theory::schedule::Schedule;
+use crate::theory::verdicts::VerdictSearch;
 
 /// A validated diagonal problem: data variances `σk²`, the variances `σ̂k²` the score was fitted
 /// on (equal to `σk²` for the exact score), the schedule and the final time `T`.
@@ -300,133 +299,6 @@ pub fn latent_error_slope(problem: &DiagonalProblem, d: usize, tau: f64) -> f64 
         .sum()
 }
 
-/// What stopping early does for one latent dimension.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoppingVerdict {
-    /// `t ↦ dF²(t, d)` is non-increasing: running to `T` is optimal.
-    pub monotone: bool,
-    /// The backward time of least `dF²` (`T` when monotone).
-    pub optimal_stop: f64,
-    /// `dF²` there.
-    pub distance: f64,
-}
-
-/// The optimal stopping time of every `d`, using a table of curves on a grid to bracket it.
-///
-/// Variance-preserving schedules: Prop 1's sum decides monotonicity exactly; otherwise the minimum
-/// is the unique root of the slope (Prop 3), refined from the grid's bracket to machine precision.
-/// Rectified flow has no such convexity (its marginal variance dips below `σ²` on the way), so
-/// monotonicity is read off the grid and the grid's global minimum is refined the same way.
-pub fn stopping_verdicts(problem: &DiagonalProblem, table: &CurveTable) -> Vec<StoppingVerdict> {
-    verdicts_and_work(problem, table).0
-}
-
-/// [`stopping_verdicts`], with the number of Prop 3 terms it evaluated (its cost: tests hold it
-/// to `O(D)` evaluations of the `O(d)` slope, not the `O(D²)`-times-iterations it once was).
-pub(super) fn verdicts_and_work(problem: &DiagonalProblem, table: &CurveTable) -> (Vec<StoppingVerdict>, usize) {
-    let final_time = problem.final_time;
-    let schedule = &problem.schedule;
-    let last = table.points - 1;
-    let times = backward_times(final_time, table.points);
-    let sums = prop1_sums(problem);
-    let sigmas: Vec<f64> = problem.variances.iter().map(|v| v.sqrt()).collect();
-    let reconstruction = reconstruction_errors(&problem.variances);
-    let stop_at = |x: f64| final_time - schedule.extended_inverse_a2(x, final_time);
-    // The slope of d − 1 where it was last evaluated, near its root: one more term gives d's slope
-    // there in O(1), and a start that is usually one evaluation from d's root.
-    let mut carried: Option<(f64, Slope)> = None;
-    let mut work = 0;
-    let verdicts = (1..=problem.dimension())
-        .map(|d| {
-            let row = table.row(d);
-            let monotone = if schedule.is_variance_preserving() {
-                sums[d - 1] >= 0.0
-            } else {
-                let scale = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-                row.windows(2).all(|w| w[1] <= w[0] + 1e-12 * scale)
-            };
-            let coordinate = Coordinate {
-                sigma: sigmas[d - 1],
-                sigma2: problem.variances[d - 1],
-                sigma_hat2: problem.estimated[d - 1],
-            };
-            carried =
-                carried.filter(|(_, slope)| slope.is_finite()).map(|(x, slope)| (x, slope.plus(coordinate.term(x))));
-            let at_end = row[last];
-            if monotone {
-                return StoppingVerdict { monotone, optimal_stop: final_time, distance: at_end };
-            }
-            let best = argmin(row);
-            // The grid's neighbours of its minimum bracket the true one (the curve is unimodal).
-            let (newer, older) = ((best + 1).min(last), best.saturating_sub(1));
-            let (stop, distance) = if schedule.is_variance_preserving() {
-                let x = |i: usize| schedule.a2(final_time - times[i]);
-                let bracket = Bracket {
-                    lower: x(newer),
-                    upper: if best == 0 { schedule.a2(final_time) } else { x(older) },
-                    slope_at_lower: (newer == last).then_some(sums[d - 1]),
-                };
-                // The root and the latent error there: straight from the carried slope when its
-                // cubic step is exact, else by the search.
-                let carried_step = carried.and_then(|(x, slope)| {
-                    let step = slope.exact_cubic_step(x).filter(|&step| bracket.holds(x) && bracket.holds(x + step))?;
-                    Some((x + step, slope.error_after(step)))
-                });
-                let (root, error) = carried_step.unwrap_or_else(|| {
-                    let start = match carried {
-                        Some((x, slope)) if bracket.holds(x) => Start::Evaluated(x, slope),
-                        _ => Start::Guess(parabola_vertex(
-                            [x(older), x(best), x(newer)],
-                            [row[older], row[best], row[newer]],
-                        )),
-                    };
-                    let coordinates = Coordinates {
-                        sigmas: &sigmas[..d],
-                        variances: &problem.variances[..d],
-                        estimated: &problem.estimated[..d],
-                    };
-                    let root = prop3_root(coordinates, bracket, start, |a, b| stop_at(a) == stop_at(b));
-                    carried = root.evaluated;
-                    work += root.evaluations * d;
-                    (root.x, root.error)
-                });
-                let stop = stop_at(root);
-                (stop, if stop == final_time { at_end } else { error + reconstruction[d - 1] })
-            } else {
-                let tau = refine_minimum(problem, d, final_time - times[newer], final_time - times[older]);
-                let stop = final_time - tau;
-                (stop, stopping_distance(problem, stop, d))
-            };
-            StoppingVerdict { monotone, optimal_stop: stop, distance }
-        })
-        .collect();
-    (verdicts, work)
-}
-
-/// The abscissa of the vertex of the parabola through three points (the middle one if they are
-/// degenerate): a start for Newton's method that is already within `O(h³)` of the minimum.
-fn parabola_vertex(x: [f64; 3], y: [f64; 3]) -> f64 {
-    let (left, right) = (x[1] - x[0], x[1] - x[2]);
-    let numerator = left * left * (y[1] - y[2]) - right * right * (y[1] - y[0]);
-    let denominator = left * (y[1] - y[2]) - right * (y[1] - y[0]);
-    let vertex = x[1] - 0.5 * numerator / denominator;
-    if vertex.is_finite() { vertex } else { x[1] }
-}
-
-/// The forward time of least latent error in `[low, high]` from the sign of the slope, or the
-/// better end when the slope does not change sign there.
-fn refine_minimum(problem: &DiagonalProblem, d: usize, low: f64, high: f64) -> f64 {
-    let slope = |tau: f64| latent_error_slope(problem, d, tau);
-    let (slope_low, slope_high) = (slope(low), slope(high));
-    if slope_low < 0.0 && slope_high > 0.0 {
-        illinois(slope, low, high, 1e-15 * (1.0 + high))
-    } else if slope_low >= 0.0 {
-        low
-    } else {
-        high
-    }
-}
-
 /// Index of the first minimum of a non-empty slice.
 pub fn argmin(values: &[f64]) -> usize {
     values.iter().enumerate().fold(0, |best, (i, &v)| if v < values[best] { i } else { best })
@@ -448,32 +320,69 @@ pub struct CurvesAnswer {
     pub switch_times_estimated: Vec<f64>,
     pub monotone: Vec<bool>,
     pub prop1_sum: Vec<f64>,
+    /// NaN for the `d` whose verdict is not found yet ([`CurvesAnswer::find_verdicts`]).
     pub optimal_stop: Vec<f64>,
-    /// `dF²` at each `d`'s optimal stop.
+    /// `dF²` at each `d`'s optimal stop (NaN likewise).
     pub at_optimal_stop: Vec<f64>,
+    /// The search for the verdicts not found yet; `None` once every `d` has its own.
+    search: Option<VerdictSearch>,
 }
 
 impl CurvesAnswer {
     /// The answer on `points` backward times from 0 to `T` (the caller checked `points`).
     pub fn compute(problem: DiagonalProblem, points: usize) -> CurvesAnswer {
+        let mut answer = CurvesAnswer::with_verdicts_pending(problem, points);
+        answer.find_verdicts(usize::MAX);
+        answer
+    }
+
+    /// The answer without the optimal stops, which [`CurvesAnswer::find_verdicts`] then finds.
+    pub fn with_verdicts_pending(problem: DiagonalProblem, points: usize) -> CurvesAnswer {
         let exact = problem.with_exact_score();
         let fd2 = stopping_curves(&problem, points);
         let fd2_exact = (!problem.uses_exact_score()).then(|| stopping_curves(&exact, points));
-        let verdicts = stopping_verdicts(&problem, &fd2);
+        let search = VerdictSearch::new(&problem, &fd2);
         let t = backward_times(problem.final_time, points);
+        let dimension = problem.dimension();
         CurvesAnswer {
             log_snr: log_snr(&problem.schedule, problem.final_time, &t),
             t,
             switch_times: switch_times(&exact),
             switch_times_estimated: switch_times(&problem),
-            monotone: verdicts.iter().map(|v| v.monotone).collect(),
-            optimal_stop: verdicts.iter().map(|v| v.optimal_stop).collect(),
-            at_optimal_stop: verdicts.iter().map(|v| v.distance).collect(),
+            monotone: search.monotone().to_vec(),
+            optimal_stop: vec![f64::NAN; dimension],
+            at_optimal_stop: vec![f64::NAN; dimension],
             prop1_sum: prop1_sums(&problem),
+            search: Some(search),
             fd2,
             fd2_exact,
             problem,
         }
+    }
+
+    /// Finds the next verdicts, in order of `d`, until they have cost `work` (in `O(1)` terms: a
+    /// slope evaluation for `d` costs `d`; one `d` at least). Returns whether all are found.
+    pub fn find_verdicts(&mut self, work: usize) -> bool {
+        let CurvesAnswer { problem, fd2, optimal_stop, at_optimal_stop, search, .. } = self;
+        let Some(searching) = search else { return true };
+        let started = searching.cost();
+        while searching.found() < problem.dimension() {
+            let verdict = searching.next_verdict(problem, fd2);
+            let d = searching.found();
+            (optimal_stop[d - 1], at_optimal_stop[d - 1]) = (verdict.optimal_stop, verdict.distance);
+            if searching.cost() - started >= work {
+                break;
+            }
+        }
+        if searching.found() == problem.dimension() {
+            *search = None;
+        }
+        search.is_none()
+    }
+
+    /// How many `d` have their optimal stop.
+    pub fn verdicts_found(&self) -> usize {
+        self.search.as_ref().map_or(self.problem.dimension(), VerdictSearch::found)
     }
 
     /// The curves with the exact score (the problem's own when its score is the exact one).

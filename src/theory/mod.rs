@@ -5,3 +5,4 @@ pub mod general;
 mod prop3;
 pub mod schedule;
 pub mod seeds;
+pub mod verdicts;

@@ -238,10 +238,9 @@ pub(super) fn prop3_root(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::theory::diagonal::{
-        DiagonalProblem, latent_error_slope, stopping_curves, stopping_distance, verdicts_and_work,
-    };
+    use crate::theory::diagonal::{DiagonalProblem, latent_error_slope, stopping_curves, stopping_distance};
     use crate::theory::schedule::Schedule;
+    use crate::theory::verdicts::verdicts_and_work;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

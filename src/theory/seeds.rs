@@ -5,8 +5,9 @@
 
 use crate::input::limits::{MAX_SEED_WORK, MAX_SEEDS};
 use crate::input::{self, InputError};
-use crate::theory::diagonal::{DiagonalProblem, stopping_curves, stopping_verdicts};
+use crate::theory::diagonal::{DiagonalProblem, stopping_curves};
 use crate::theory::estimate::estimate_variances;
+use crate::theory::verdicts::stopping_verdicts;
 
 /// The grid that brackets each draw's minimum: the curves are unimodal (convex in `a²`), so the
 /// grid's neighbours of its smallest value hold the true one, which is then refined exactly.

@@ -148,6 +148,20 @@ impl Explorer {
         model::Explorer::new(parse(request, "Explorer")?).map(Explorer).map_err(error)
     }
 
+    /// Finds more of the optimal stops that the constructor left (its request's `verdictWork`),
+    /// about `work` slope terms' worth (a root for `d` costs about `d`). Returns whether all are
+    /// found; `summary()` then has them.
+    #[wasm_bindgen(js_name = findVerdicts)]
+    pub fn find_verdicts(&mut self, work: u32) -> bool {
+        self.0.find_verdicts(work as usize)
+    }
+
+    /// How many d (from d = 1) have their optimal stop (`summary().verdictsFound`, without the rest).
+    #[wasm_bindgen(js_name = verdictsFound)]
+    pub fn verdicts_found(&self) -> u32 {
+        self.0.curves().verdicts_found() as u32
+    }
+
     /// A new cap `C` for the capped-score panels (the curves are kept).
     #[wasm_bindgen(js_name = setCap)]
     pub fn set_cap(&mut self, cap: f64) -> Result<(), JsError> {

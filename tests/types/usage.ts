@@ -42,8 +42,10 @@ export async function explorerModule(canvas: HTMLCanvasElement): Promise<number>
   const schedules: ScheduleName[] = names().schedules;
   const panels: Panel[] = names().panels.filter((p) => p.timePlot).map((p) => p.name);
 
-  const explorer = new Explorer({ variances: [1, 0.5, 0.1], estimatedVariances: estimated.subarray(0, 3), C: 100 });
+  const explorer = new Explorer({ variances: [1, 0.5, 0.1], estimatedVariances: estimated.subarray(0, 3), C: 100, verdictWork: 10 });
+  while (!explorer.findVerdicts(100)) if (explorer.verdictsFound() > 3) throw new Error('past D');
   const summary: ExplorerSummary = explorer.summary();
+  const found: number = summary.verdictsFound;
   const readout: ExplorerReadout = explorer.readout(summary.T / 2);
   explorer.setCap(50);
   explorer.setSampler('euler-maruyama', 50, true);
