@@ -23,7 +23,7 @@ fn plan(pca: &ImagePca, score: LatentScore, samples: usize, steps: usize) -> Lat
         final_time: 2.0,
         unit_variance: false,
     };
-    LatentPlan::new(&pca.variances, &pca.coordinates, request).expect("a valid plan")
+    LatentPlan::new(&pca.variances, &pca.training_latents(64), request).expect("a valid plan")
 }
 
 fn report(engine: &str, plan: &LatentPlan, seconds: f64) {

@@ -49,7 +49,7 @@ async fn gaussian_gpu_follows_the_cpu_and_the_law() {
     assert!(!gpu.adapter_description().is_empty());
     let pca = ImagePca::fit(&digits());
     let (d, n) = (18, 2048);
-    let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Gaussian, 60, n)).unwrap();
+    let plan = LatentPlan::new(&pca.variances, &[], request(d, LatentScore::Gaussian, 60, n)).unwrap();
     let on_gpu = gpu.run(&plan, |_, _| {}).await.unwrap();
     let on_cpu = plan.run_cpu(0..n);
     // Same Philox words; the normals differ only by the device's log/cos/sin (≈1e-3 on SwiftShader).
@@ -84,7 +84,8 @@ async fn empirical_gpu_follows_the_cpu() {
     let pca = ImagePca::fit(&small);
     // 98 samples: the last workgroup of four holds two.
     let (d, n) = (64, 98);
-    let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Empirical, 80, n)).unwrap();
+    let plan =
+        LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, LatentScore::Empirical, 80, n)).unwrap();
     let on_gpu = gpu.run(&plan, |_, _| {}).await.unwrap();
     let on_cpu = plan.run_cpu(0..n);
     // The softmax sums run in another order on the device, and late steps are sharp: a sample near
@@ -107,8 +108,10 @@ async fn empirical_gpu_with_a_large_latent() {
     let gpu = device().await;
     let (p, n_train, d, n) = (320, 40, 300, 5);
     let variances: Vec<f64> = (0..p).map(|k| 1.0 / (1.0 + k as f64)).collect();
-    let coordinates: Vec<f64> =
-        (0..n_train * p).map(|i| ((i * 7919 % 1000) as f64 / 1000.0 - 0.5) * variances[i % p].sqrt()).collect();
+    let coordinates: Vec<f64> = (0..n_train * p)
+        .filter(|i| i % p < d)
+        .map(|i| ((i * 7919 % 1000) as f64 / 1000.0 - 0.5) * variances[i % p].sqrt())
+        .collect();
     let plan = LatentPlan::new(&variances, &coordinates, request(d, LatentScore::Empirical, 12, n)).unwrap();
     let on_gpu = gpu.run(&plan, |_, _| {}).await.unwrap();
     let on_cpu = plan.run_cpu(0..n);

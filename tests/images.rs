@@ -159,8 +159,15 @@ fn pca_is_an_orthonormal_change_of_basis() {
 fn pca_of_set_is_an_orthonormal_change_of_basis(set: ImageSet) {
     let pca = ImagePca::fit(&set);
     let p = pca.pixels();
+    // The coordinates are computed as asked for: the first few, then all, then the first few again.
+    let first = pca.training_latents(3);
     // Full-dimension decoding returns the images.
     let latents = pca.training_latents(p);
+    let prefix: Vec<f64> = latents.chunks_exact(p).flat_map(|row| row[..3].to_vec()).collect();
+    for (a, b) in first.iter().zip(&prefix).chain(pca.training_latents(3).iter().zip(&prefix)) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+    assert_eq!(first.len(), 3 * set.count());
     let decoded = pca.decode(&latents[..3 * p], p);
     for (a, b) in decoded.iter().zip(&set.intensities[..3 * p]) {
         assert!((a - b).abs() < 1e-9, "{a} vs {b}");
@@ -205,7 +212,7 @@ fn pca_of_set_is_an_orthonormal_change_of_basis(set: ImageSet) {
 fn gaussian_score_samples_follow_the_exact_law() {
     let pca = ImagePca::fit(&digits());
     let (d, n) = (6, 4000);
-    let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Gaussian, 50, n)).unwrap();
+    let plan = LatentPlan::new(&pca.variances, &[], request(d, LatentScore::Gaussian, 50, n)).unwrap();
     let run = plan.run_cpu(0..n);
     let law = plan.sampler.law_variances();
     for (f, &step) in plan.frames.iter().enumerate() {
@@ -248,7 +255,7 @@ fn empirical_score_memorises_and_gaussian_does_not() {
     let d = 16;
     let training_scale = median(&pca.training_nearest_distances(200, d));
     let nearest_at_end = |score| {
-        let plan = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, score, 200, 24)).unwrap();
+        let plan = LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, score, 200, 24)).unwrap();
         let run = plan.run_cpu(0..24);
         let last: Vec<f64> = run[(plan.frames.len() - 1) * 24 * d..].iter().map(|&v| f64::from(v)).collect();
         let distances: Vec<f64> = pca.nearest_training(&last, d).iter().map(|&(_, r)| r).collect();
@@ -374,7 +381,7 @@ fn held_out_runs_follow_their_exact_law() {
     let mut summary = None;
     for seed in 0..runs {
         let request = LatentRequest { seed, ..request(d, LatentScore::Gaussian, 40, n) };
-        let mut run = finished(LatentPlan::new(&pca.variances, &pca.coordinates, request).unwrap());
+        let mut run = finished(LatentPlan::new(&pca.variances, &[], request).unwrap());
         let mut measured_at_once = run.clone();
         // Measured frame by frame first (as the worker does), the summary is the same.
         assert_eq!(run.measure_frame(&held_out), 1);
@@ -423,7 +430,7 @@ fn readme_s_held_out_table_holds() {
         for (cell, d) in cells[1..].iter().zip([4, 16, 64]) {
             let plan = LatentPlan::new(
                 &pca.variances,
-                &pca.coordinates,
+                &[],
                 LatentRequest { frames: 21, ..request(d, LatentScore::Gaussian, 200, 2) },
             )
             .unwrap();
@@ -492,9 +499,9 @@ fn unit_variance_latents_are_scaled_for_the_diffusion_only() {
     // All 64 components: their mean variance is well below 1 (the top 16 average about 1 already).
     let d = 64;
     let steps = 2000;
-    let plain = LatentPlan::new(&pca.variances, &pca.coordinates, request(d, LatentScore::Gaussian, steps, 2)).unwrap();
+    let plain = LatentPlan::new(&pca.variances, &[], request(d, LatentScore::Gaussian, steps, 2)).unwrap();
     let unit = LatentRequest { unit_variance: true, ..request(d, LatentScore::Gaussian, steps, 2) };
-    let scaled = LatentPlan::new(&pca.variances, &pca.coordinates, unit).unwrap();
+    let scaled = LatentPlan::new(&pca.variances, &[], unit).unwrap();
     let kept = &scaled.sampler.problem.variances[..d];
     assert!((kept.iter().sum::<f64>() / d as f64 - 1.0).abs() < 1e-12, "kept variances average 1");
     let mean = pca.variances[..d].iter().sum::<f64>() / d as f64;
@@ -515,7 +522,7 @@ fn unit_variance_latents_are_scaled_for_the_diffusion_only() {
     // The simulated latents, divided by the scale, have the law's variances in image units.
     let (n, steps) = (1500, 200);
     let unit = LatentRequest { unit_variance: true, ..request(d, LatentScore::Gaussian, steps, n) };
-    let plan = LatentPlan::new(&pca.variances, &pca.coordinates, unit).unwrap();
+    let plan = LatentPlan::new(&pca.variances, &[], unit).unwrap();
     let law = plan.law_variances();
     let scale = plan.scale;
     let mut run = finished(plan);

@@ -98,8 +98,9 @@ pub struct LatentPlan {
 
 impl LatentPlan {
     /// `variances`: the data's variances in the PCA basis (largest first, all `P`);
-    /// `coordinates`: the training images' coordinates on all `P` components (`n_train × P`).
-    pub fn new(variances: &[f64], coordinates: &[f64], request: LatentRequest) -> Result<LatentPlan, InputError> {
+    /// `training`: the training images' first `d` coordinates (`n_train × d`, row-major), which
+    /// only the empirical score reads.
+    pub fn new(variances: &[f64], training: &[f64], request: LatentRequest) -> Result<LatentPlan, InputError> {
         let pixels = variances.len();
         let d = request.d;
         if d == 0 || d > pixels.min(MAX_LATENT_DIMENSION) {
@@ -151,7 +152,7 @@ impl LatentPlan {
         let start_sd = (0..d).map(|k| sampler.start_variance(k).sqrt() as f32).collect();
         let mut gaussian = Vec::new();
         let mut empirical = Vec::new();
-        let mut training = Vec::new();
+        let mut training_latents = Vec::new();
         match request.score {
             LatentScore::Gaussian => {
                 gaussian.reserve(request.steps * d * 2);
@@ -178,17 +179,20 @@ impl LatentPlan {
                         inverse_two_a2: (0.5 / a2) as f32,
                     });
                 }
-                training = coordinates
-                    .chunks_exact(pixels)
-                    .flat_map(|row| row[..d].iter().map(|&v| (v * scale) as f32))
-                    .collect();
-                if training.is_empty() {
-                    return Err(InputError::new("images", "the empirical score needs training images"));
+                if training.is_empty() || !training.len().is_multiple_of(d) {
+                    return Err(InputError::new(
+                        "images",
+                        format!(
+                            "the empirical score needs training latents of {d} coordinates, got {} values",
+                            training.len()
+                        ),
+                    ));
                 }
+                training_latents = training.iter().map(|&v| (v * scale) as f32).collect();
             }
         }
         let frames = frame_steps(request.steps, request.frames);
-        Ok(LatentPlan { request, sampler, frames, start_sd, gaussian, empirical, training, scale })
+        Ok(LatentPlan { request, sampler, frames, start_sd, gaussian, empirical, training: training_latents, scale })
     }
 
     pub fn d(&self) -> usize {

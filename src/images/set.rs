@@ -5,6 +5,8 @@
 //! image scale), so that the noise's unit variance meets the pixel variances on the scale of common
 //! practice. Readers return an [`InputError`] naming the file or field, never panic.
 
+use std::cell::RefCell;
+
 use nalgebra::DMatrix;
 
 use crate::input::InputError;
@@ -279,9 +281,13 @@ pub struct ImagePca {
     pub variances: Vec<f64>,
     /// Principal directions as columns, in the order of `variances`.
     pub components: DMatrix<f64>,
-    /// Every training image's coordinates on all `P` components, `n × P`, row-major.
-    pub coordinates: Vec<f64>,
     pub labels: Option<Vec<u8>>,
+    /// The training images in the signal scale minus the mean, `n × P`: their coordinates are
+    /// computed when asked for, only as many as asked (all `P` would cost `n P²`, about a second
+    /// in wasm for 4000 images of 784 pixels, where a sampler needs `d` of them).
+    centred: DMatrix<f64>,
+    /// The coordinates computed so far: how many per image, and the `n × that` values, row-major.
+    coordinates: RefCell<(usize, Vec<f64>)>,
 }
 
 impl ImagePca {
@@ -296,8 +302,6 @@ impl ImagePca {
         let covariance = signal_covariance(set, &centred);
         let (values, components) = sorted_eigen(&covariance);
         let variances = values.iter().map(|&v| v.max(0.0)).collect();
-        let projected = &centred * &components;
-        let coordinates = (0..n).flat_map(|i| (0..p).map(move |k| (i, k))).map(|(i, k)| projected[(i, k)]).collect();
         ImagePca {
             width: set.width,
             height: set.height,
@@ -305,8 +309,9 @@ impl ImagePca {
             mean,
             variances,
             components,
-            coordinates,
             labels: set.labels.clone(),
+            centred,
+            coordinates: RefCell::new((0, Vec::new())),
         }
     }
 
@@ -314,9 +319,17 @@ impl ImagePca {
         self.width * self.height
     }
 
-    /// The training images' first `d` coordinates, `n × d`.
+    /// The training images' first `d` coordinates, `n × d` (`d ≤ P`). Computed for the next power
+    /// of two at least `d` and kept, so that nearby `d` reuse them.
     pub fn training_latents(&self, d: usize) -> Vec<f64> {
-        self.coordinates.chunks_exact(self.pixels()).flat_map(|row| row[..d].iter().copied()).collect()
+        let mut known = self.coordinates.borrow_mut();
+        if known.0 < d {
+            let width = d.next_power_of_two().min(self.pixels());
+            let projected = &self.centred * self.components.columns(0, width);
+            *known = (width, projected.transpose().as_slice().to_vec());
+        }
+        let (width, values) = &*known;
+        values.chunks_exact(*width).flat_map(|row| row[..d].iter().copied()).collect()
     }
 
     /// Intensities of latents (`m × d`, row-major) decoded: `mean + U_d z`, mapped back to `[0, 1]`

@@ -17,7 +17,7 @@ use crate::draw::{Style, draw_image_curves_panel};
 use crate::images::formats::read_image_set;
 use crate::images::gpu::GpuSampler;
 use crate::images::held_out::{self, HeldOut};
-use crate::images::latent::{LatentPlan, LatentRun};
+use crate::images::latent::{LatentPlan, LatentRun, LatentScore};
 use crate::images::set::{ImagePca, ImageSet};
 use crate::input::limits::MAX_GRID;
 
@@ -138,10 +138,15 @@ impl ImageLab {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ImageRunRequest")] request: JsValue,
     ) -> Result<ImageRun, JsError> {
-        let request: ImageRunRequest = parse(request, "plan")?;
-        let plan =
-            LatentPlan::new(&self.pca().variances, &self.pca().coordinates, request.latent_request().map_err(error)?)
-                .map_err(error)?;
+        let request = parse::<ImageRunRequest>(request, "plan")?.latent_request().map_err(error)?;
+        let pca = self.pca();
+        // Only the empirical score reads the training latents; a d past P is refused by the plan.
+        let training = if request.score == LatentScore::Empirical {
+            pca.training_latents(request.d.min(pca.pixels()))
+        } else {
+            Vec::new()
+        };
+        let plan = LatentPlan::new(&pca.variances, &training, request).map_err(error)?;
         Ok(ImageRun { run: LatentRun::new(plan), grid_pixels: None })
     }
 }
