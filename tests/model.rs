@@ -135,7 +135,10 @@ fn a_verdict_budget_leaves_the_rest_of_the_stops_to_find_later() {
 fn a_new_cap_recomputes_only_the_capped_score() {
     let mut explorer = plug_in();
     let before = explorer.curves().fd2.values.clone();
+    // The capped tables, computed when first asked for, are those of the new cap after it.
+    let old_capped = explorer.capped().fd2.values.clone();
     explorer.set_cap(7.0).unwrap();
+    assert_ne!(explorer.capped().fd2.values, old_capped);
     assert_eq!(explorer.curves().fd2.values, before);
     let problem = CappedProblem::new(vec![0.9, 0.4, 0.1, 0.01], Some(vec![0.7, 0.45, 0.13, 0.002]), 7.0, 2.0).unwrap();
     let fresh = ldm_explorer::theory::capped::CappedAnswer::compute(problem, POINTS);

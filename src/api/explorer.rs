@@ -110,8 +110,8 @@ pub struct ExplorerRequest {
 }
 
 impl ExplorerRequest {
-    /// The curves and the capped score of the page's data.
-    pub fn answers(self) -> Result<(CurvesAnswer, CappedAnswer), InputError> {
+    /// The curves of the page's data, and its capped-score problem with its number of points.
+    pub fn answers(self) -> Result<(CurvesAnswer, (CappedProblem, usize)), InputError> {
         let capped = CappedRequest {
             variances: self.variances.clone(),
             estimated_variances: self.estimated_variances.clone(),
@@ -127,9 +127,10 @@ impl ExplorerRequest {
             schedule: self.schedule,
         };
         let (problem, points) = curves.problem()?;
+        let capped = capped.problem()?;
         let mut answer = CurvesAnswer::with_verdicts_pending(problem, points);
         answer.find_verdicts(self.verdict_work.unwrap_or(usize::MAX));
-        Ok((answer, capped_answer(capped)?))
+        Ok((answer, capped))
     }
 }
 

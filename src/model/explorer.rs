@@ -2,6 +2,8 @@
 //! drawn, exported and read at the cursor as often as the reader likes. The worker's results
 //! (scatter samples, Monte Carlo runs) are handed in to be drawn beside the exact laws.
 
+use std::cell::OnceCell;
+
 use plotters::prelude::*;
 use serde::Serialize;
 use tsify::Tsify;
@@ -9,20 +11,24 @@ use tsify::Tsify;
 use super::panel::Panel;
 use crate::api::js;
 use crate::api::sampler::{SamplerRequest, request_of};
-use crate::api::{CappedRequest, ExplorerRequest, capped_answer};
+use crate::api::{CappedRequest, ExplorerRequest};
 use crate::draw::recording::Recording;
 use crate::draw::seeds::stop_quantiles;
 use crate::draw::{self, AxisFrame, MonteCarloPoints, Overlay, ScatterFrame, Style, View, XAxis};
 use crate::input::InputError;
 use crate::sim::monte_carlo::MonteCarloBand;
 use crate::sim::sampler::{Method, Sampler, Score, Start};
-use crate::theory::capped::{CappedAnswer, capped_distances_at};
+use crate::theory::capped::{CappedAnswer, CappedOutcome, CappedProblem, capped_distances_at, capped_outcome};
 use crate::theory::diagonal::{CurvesAnswer, argmin, distances_at, time_of_log_snr};
 use crate::theory::seeds::{SeedStudy, quantile};
 
 pub struct Explorer {
     curves: CurvesAnswer,
-    capped: CappedAnswer,
+    /// The capped score's problem, its number of points and Prop 5's outcome (`O(D)`), with its
+    /// tables (`O(D × points)`, tens of ms at D = 4096) computed when a capped panel first needs them.
+    capped_problem: (CappedProblem, usize),
+    capped_outcome: CappedOutcome,
+    capped: OnceCell<CappedAnswer>,
     /// The discretised sampler of the sampler panels, if any.
     sampler: Option<SamplerChoice>,
     scatter: Option<ScatterSamples>,
@@ -170,9 +176,19 @@ fn no_sampler(field: &str) -> InputError {
 impl Explorer {
     /// Computes everything for the page's data.
     pub fn new(request: ExplorerRequest) -> Result<Explorer, InputError> {
-        let (curves, capped) = request.answers()?;
+        let (curves, capped_problem) = request.answers()?;
+        let capped_outcome = capped_outcome(&capped_problem.0);
         let seeds = Err(InputError::new("seeds", "not computed yet"));
-        Ok(Explorer { curves, capped, sampler: None, scatter: None, monte_carlo: None, seeds })
+        Ok(Explorer {
+            curves,
+            capped_problem,
+            capped_outcome,
+            capped: OnceCell::new(),
+            sampler: None,
+            scatter: None,
+            monte_carlo: None,
+            seeds,
+        })
     }
 
     pub fn curves(&self) -> &CurvesAnswer {
@@ -186,20 +202,26 @@ impl Explorer {
     }
 
     pub fn capped(&self) -> &CappedAnswer {
-        &self.capped
+        self.capped.get_or_init(|| {
+            let (problem, points) = &self.capped_problem;
+            CappedAnswer::compute(problem.clone(), *points)
+        })
     }
 
     /// A new cap `C` for the capped-score panels (the curves are kept).
     pub fn set_cap(&mut self, cap: f64) -> Result<(), InputError> {
-        let base = &self.capped.problem.base;
+        let (problem, points) = &self.capped_problem;
+        let base = &problem.base;
         let request = CappedRequest {
             variances: base.variances.clone(),
             estimated_variances: Some(base.estimated.clone()),
             cap,
             final_time: Some(base.final_time),
-            points: Some(self.capped.t.len()),
+            points: Some(*points),
         };
-        self.capped = capped_answer(request)?;
+        self.capped_problem = request.problem()?;
+        self.capped_outcome = capped_outcome(&self.capped_problem.0);
+        self.capped = OnceCell::new();
         Ok(())
     }
 
@@ -347,7 +369,7 @@ impl Explorer {
     }
 
     pub fn summary(&self) -> Summary {
-        let (a, outcome) = (&self.curves, &self.capped.outcome);
+        let (a, outcome) = (&self.curves, &self.capped_outcome);
         let at_end = distances_at(&a.problem, a.problem.final_time);
         Summary {
             dimension: a.problem.dimension(),
@@ -362,7 +384,7 @@ impl Explorer {
             verdicts_found: a.verdicts_found(),
             at_end,
             at_optimal_stop: a.at_optimal_stop.clone(),
-            cap: self.capped.problem.cap,
+            cap: self.capped_problem.0.cap,
             d_min: outcome.d_min,
             d1: outcome.d1,
             d2: outcome.d2,
@@ -388,7 +410,7 @@ impl Explorer {
             best_dim_exact: argmin(&fd2_exact) + 1,
             fd2,
             fd2_exact,
-            fd2_capped: capped_distances_at(&self.capped.problem, t),
+            fd2_capped: capped_distances_at(&self.capped_problem.0, t),
         })
     }
 
@@ -492,15 +514,17 @@ impl Explorer {
         let recording = Recording::new(size);
         let frame = {
             let area = recording.clone().into_drawing_area();
-            let (curves, capped) = (&self.curves, &self.capped);
+            let curves = &self.curves;
             match panel {
                 Panel::Curves => {
                     draw::draw_curves_panel(&area, curves, view, self.overlay(view)?.as_ref(), style).map(Some)
                 }
                 Panel::BestDimension => draw::draw_best_dimension_panel(&area, curves, view, style).map(Some),
-                Panel::CappedVariances => draw::draw_capped_variances_panel(&area, capped, style).map(|_| None),
-                Panel::CappedDistance => draw::draw_capped_distance_panel(&area, capped, style).map(|_| None),
-                Panel::CappedCurves => draw::draw_capped_curves_panel(&area, curves, capped, view, style).map(Some),
+                Panel::CappedVariances => draw::draw_capped_variances_panel(&area, self.capped(), style).map(|_| None),
+                Panel::CappedDistance => draw::draw_capped_distance_panel(&area, self.capped(), style).map(|_| None),
+                Panel::CappedCurves => {
+                    draw::draw_capped_curves_panel(&area, curves, self.capped(), view, style).map(Some)
+                }
                 Panel::Scatter => draw::draw_scatter_panel(&area, &self.scatter_frame(view)?, style).map(|_| None),
                 Panel::Spectrum => draw::draw_spectrum_panel(&area, &curves.problem.variances, style).map(|_| None),
                 Panel::Schedule => {
@@ -525,13 +549,13 @@ impl Explorer {
     /// and Monte Carlo for the view's `d`).
     pub fn csv(&self, panel: Panel, view: &View) -> Result<String, InputError> {
         use draw::csv;
-        let (curves, capped) = (&self.curves, &self.capped);
+        let curves = &self.curves;
         Ok(match panel {
             Panel::Curves => csv::curves_csv(curves),
             Panel::BestDimension => csv::best_dimension_csv(curves),
-            Panel::CappedVariances => csv::capped_variances_csv(capped),
-            Panel::CappedDistance => csv::capped_distance_csv(capped),
-            Panel::CappedCurves => csv::capped_curves_csv(curves, capped),
+            Panel::CappedVariances => csv::capped_variances_csv(self.capped()),
+            Panel::CappedDistance => csv::capped_distance_csv(self.capped()),
+            Panel::CappedCurves => csv::capped_curves_csv(curves, self.capped()),
             Panel::Scatter => csv::scatter_csv(&self.scatter_frame(view)?),
             Panel::Spectrum => csv::spectrum_csv(&curves.problem.variances),
             Panel::Schedule => csv::schedule_csv(&curves.problem.schedule, curves.problem.final_time),
