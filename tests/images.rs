@@ -159,7 +159,9 @@ fn pca_is_an_orthonormal_change_of_basis() {
 fn pca_of_set_is_an_orthonormal_change_of_basis(set: ImageSet) {
     let pca = ImagePca::fit(&set);
     let p = pca.pixels();
-    // The coordinates are computed as asked for: the first few, then all, then the first few again.
+    // The coordinates are computed as asked for: none (a plan's refused d = 0 asks before it is
+    // refused), the first few, then all, then the first few again.
+    assert!(pca.training_latents(0).is_empty());
     let first = pca.training_latents(3);
     // Full-dimension decoding returns the images.
     let latents = pca.training_latents(p);

@@ -19,6 +19,8 @@ const POINTS = 400;
  *  are drawn, so that no keystroke holds the page for the O(D²) of them. */
 const VERDICT_WORK = 1_000_000;
 const VERDICTS_TASK_MS = 8;
+/** How often the progress line (a live region) is rewritten while the stops are found. */
+const VERDICTS_PROGRESS_MS = 400;
 const VERDICT_WORK_PER_CALL = 100_000;
 
 /** The control a core error belongs to: its message starts with the field it names. */
@@ -105,15 +107,23 @@ function studySeeds(store) {
  */
 function findVerdicts(store) {
   const { explorer } = store.model();
+  let shown = performance.now();
   const step = () => {
     const model = store.model();
     if (model?.explorer !== explorer) return;
     const deadline = performance.now() + VERDICTS_TASK_MS;
     let done;
-    do done = explorer.findVerdicts(VERDICT_WORK_PER_CALL);
-    while (!done && performance.now() < deadline);
+    try {
+      do done = explorer.findVerdicts(VERDICT_WORK_PER_CALL);
+      while (!done && performance.now() < deadline);
+    } catch {
+      return; // a trap: the guard reports it and rebuilds the model, which starts its own search
+    }
     if (!done) {
-      showVerdictsProgress(explorer.verdictsFound(), model.summary.dimension);
+      if (performance.now() - shown > VERDICTS_PROGRESS_MS) {
+        shown = performance.now();
+        showVerdictsProgress(explorer.verdictsFound(), model.summary.dimension);
+      }
       return setTimeout(step, 0);
     }
     store.setModel({ ...model, summary: explorer.summary() });

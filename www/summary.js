@@ -32,7 +32,7 @@ export function renderSummaries(store) {
     if (s.monotone[d - 1]) {
       item.textContent = `d = ${d}: the distance falls until the end — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
     } else if (d > s.verdictsFound) {
-      item.textContent = `d = ${d}: Prop 1's sum is negative, so the distance rises before T — finding where it is least…`;
+      item.textContent = `d = ${d}: the distance rises before T — finding where it is least…`;
     } else if (s.optimalStop[d - 1] === s.T) {
       // Prop 1's sum is negative, but the minimum is closer to T than a float can tell apart.
       item.textContent = `d = ${d}: the distance rises only in the last instant before T, too little to ` +
@@ -46,7 +46,8 @@ export function renderSummaries(store) {
     items.append(item);
   }
   $('verdicts').replaceChildren(items);
-  showVerdictsProgress(s.verdictsFound, s.dimension);
+  // The search may have gone on since the summary was taken.
+  showVerdictsProgress(explorer.verdictsFound(), s.dimension);
   const more = $('verdicts-more');
   more.hidden = shown === s.dimension;
   more.textContent = `Show d = ${shown + 1}–${Math.min(shown + VERDICTS_PER_PAGE, s.dimension)} (of ${s.dimension})`;
@@ -54,9 +55,7 @@ export function renderSummaries(store) {
 
 /** While the optimal stops of a large D are being found (a task at a time), how far it is. */
 export function showVerdictsProgress(found, dimension) {
-  $('verdicts-progress').textContent = found < dimension
-    ? `Finding each d's optimal stop (the root of Prop 3's equation): ${found} of ${dimension} so far…`
-    : '';
+  $('verdicts-progress').textContent = found < dimension ? `Finding each d's optimal stop: ${found} of ${dimension} so far…` : '';
 }
 
 /** The seeds panel's text: the headline d (highlighted, else the best at T) and every d's share. */

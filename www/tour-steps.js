@@ -68,6 +68,7 @@ export const TOUR_STEPS = [
       const { summary } = context.model;
       const d = dimensionOf(context);
       const sum = summary.prop1Sum[d - 1];
+      if (sum < 0 && d > summary.verdictsFound) return { text: `Prop 1's sum for d = ${d} is ${format(sum)}: negative, so d = ${d} stops early; finding where…`, pending: true };
       const verdict = sum < 0 ? `negative, so d = ${d} stops early, at t = ${summary.optimalStop[d - 1].toFixed(3)}` : `non-negative, so d = ${d} runs to T`;
       return { text: `Prop 1's sum for d = ${d} is ${format(sum)}: ${verdict}.`, value: sum };
     },

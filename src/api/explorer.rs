@@ -102,8 +102,8 @@ pub struct ExplorerRequest {
     /// The cap of Props 4–5, C > 1.
     #[serde(rename = "C")]
     pub cap: f64,
-    /// The most work the constructor spends on the optimal stops, in slope terms (a root for `d`
-    /// costs about `d`); `findVerdicts` finds the rest. Absent: all of them.
+    /// The most work the constructor spends on the optimal stops, in terms (a `d` that stops early
+    /// costs about `points + d`); `findVerdicts` finds the rest. Absent: all of them.
     #[serde(default)]
     #[tsify(optional)]
     pub verdict_work: Option<usize>,

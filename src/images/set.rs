@@ -322,6 +322,9 @@ impl ImagePca {
     /// The training images' first `d` coordinates, `n × d` (`d ≤ P`). Computed for the next power
     /// of two at least `d` and kept, so that nearby `d` reuse them.
     pub fn training_latents(&self, d: usize) -> Vec<f64> {
+        if d == 0 {
+            return Vec::new();
+        }
         let mut known = self.coordinates.borrow_mut();
         if known.0 < d {
             let width = d.next_power_of_two().min(self.pixels());

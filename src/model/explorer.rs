@@ -196,7 +196,7 @@ impl Explorer {
     }
 
     /// Finds more of the optimal stops the constructor left (its request's `verdict_work`), about
-    /// `work` slope terms' worth. Returns whether all are found.
+    /// `work` terms' worth. Returns whether all are found.
     pub fn find_verdicts(&mut self, work: usize) -> bool {
         self.curves.find_verdicts(work)
     }

@@ -86,8 +86,9 @@ pub fn byte_gram(bytes: &[u8], rows: usize, columns: usize) -> (Vec<f64>, DMatri
 }
 
 /// The (1/n) covariance of `scale · B` for a matrix of bytes `B` (one observation a row), from its
-/// exact [`byte_gram`]: `scale² (n BᵀB − s sᵀ)/n²`, whose numerator is an exact integer in f64
-/// (below 2^53 for up to 2^20 rows), so each entry is rounded once.
+/// exact [`byte_gram`]: `scale² (n BᵀB − s sᵀ)/n²`, whose numerator is an exact integer in f64 (both
+/// terms are below `n² · 255²`, under 2^53 for up to 2^18 rows), so only the last three operations
+/// round.
 pub fn byte_covariance(bytes: &[u8], rows: usize, columns: usize, scale: f64) -> DMatrix<f64> {
     let (sums, gram) = byte_gram(bytes, rows, columns);
     let n = rows as f64;

@@ -149,8 +149,8 @@ impl Explorer {
     }
 
     /// Finds more of the optimal stops that the constructor left (its request's `verdictWork`),
-    /// about `work` slope terms' worth (a root for `d` costs about `d`). Returns whether all are
-    /// found; `summary()` then has them.
+    /// about `work` terms' worth (a `d` that stops early costs about `points + d`). Returns whether
+    /// all are found; `summary()` then has them.
     #[wasm_bindgen(js_name = findVerdicts)]
     pub fn find_verdicts(&mut self, work: u32) -> bool {
         self.0.find_verdicts(work as usize)
