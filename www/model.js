@@ -60,6 +60,33 @@ function computeExplorer(state, maxDimension) {
   }
 }
 
+/**
+ * Work on the model done a task at a time after the curves: `advance()` (true once all is done) is
+ * called until a task has run `taskMs`, then the page gets the main thread back (`yielded()`), while
+ * `explorer` is still the model's and `current()` holds; then `finish(model)`. An error from either
+ * goes to `failed(error)`.
+ */
+function inTasks(store, explorer, taskMs, { advance, finish, failed, yielded = () => {}, current = () => true }) {
+  const step = () => {
+    const model = store.model();
+    if (!current() || model?.explorer !== explorer) return;
+    try {
+      const deadline = performance.now() + taskMs;
+      let done;
+      do done = advance();
+      while (!done && performance.now() < deadline);
+      if (!done) {
+        yielded();
+        return setTimeout(step, 0);
+      }
+      finish(model);
+    } catch (error) {
+      failed(error);
+    }
+  };
+  setTimeout(step, 0);
+}
+
 /** The seeds study draws a few seeds at a time until a task has run this long, then yields. */
 const SEEDS_TASK_MS = 8;
 const SEEDS_PER_CALL = 2;
@@ -82,22 +109,19 @@ function studySeeds(store) {
     setMessage('seeds', error.message);
     return;
   }
-  const step = () => {
-    const model = store.model();
-    if (run !== seedsRun || model?.explorer !== explorer) return;
-    try {
-      const deadline = performance.now() + SEEDS_TASK_MS;
-      let done;
-      do done = explorer.advanceSeeds(SEEDS_PER_CALL);
-      while (done < state.seeds && performance.now() < deadline);
-      if (done < state.seeds) return setTimeout(step, 0);
+  const notify = () => store.notify({ changed: new Set(), source: 'seeds', model: 'seeds' });
+  inTasks(store, explorer, SEEDS_TASK_MS, {
+    current: () => run === seedsRun,
+    advance: () => explorer.advanceSeeds(SEEDS_PER_CALL) >= state.seeds,
+    finish: (model) => {
       store.setModel({ ...model, seeds: explorer.seedSummary(store.get().seed) });
-    } catch (error) {
+      notify();
+    },
+    failed: (error) => {
       setMessage('seeds', error.message);
-    }
-    store.notify({ changed: new Set(), source: 'seeds', model: 'seeds' });
-  };
-  setTimeout(step, 0);
+      notify();
+    },
+  });
 }
 
 /**
@@ -106,30 +130,22 @@ function studySeeds(store) {
  * hear `model: 'verdicts'`.
  */
 function findVerdicts(store) {
-  const { explorer } = store.model();
+  const { explorer, summary } = store.model();
   let shown = performance.now();
-  const step = () => {
-    const model = store.model();
-    if (model?.explorer !== explorer) return;
-    const deadline = performance.now() + VERDICTS_TASK_MS;
-    let done;
-    try {
-      do done = explorer.findVerdicts(VERDICT_WORK_PER_CALL);
-      while (!done && performance.now() < deadline);
-    } catch {
-      return; // a trap: the guard reports it and rebuilds the model, which starts its own search
-    }
-    if (!done) {
-      if (performance.now() - shown > VERDICTS_PROGRESS_MS) {
-        shown = performance.now();
-        showVerdictsProgress(explorer.verdictsFound(), model.summary.dimension);
-      }
-      return setTimeout(step, 0);
-    }
-    store.setModel({ ...model, summary: explorer.summary() });
-    store.notify({ changed: new Set(), source: 'verdicts', model: 'verdicts' });
-  };
-  setTimeout(step, 0);
+  inTasks(store, explorer, VERDICTS_TASK_MS, {
+    advance: () => explorer.findVerdicts(VERDICT_WORK_PER_CALL),
+    yielded: () => {
+      if (performance.now() - shown < VERDICTS_PROGRESS_MS) return;
+      shown = performance.now();
+      showVerdictsProgress(explorer.verdictsFound(), summary.dimension);
+    },
+    finish: (model) => {
+      store.setModel({ ...model, summary: explorer.summary() });
+      store.notify({ changed: new Set(), source: 'verdicts', model: 'verdicts' });
+    },
+    // A trap: the guard reports it and rebuilds the model, which starts its own search.
+    failed: () => {},
+  });
 }
 
 /** The sampler of the sampler panels; its checks (steps, schedule) speak beside the steps. */

@@ -352,7 +352,7 @@ impl CurvesAnswer {
             monotone: search.monotone().to_vec(),
             optimal_stop: vec![f64::NAN; dimension],
             at_optimal_stop: vec![f64::NAN; dimension],
-            prop1_sum: prop1_sums(&problem),
+            prop1_sum: search.prop1_sums().to_vec(),
             search: Some(search),
             fd2,
             fd2_exact,

@@ -98,6 +98,11 @@ impl VerdictSearch {
         &self.monotone
     }
 
+    /// Prop 1's sum of every `d`.
+    pub fn prop1_sums(&self) -> &[f64] {
+        &self.sums
+    }
+
     /// The work done so far, in terms of `O(1)` cost each.
     pub fn cost(&self) -> usize {
         self.cost
