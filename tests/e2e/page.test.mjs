@@ -613,9 +613,6 @@ test('at D = 4096 the optimal stops are found after the curves, a task at a time
     explorer.free();
     return { optimalStop: Array.from(optimalStop), atOptimalStop: Array.from(atOptimalStop) };
   }, n);
-  // The model is installed with the stops of the smaller d only; the rest come later.
-  const found = await page.evaluate(() => window.ldmExplorer.summary().verdictsFound);
-  assert.ok(found > 0 && found < 4096, `${found} found at first`);
   await page.waitForFunction(() => window.ldmExplorer.summary().verdictsFound === 4096, null, { timeout: 60_000 });
   assert.equal(await page.$eval('#verdicts-progress', (p) => p.textContent), '');
   const summary = await page.evaluate(() => {
@@ -627,17 +624,24 @@ test('at D = 4096 the optimal stops are found after the curves, a task at a time
   assert.deepEqual(summary, curves);
   const first = await page.$eval('#verdicts li', (li) => li.textContent);
   assert.match(first, new RegExp(`^d = 1: stop early at t = ${curves.optimalStop[0].toFixed(3)}`));
-  // A new n starts over: its own stops, found the same way, the progress said meanwhile.
+  // A new n starts over: its model is installed with the stops of the smaller d only (the summary
+  // as the progress line first changes, observed from before the change: reading it after the page
+  // settles would race the search), the rest come later, the progress said meanwhile.
   await page.evaluate(() => {
     const progress = document.getElementById('verdicts-progress');
     window.progressSaid = [];
-    new MutationObserver(() => window.progressSaid.push(progress.textContent)).observe(progress, { childList: true, characterData: true, subtree: true });
+    window.foundWhenSaid = [];
+    new MutationObserver(() => {
+      window.progressSaid.push(progress.textContent);
+      window.foundWhenSaid.push(window.ldmExplorer.summary().verdictsFound);
+    }).observe(progress, { childList: true, characterData: true, subtree: true });
   });
   await page.fill('#n', '3');
   await page.press('#n', 'Enter');
   await page.waitForFunction(() => /n = 3 samples/.test(document.getElementById('data-summary').textContent));
   await page.waitForFunction(() => window.ldmExplorer.summary().verdictsFound === 4096, null, { timeout: 60_000 });
-  const said = await page.evaluate(() => window.progressSaid);
+  const [said, found] = await page.evaluate(() => [window.progressSaid, window.foundWhenSaid[0]]);
+  assert.ok(found > 0 && found < 4096, `${found} found at first`);
   assert.ok(said.length >= 2, `the progress changed ${said.length} times`);
   for (const line of said.slice(0, -1)) assert.match(line, /^Finding each d's optimal stop: \d+ of 4096 so far…$/);
   assert.equal(said.at(-1), '');
