@@ -32,6 +32,10 @@ impl Paint {
     fn of<S: BackendStyle>(style: &S) -> Paint {
         Paint { color: style.color(), width: style.stroke_width() }
     }
+
+    fn same_as(&self, other: &Paint) -> bool {
+        self.width == other.width && self.color.rgb == other.color.rgb && self.color.alpha == other.color.alpha
+    }
 }
 
 /// A text's font and placement, owned.
@@ -48,7 +52,7 @@ struct Font {
 #[derive(Clone)]
 enum Operation {
     Pixel(BackendCoord, BackendColor),
-    Line(BackendCoord, BackendCoord, Paint),
+    Line([BackendCoord; 2], Paint),
     Rectangle(BackendCoord, BackendCoord, Paint, bool),
     Path(Vec<BackendCoord>, Paint),
     Circle(BackendCoord, u32, Paint, bool),
@@ -74,33 +78,99 @@ impl Recording {
         Ok(())
     }
 
-    /// Draws everything recorded onto `backend`, in order.
+    /// Draws everything recorded onto `backend`, in order, one stroke at a time.
     pub fn replay<DB: DrawingBackend>(&self, backend: &mut DB) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
         backend.ensure_prepared()?;
         for operation in self.operations.borrow().iter() {
-            match operation {
-                Operation::Pixel(point, color) => backend.draw_pixel(*point, *color)?,
-                Operation::Line(from, to, paint) => backend.draw_line(*from, *to, paint)?,
-                Operation::Rectangle(corner, opposite, paint, fill) => {
-                    backend.draw_rect(*corner, *opposite, paint, *fill)?
+            Self::replay_one(backend, operation)?;
+        }
+        backend.present()
+    }
+
+    /// Draws everything recorded onto `backend`, in order, except that each run of consecutive
+    /// strokes of one colour and width goes to `stroke` at once. A canvas strokes such a run as one
+    /// path: a dashed line or a chart's mesh is then one stroke instead of hundreds, which is what
+    /// a first drawing on a slow phone spends its time on.
+    pub fn replay_batching<DB: DrawingBackend>(
+        &self,
+        backend: &mut DB,
+        mut stroke: impl FnMut(&mut DB, &StrokeRun) -> Result<(), DrawingErrorKind<DB::ErrorType>>,
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        backend.ensure_prepared()?;
+        let operations = self.operations.borrow();
+        let mut run: Option<StrokeRun> = None;
+        for operation in operations.iter() {
+            let (piece, paint) = match operation {
+                Operation::Line(points, paint) => (Piece::Line(*points), *paint),
+                Operation::Path(points, paint) => (Piece::Path(points), *paint),
+                _ => {
+                    if let Some(run) = run.take() {
+                        stroke(backend, &run)?;
+                    }
+                    Self::replay_one(backend, operation)?;
+                    continue;
                 }
-                Operation::Path(points, paint) => backend.draw_path(points.iter().copied(), paint)?,
-                Operation::Circle(center, radius, paint, fill) => {
-                    backend.draw_circle(*center, *radius, paint, *fill)?
-                }
-                Operation::Polygon(points, paint) => backend.fill_polygon(points.iter().copied(), paint)?,
-                Operation::Text(text, font, position) => {
-                    let style = TextStyle {
-                        font: FontDesc::new(FontFamily::Name(&font.family), font.size, font.style)
-                            .transform(font.transform.clone()),
-                        color: font.color,
-                        pos: font.anchor,
-                    };
-                    backend.draw_text(text, &style, *position)?
+            };
+            match &mut run {
+                Some(current) if current.paint.same_as(&paint) => current.pieces.push(piece),
+                _ => {
+                    if let Some(run) = run.replace(StrokeRun { paint, pieces: vec![piece] }) {
+                        stroke(backend, &run)?;
+                    }
                 }
             }
         }
+        if let Some(run) = run {
+            stroke(backend, &run)?;
+        }
         backend.present()
+    }
+
+    fn replay_one<DB: DrawingBackend>(
+        backend: &mut DB,
+        operation: &Operation,
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        match operation {
+            Operation::Pixel(point, color) => backend.draw_pixel(*point, *color)?,
+            Operation::Line([from, to], paint) => backend.draw_line(*from, *to, paint)?,
+            Operation::Rectangle(corner, opposite, paint, fill) => {
+                backend.draw_rect(*corner, *opposite, paint, *fill)?
+            }
+            Operation::Path(points, paint) => backend.draw_path(points.iter().copied(), paint)?,
+            Operation::Circle(center, radius, paint, fill) => backend.draw_circle(*center, *radius, paint, *fill)?,
+            Operation::Polygon(points, paint) => backend.fill_polygon(points.iter().copied(), paint)?,
+            Operation::Text(text, font, position) => {
+                let style = TextStyle {
+                    font: FontDesc::new(FontFamily::Name(&font.family), font.size, font.style)
+                        .transform(font.transform.clone()),
+                    color: font.color,
+                    pos: font.anchor,
+                };
+                backend.draw_text(text, &style, *position)?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One stroke of a run: a straight line (plotters' `draw_line`) or a polyline (`draw_path`).
+pub enum Piece<'a> {
+    Line([BackendCoord; 2]),
+    Path(&'a [BackendCoord]),
+}
+
+/// Consecutive strokes of one colour and width, in the order they were drawn.
+pub struct StrokeRun<'a> {
+    paint: Paint,
+    pub pieces: Vec<Piece<'a>>,
+}
+
+impl StrokeRun<'_> {
+    pub fn color(&self) -> BackendColor {
+        self.paint.color
+    }
+    pub fn width(&self) -> u32 {
+        self.paint.width
     }
 }
 
@@ -129,7 +199,7 @@ impl DrawingBackend for Recording {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.push(Operation::Line(from, to, Paint::of(style)))
+        self.push(Operation::Line([from, to], Paint::of(style)))
     }
     fn draw_rect<S: BackendStyle>(
         &mut self,
@@ -219,5 +289,50 @@ mod tests {
         let mut again = String::new();
         recording.replay(&mut SVGBackend::with_string(&mut again, (640, 400))).unwrap();
         assert_eq!(svg, again);
+    }
+
+    #[test]
+    fn runs_of_strokes_keep_every_stroke_in_order_and_are_few() {
+        // Two dimensions' stops and switch times: dashed markers, hundreds of short strokes.
+        let problem =
+            DiagonalProblem::new(vec![1.0, 0.36, 0.05], Some(vec![0.9, 0.4, 0.02]), Schedule::OrnsteinUhlenbeck, 2.0)
+                .unwrap();
+        let answer = CurvesAnswer::compute(problem, 200);
+        let (size, style) = ((900, 600), Style { theme: LIGHT, scale: 2.0 });
+        let recording = Recording::new(size);
+        draw_curves_panel(&recording.clone().into_drawing_area(), &answer, &View::default(), None, &style).unwrap();
+        let strokes = recording
+            .operations
+            .borrow()
+            .iter()
+            .filter(|op| matches!(op, Operation::Line(..) | Operation::Path(..)))
+            .count();
+
+        // Each run stroked one piece at a time onto a second recording: the same drawing results,
+        // so runs lose, add and reorder nothing.
+        let copy = Recording::new(size);
+        let (mut runs, mut pieces) = (0, 0);
+        recording
+            .replay_batching(&mut copy.clone(), |backend, run| {
+                runs += 1;
+                pieces += run.pieces.len();
+                let paint = Paint { color: run.color(), width: run.width() };
+                for piece in &run.pieces {
+                    match piece {
+                        Piece::Line([from, to]) => backend.draw_line(*from, *to, &paint)?,
+                        Piece::Path(points) => backend.draw_path(points.iter().copied(), &paint)?,
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        let svg = |recording: &Recording| {
+            let mut svg = String::new();
+            recording.replay(&mut SVGBackend::with_string(&mut svg, size)).unwrap();
+            svg
+        };
+        assert_eq!(svg(&recording), svg(&copy));
+        assert_eq!(pieces, strokes);
+        assert!(strokes > 200 && runs * 5 < strokes, "{strokes} strokes in {runs} runs");
     }
 }

@@ -5,13 +5,13 @@ use js_sys::Float64Array;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::{check_svg_size, drawing_error, error, parse, require_document, to_js};
 use crate::api::explorer::{CappedScore, PlotOptions, StoppingCurves};
 use crate::api::parse_axis;
 use crate::api::{self, limits::Limits};
-use crate::draw::recording::Recording;
+use crate::draw::recording::{Piece, Recording, StrokeRun};
 use crate::draw::{self, Style, View};
 use crate::input;
 use crate::model::{self, Panel, SamplerChoice};
@@ -68,8 +68,68 @@ fn plot_options(options: JsValue) -> Result<(Style, View), JsError> {
     options.style_and_view().map_err(error)
 }
 
-fn canvas_backend(canvas: HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
-    CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas: no 2D context"))
+/// A page's canvas: plotters-canvas draws a recording on it, but for each run of strokes of one
+/// colour and width, which is stroked as one path (see `Recording::replay_batching`).
+struct CanvasTarget {
+    backend: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+impl CanvasTarget {
+    fn new(canvas: HtmlCanvasElement) -> Result<CanvasTarget, JsError> {
+        let no_context = || JsError::new("canvas: no 2D context");
+        let context = canvas.get_context("2d").ok().flatten().ok_or_else(no_context)?;
+        let context = context.dyn_into::<CanvasRenderingContext2d>().map_err(|_| no_context())?;
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(no_context)?;
+        Ok(CanvasTarget { backend, context })
+    }
+
+    fn size(&self) -> (u32, u32) {
+        self.backend.get_size()
+    }
+
+    fn draw(&mut self, recording: &Recording) -> Result<(), JsError> {
+        let context = &self.context;
+        recording
+            .replay_batching(&mut self.backend, |_, run| {
+                stroke_run(context, run);
+                Ok(())
+            })
+            .map_err(drawing_error)
+    }
+}
+
+/// Strokes a run as plotters-canvas strokes each of its pieces, in one path.
+fn stroke_run(context: &CanvasRenderingContext2d, run: &StrokeRun) {
+    let color = run.color();
+    if color.alpha == 0.0 {
+        return;
+    }
+    let (r, g, b) = color.rgb;
+    context.set_stroke_style_str(&format!("rgba({r},{g},{b},{})", color.alpha));
+    context.set_line_width(f64::from(run.width()));
+    context.begin_path();
+    for piece in &run.pieces {
+        match piece {
+            Piece::Line([from, to]) => {
+                // plotters-canvas moves a horizontal or vertical line by half a pixel, onto one row
+                // or column of pixels.
+                let dx = if from.0 == to.0 { 0.5 } else { 0.0 };
+                let dy = if from.1 == to.1 { 0.5 } else { 0.0 };
+                context.move_to(f64::from(from.0) - dx, f64::from(from.1) - dy);
+                context.line_to(f64::from(to.0) - dx, f64::from(to.1) - dy);
+            }
+            Piece::Path(points) => {
+                if let Some((first, rest)) = points.split_first() {
+                    context.move_to(f64::from(first.0), f64::from(first.1));
+                    for point in rest {
+                        context.line_to(f64::from(point.0), f64::from(point.1));
+                    }
+                }
+            }
+        }
+    }
+    context.stroke();
 }
 
 /// A recording replayed as SVG text.
@@ -96,8 +156,8 @@ pub fn plot_stopping_curves(
 ) -> Result<(), JsError> {
     let (style, view) = drawing_options(options)?;
     let answer = api::stopping_curves_answer(parse(request, "plotStoppingCurves")?).map_err(error)?;
-    let mut backend = canvas_backend(canvas)?;
-    curves_recording(&answer, backend.get_size(), &view, &style)?.replay(&mut backend).map_err(drawing_error)
+    let mut target = CanvasTarget::new(canvas)?;
+    target.draw(&curves_recording(&answer, target.size(), &view, &style)?)
 }
 
 /// The same drawing as SVG text, `width × height` pixels.
@@ -124,10 +184,10 @@ pub fn plot_spectrum(
 ) -> Result<(), JsError> {
     let (style, _) = drawing_options(options)?;
     input::check_variances("variances", &variances).map_err(error)?;
-    let mut backend = canvas_backend(canvas)?;
-    let recording = Recording::new(backend.get_size());
+    let mut target = CanvasTarget::new(canvas)?;
+    let recording = Recording::new(target.size());
     draw::draw_spectrum_panel(&recording.clone().into_drawing_area(), &variances, &style).map_err(drawing_error)?;
-    recording.replay(&mut backend).map_err(drawing_error)
+    target.draw(&recording)
 }
 
 /// The explorer page's model (see `model::Explorer`).
@@ -277,9 +337,9 @@ impl Explorer {
         #[wasm_bindgen(unchecked_param_type = "PlotOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let (style, view) = drawing_options(options)?;
-        let mut backend = canvas_backend(canvas)?;
-        let (recording, frame) = self.0.record(panel_of(panel)?, backend.get_size(), &view, &style).map_err(error)?;
-        recording.replay(&mut backend).map_err(drawing_error)?;
+        let mut target = CanvasTarget::new(canvas)?;
+        let (recording, frame) = self.0.record(panel_of(panel)?, target.size(), &view, &style).map_err(error)?;
+        target.draw(&recording)?;
         match frame {
             Some(frame) => to_js(&frame),
             None => Ok(JsValue::UNDEFINED),
