@@ -33,11 +33,15 @@ export function setupPanels(store, registry) {
     return canvas && canvas.offsetParent !== null ? canvas : null;
   };
 
-  /** Whether a panel's canvas is in the window or within half a window of it (drawn ahead of a scroll). */
-  const nearView = (panel) => {
-    const box = document.querySelector(`canvas[data-panel="${panel}"]`)?.getBoundingClientRect();
-    const margin = 0.5 * window.innerHeight;
-    return box ? box.bottom > -margin && box.top < window.innerHeight + margin : false;
+  // The panels whose canvas is in the window or within half a window of it (drawn ahead of a
+  // scroll), as the intersection observer below last reported: asking the layout in the middle of
+  // a frame would lay the whole page out once more. A canvas not shown is never near.
+  const near = new Set();
+
+  /** The canvas's size in device pixels, the size its drawing is made for. */
+  const deviceSize = (canvas) => {
+    const scale = window.devicePixelRatio || 1;
+    return { width: Math.round(canvas.clientWidth * scale), height: Math.round(canvas.clientHeight * scale), scale };
   };
   // Panels changed while far from the window: drawn when they come near it. A phone's first load
   // then draws two panels, not ten, and no page change draws what nobody sees.
@@ -54,13 +58,11 @@ export function setupPanels(store, registry) {
       // page's redraw never holds the main thread for long.
       if (performance.now() - frameStart > FRAME_BUDGET_MS) break;
       pending.delete(panel);
-      const canvas = shownCanvas(panel);
-      if (!canvas) continue;
-      if (!nearView(panel)) {
+      if (!near.has(panel)) {
         deferred.add(panel);
         continue;
       }
-      drawPanel(panel, canvas, model, options);
+      drawPanel(panel, document.querySelector(`canvas[data-panel="${panel}"]`), model, options);
     }
     if (pending.size > 0) scheduleDraw([]);
     const start = performance.now();
@@ -74,9 +76,9 @@ export function setupPanels(store, registry) {
       canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
       return;
     }
-    const scale = window.devicePixelRatio || 1;
-    const width = Math.round(canvas.clientWidth * scale);
-    const height = Math.round(canvas.clientHeight * scale);
+    const { width, height, scale } = deviceSize(canvas);
+    // Hidden since the observer last saw it: drawn when it shows again.
+    if (width === 0 || height === 0) return deferred.add(panel);
     if (canvas.width !== width) canvas.width = width;
     if (canvas.height !== height) canvas.height = height;
     const start = performance.now();
@@ -88,6 +90,7 @@ export function setupPanels(store, registry) {
       $(panel === 'scatter' ? 'sim-status' : 'curves-message').textContent = error.message;
     }
     store.timings.lastDrawMs[panel] = performance.now() - start;
+    store.timings.draws[panel] = (store.timings.draws[panel] ?? 0) + 1;
     if (panel === 'curves' && store.timings.firstCurveMs === null) {
       store.timings.firstCurveMs = performance.now() - started;
       performance.mark('first-curve');
@@ -129,8 +132,20 @@ export function setupPanels(store, registry) {
     if (change.changed.has('cursor') && scatterStepAtCursor() !== drawnScatterStep) panels.add('scatter');
     if (panels.size > 0 || change.changed.has('cursor')) scheduleDraw(panels);
   });
-  const resized = new ResizeObserver((entries) => scheduleDraw(entries.map((entry) => entry.target.dataset.panel)));
+  // A resize observer reports every canvas once when it starts observing: only a canvas drawn at
+  // another size than it now has is redrawn (one never drawn waits for its first draw).
+  const resized = new ResizeObserver((entries) => scheduleDraw(entries
+    .filter(({ target }) => store.frames[target.dataset.panel] !== undefined)
+    .filter(({ target }) => {
+      const { width, height } = deviceSize(target);
+      return target.width !== width || target.height !== height;
+    })
+    .map(({ target }) => target.dataset.panel)));
   const nearing = new IntersectionObserver((entries) => {
+    for (const { target, isIntersecting } of entries) {
+      if (isIntersecting) near.add(target.dataset.panel);
+      else near.delete(target.dataset.panel);
+    }
     scheduleDraw(entries.filter((e) => e.isIntersecting && deferred.has(e.target.dataset.panel)).map((e) => e.target.dataset.panel));
   }, { rootMargin: '50% 0px' });
   for (const canvas of document.querySelectorAll('canvas.plot[data-panel]')) {

@@ -11,7 +11,7 @@ export function createStore(fields, initial) {
   const store = {
     fields,
     /** How long the page's work took, for the tests and the benchmark page (filled as it runs). */
-    timings: { firstCurveMs: null, lastDrawMs: {}, lastCursorMs: null, lastCapMs: null, lastSimulationMs: {} },
+    timings: { firstCurveMs: null, lastDrawMs: {}, draws: {}, lastCursorMs: null, lastCapMs: null, lastSimulationMs: {} },
     /** Where each time plot's x axis lies on its canvas, as last drawn (for the cursor). */
     frames: {},
     /** The current state (a fresh copy is made at each change; do not mutate it). */

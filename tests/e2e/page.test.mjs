@@ -955,11 +955,19 @@ test('every view of docs/figures.md draws: its time plots inked, its images samp
   }
 });
 
-test('panels far from the window wait to be drawn, and printing draws them all', { skip }, async () => {
+test('panels far from the window wait to be drawn, near ones are drawn once, and printing draws them all', { skip }, async () => {
   const { page, problems } = await open('', { width: 1280, height: 900 });
   await page.waitForFunction(() => !window.ldmExplorer.stale('curves'));
   const far = ['schedule', 'seeds', 'capped-curves'];
   assert.deepEqual(await page.evaluate((far) => far.map((p) => window.ldmExplorer.stale(p)), far), [true, true, true], 'not drawn yet');
+  // A load draws the curves once (a resize observer's first report is not a resize); a new size
+  // draws them again.
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.ldmExplorer.timings.draws.curves), 1);
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.waitForFunction(() => window.ldmExplorer.timings.draws.curves === 2 && !window.ldmExplorer.stale('curves'));
+  const [drawnWidth, shownWidth] = await page.$eval('canvas[data-panel="curves"]', (c) => [c.width, Math.round(c.clientWidth * devicePixelRatio)]);
+  assert.equal(drawnWidth, shownWidth, 'drawn at its new size');
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   for (const panel of far) {
     const drawn = await page.evaluate((panel) => {
