@@ -28,7 +28,18 @@ export function parseWidth(typed) {
 
 export function setupEmbedControl() {
   const dialog = $('embed-dialog');
-  const preview = $('embed-preview');
+  // The preview's frame is made when the dialog first opens: even empty, an iframe is a document
+  // of its own, which the page's start would pay for.
+  let preview = null;
+  const previewFrame = () => {
+    if (!preview) {
+      preview = document.createElement('iframe');
+      preview.id = 'embed-preview';
+      preview.title = 'Preview of the embedded panel';
+      $('embed-preview-box').append(preview);
+    }
+    return preview;
+  };
   const panels = [...document.querySelectorAll('section[data-embeddable]')].map((section) => ({
     panel: section.dataset.panel,
     title: section.querySelector('h2').textContent.trim(),
@@ -41,12 +52,12 @@ export function setupEmbedControl() {
   $('embed-note').textContent = fromDisk
     ? 'This copy was opened from disk, so there is no preview: an embed needs the explorer on a web server (the dist/site folder), and the snippet\'s address must then start with that copy\'s.'
     : 'The preview below is the embed itself, at the chosen width; its height is what the panel takes there.';
-  preview.hidden = fromDisk;
 
   let view = { ...panels[0], width: WIDTH.initial, height: Math.round(WIDTH.initial * 0.75), measured: false };
   const show = () => {
     $('embed-snippet').value = embedSnippet(view);
     $('embed-snippet').dataset.measured = String(view.measured);
+    if (!preview) return;
     preview.width = view.width;
     preview.height = view.height;
   };
@@ -54,14 +65,15 @@ export function setupEmbedControl() {
   // only be a fragment navigation, which reloads nothing and reports nothing.
   const reload = () => {
     const address = embedAddress(view.panel);
-    const changed = preview.getAttribute('src') !== address || preview.width !== String(view.width);
+    if (!fromDisk) previewFrame();
+    const changed = preview?.getAttribute('src') !== address || preview?.width !== String(view.width);
     if (changed) view = { ...view, measured: false };
     show();
-    if (!fromDisk && preview.getAttribute('src') !== address) preview.src = address;
+    if (preview && preview.getAttribute('src') !== address) preview.src = address;
   };
 
   window.addEventListener('message', (event) => {
-    if (event.source !== preview.contentWindow || event.data?.type !== 'ldm-explorer:size') return;
+    if (!preview || event.source !== preview.contentWindow || event.data?.type !== 'ldm-explorer:size') return;
     if (event.data.panel !== view.panel || !Number.isFinite(event.data.height)) return;
     view = { ...view, height: Math.max(120, Math.ceil(event.data.height)), measured: true };
     show();
@@ -95,7 +107,7 @@ export function setupEmbedControl() {
   });
   dialog.addEventListener('close', () => {
     // An embed left running in the hidden preview would keep its worker busy.
-    preview.removeAttribute('src');
+    preview?.removeAttribute('src');
   });
   $('embed-open').disabled = false;
 }

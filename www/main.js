@@ -16,6 +16,8 @@ import { applyEmbedMode } from './embed.js';
 import { followSystemTheme } from './view.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+/** Lets the browser run what is waiting (input, a frame) before the next part of the start. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function start() {
   await init();
@@ -28,6 +30,8 @@ async function start() {
   applyEmbedMode();
   // A link whose data cannot be computed draws the defaults meanwhile, its messages beside the controls.
   computeFirstModel(store, defaultsFor(DEFAULTS.preset), limits);
+  // The start runs in a few tasks, none of which holds the page for long on a slow phone.
+  await nextTask();
   setupModel(store, limits);
   setupUrl(store);
   setupControls(store, names);
@@ -49,9 +53,12 @@ async function start() {
   ]);
   const simulation = setupSimulation(store, limits, scheduleDraw);
   setupUploads(store, limits);
+  await nextTask();
   setupExports(store, names.panels, drawNow);
+  await nextTask();
   setupImages(store);
   setupEmbedControl();
+  await nextTask();
   setupTour(store, { images: imagesView });
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {

@@ -124,7 +124,8 @@ export function setupTour(store, { images }) {
   });
   // The page keeps room below its last panel for the card (not embedded: there it is in the flow).
   if (!embedded) {
-    new ResizeObserver(() => document.body.style.setProperty('--tour-room', `${card.offsetHeight + 24}px`)).observe(card);
+    // Only while the card shows: a custom property set on the body restyles the whole page.
+    new ResizeObserver(() => card.hidden || document.body.style.setProperty('--tour-room', `${card.offsetHeight + 24}px`)).observe(card);
   }
   // An embedded reading always shows a step.
   if (embedded && store.get().tour === 0) go(1);
