@@ -116,7 +116,10 @@ export function setupPanels(store, registry) {
     for (const panel of panels) pending.add(panel);
     if (!frameRequested) {
       frameRequested = true;
-      requestAnimationFrame(drawPending);
+      // Panels are drawn in a task of their own just after a frame, not within it: the page's
+      // layout and the drawing are then two shorter tasks instead of one long one. The cursor's
+      // layer alone is drawn within the frame.
+      requestAnimationFrame(() => (pending.size > 0 ? setTimeout(drawPending, 0) : drawPending()));
     }
   }
 
