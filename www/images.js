@@ -252,7 +252,19 @@ export function setupImages(store) {
       await module.default({ module_or_path: new URL('./pkg/ldm_images_bg.wasm', import.meta.url) });
       return module;
     });
-    const { imageCurvesSvg } = await drawing;
+    let imageCurvesSvg;
+    try {
+      ({ imageCurvesSvg } = await drawing);
+    } catch (error) {
+      // A failed load (offline) is tried again at the next drawing, or when the browser is back online.
+      drawing = null;
+      if (id !== svgId) return;
+      $('image-curves').textContent = navigator.onLine
+        ? `The curves could not be drawn: ${error.message}`
+        : 'The curves will be drawn when the browser is back online.';
+      window.addEventListener('online', () => id === svgId && drawCurves(theme, cursor, metric), { once: true });
+      return;
+    }
     if (id !== svgId) return;
     try {
       $('image-curves').innerHTML = imageCurvesSvg(request);

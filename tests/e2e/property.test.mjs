@@ -106,10 +106,11 @@ test('hundreds of random and malformed links: no error, every problem named, eve
       const pasted = randomHash(random);
       const before = await page.evaluate(() => location.hash);
       if (pasted === before) continue; // the same link again: no hashchange, nothing to read
-      await page.evaluate((hash) => {
+      // Read once the page has heard the hashchange (a listener added after the page's own).
+      await page.evaluate((hash) => new Promise((resolve) => {
+        window.addEventListener('hashchange', () => setTimeout(() => requestAnimationFrame(resolve), 0), { once: true });
         location.hash = hash;
-      }, pasted);
-      await page.waitForFunction(() => new Promise((r) => setTimeout(() => requestAnimationFrame(() => r(true)), 0)));
+      }), pasted);
       await check(page, pasted, `case ${i}, pasted ${pasted}`, problems);
     }
   } finally {
