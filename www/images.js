@@ -59,6 +59,8 @@ export function setupImages(store) {
   let drawnCurves = null; // the run, theme and cursor the curves show
   let svgId = 0;
   let drawing = null; // the image module on this thread, for the curves
+  let curvesRetry = null; // the curves to draw once the browser is back online, after a failed load
+  window.addEventListener('online', () => curvesRetry?.());
 
   const setStatus = (text) => {
     $('images-path').textContent = text;
@@ -261,8 +263,11 @@ export function setupImages(store) {
       if (id !== svgId) return;
       $('image-curves').textContent = navigator.onLine
         ? `The curves could not be drawn: ${error.message}`
-        : 'The curves will be drawn when the browser is back online.';
-      window.addEventListener('online', () => id === svgId && drawCurves(theme, cursor, metric), { once: true });
+        : 'The curves could not be loaded offline: they are tried again when the browser is back online.';
+      curvesRetry = () => {
+        curvesRetry = null;
+        if (id === svgId) drawCurves(theme, cursor, metric);
+      };
       return;
     }
     if (id !== svgId) return;

@@ -30,10 +30,11 @@ async function start() {
   applyEmbedMode();
   // A link whose data cannot be computed draws the defaults meanwhile, its messages beside the controls.
   computeFirstModel(store, defaultsFor(DEFAULTS.preset), limits);
-  // The start runs in a few tasks, none of which holds the page for long on a slow phone.
-  await nextTask();
   setupModel(store, limits);
   setupUrl(store);
+  // The start runs in a few tasks, none of which holds the page for long on a slow phone; a link
+  // pasted meanwhile is heard (setupUrl listens), and the page's parts follow the store from here.
+  await nextTask();
   setupControls(store, names);
   setupSummaries(store);
   setupCursor(store);

@@ -1,6 +1,6 @@
-// The panels the model draws on canvases. A change redraws only the panels it affects, within one
-// animation frame; a panel is redrawn when its own canvas changes size, not when the page's height
-// does. The panel registry (names, which are time plots, which follow the cap or the sampler) is
+// The panels the model draws on canvases. A change redraws only the panels it affects, in a task
+// just after the next animation frame; a panel is redrawn when its own canvas changes size, not
+// when the page's height does. The panel registry (names, which are time plots, which follow the cap or the sampler) is
 // the module's (names()).
 import { renderCursor } from './cursor.js';
 import { touches } from './store.js';
@@ -54,8 +54,8 @@ export function setupPanels(store, registry) {
     const options = viewOptions(store);
     const frameStart = performance.now();
     for (const panel of [...pending]) {
-      // A frame draws panels for about 12 ms (one large one at least) and leaves the rest to the next: a whole
-      // page's redraw never holds the main thread for long.
+      // A task draws panels for about 12 ms (one large one at least) and leaves the rest to the next
+      // frame: a whole page's redraw never holds the main thread for long.
       if (performance.now() - frameStart > FRAME_BUDGET_MS) break;
       pending.delete(panel);
       if (!near.has(panel)) {
@@ -135,10 +135,9 @@ export function setupPanels(store, registry) {
     if (change.changed.has('cursor') && scatterStepAtCursor() !== drawnScatterStep) panels.add('scatter');
     if (panels.size > 0 || change.changed.has('cursor')) scheduleDraw(panels);
   });
-  // A resize observer reports every canvas once when it starts observing: only a canvas drawn at
-  // another size than it now has is redrawn (one never drawn waits for its first draw).
+  // A resize observer reports every canvas once when it starts observing, before the first draw:
+  // only a canvas whose drawing was made at another size than it now has is (re)drawn.
   const resized = new ResizeObserver((entries) => scheduleDraw(entries
-    .filter(({ target }) => store.frames[target.dataset.panel] !== undefined)
     .filter(({ target }) => {
       const { width, height } = deviceSize(target);
       return target.width !== width || target.height !== height;

@@ -3,7 +3,8 @@
 //! Every chart is drawn once, onto a recording, and the recording is replayed onto the page's canvas
 //! or into SVG. The chart code is then compiled for one backend instead of two, which keeps the wasm
 //! module about a third smaller, and the canvas and the SVG export are the same drawing by
-//! construction.
+//! construction, but for one thing: on a canvas a run of strokes of one paint is one path, so where
+//! two translucent strokes of a run overlap they are not darkened twice (`replay_batching`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -90,7 +91,8 @@ impl Recording {
     /// Draws everything recorded onto `backend`, in order, except that each run of consecutive
     /// strokes of one colour and width goes to `stroke` at once. A canvas strokes such a run as one
     /// path: a dashed line or a chart's mesh is then one stroke instead of hundreds, which is what
-    /// a first drawing on a slow phone spends its time on.
+    /// a first drawing on a slow phone spends its time on. (Translucent pieces of one run that
+    /// overlap are then painted once, not twice.)
     pub fn replay_batching<DB: DrawingBackend>(
         &self,
         backend: &mut DB,

@@ -961,13 +961,18 @@ test('panels far from the window wait to be drawn, near ones are drawn once, and
   const far = ['schedule', 'seeds', 'capped-curves'];
   assert.deepEqual(await page.evaluate((far) => far.map((p) => window.ldmExplorer.stale(p)), far), [true, true, true], 'not drawn yet');
   // A load draws the curves once (a resize observer's first report is not a resize); a new size
-  // draws them again.
+  // draws them again, and likewise a panel without a cursor frame (the spectrum).
   await page.waitForTimeout(500);
   assert.equal(await page.evaluate(() => window.ldmExplorer.timings.draws.curves), 1);
+  const drawnAtItsSize = (panel) => page.$eval(`canvas[data-panel="${panel}"]`, (c) => c.width === Math.round(c.clientWidth * devicePixelRatio));
   await page.setViewportSize({ width: 1100, height: 900 });
   await page.waitForFunction(() => window.ldmExplorer.timings.draws.curves === 2 && !window.ldmExplorer.stale('curves'));
-  const [drawnWidth, shownWidth] = await page.$eval('canvas[data-panel="curves"]', (c) => [c.width, Math.round(c.clientWidth * devicePixelRatio)]);
-  assert.equal(drawnWidth, shownWidth, 'drawn at its new size');
+  assert.ok(await drawnAtItsSize('curves'), 'curves: drawn at the new size');
+  await whenDrawn(page, 'canvas[data-panel="spectrum"]');
+  const spectrumDraws = await page.evaluate(() => window.ldmExplorer.timings.draws.spectrum);
+  await page.setViewportSize({ width: 1000, height: 900 });
+  await page.waitForFunction((before) => window.ldmExplorer.timings.draws.spectrum === before + 1 && !window.ldmExplorer.stale('spectrum'), spectrumDraws);
+  assert.ok(await drawnAtItsSize('spectrum'), 'spectrum: drawn at the new size');
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   for (const panel of far) {
     const drawn = await page.evaluate((panel) => {
