@@ -15,7 +15,7 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     view: &View,
     style: &Style,
 ) -> Result<AxisFrame, Failure<DB>> {
-    let (fitted, _) = style.fitted(area);
+    let (fitted, compact) = style.fitted(area);
     let style = &fitted;
     // Zoomed, both partitions are recomputed inside the window.
     let window = time_window(answer, view);
@@ -36,7 +36,7 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     mesh!(
         chart,
         style,
-        x_label(view.x_axis),
+        x_label(view.x_axis, compact),
         "best d",
         y_label_formatter(&integer_label),
         y_labels(dimension.min(12) + 1)

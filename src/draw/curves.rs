@@ -79,10 +79,13 @@ pub(super) fn x_values(answer: &CurvesAnswer, x_axis: XAxis) -> &[f64] {
     }
 }
 
-pub(super) fn x_label(x_axis: XAxis) -> &'static str {
-    match x_axis {
-        XAxis::Time => "stopping time t (backward: 0 = noise, T = end of sampling)",
-        XAxis::LogSnr => "LogSNR at the stopping time",
+/// The time plots' x-axis title; a compact chart (a phone's) has the short one, which fits in any
+/// engine's sans-serif.
+pub(super) fn x_label(x_axis: XAxis, compact: bool) -> &'static str {
+    match (x_axis, compact) {
+        (XAxis::Time, false) => "stopping time t (backward: 0 = noise, T = end of sampling)",
+        (XAxis::Time, true) => "stopping time t (0 = noise, T = end)",
+        (XAxis::LogSnr, _) => "LogSNR at the stopping time",
     }
 }
 
@@ -238,7 +241,13 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
     let (y_min, y_max) = view.y_window.unwrap_or_else(|| log_range_of(table.extremes()));
     let (x_min, x_max) = window.as_ref().map_or_else(|| finite_range(xs), |w| w.x_range);
     let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
-    mesh!(chart, style, x_label(view.x_axis), "dF² (log scale)", y_label_formatter(&|v| power_of_ten_label(*v)));
+    mesh!(
+        chart,
+        style,
+        x_label(view.x_axis, compact),
+        "dF² (log scale)",
+        y_label_formatter(&|v| power_of_ten_label(*v))
+    );
     let in_x = |x: f64| x.is_finite() && x >= x_min && x <= x_max;
     let in_y = |y: f64| view.y_window.is_none() || (y >= y_min && y <= y_max);
 
@@ -402,5 +411,32 @@ mod tests {
         assert!(clip_log_y(&[(0.0, 5.0), (1.0, 7.0)], (1e-2, 1.0)).is_empty());
         // Zeros (an exact fit) lie below every window.
         assert_eq!(clip_log_y(&[(0.0, 0.5), (1.0, 0.0)], (1e-2, 1.0)).len(), 1);
+    }
+
+    #[test]
+    fn a_phone_sized_time_plot_has_the_short_x_title() {
+        use crate::draw::recording::Recording;
+        use crate::draw::{LIGHT, Style, draw_best_dimension_panel, draw_curves_panel};
+        use crate::theory::diagonal::DiagonalProblem;
+        use crate::theory::schedule::Schedule;
+        let problem = DiagonalProblem::new(vec![1.0, 0.36, 0.05], None, Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
+        let answer = CurvesAnswer::compute(problem, 50);
+        let style = Style { theme: LIGHT, scale: 2.0 };
+        // Both time plots, at a CSS width of `width` on a 2× screen, as SVG text.
+        let svg_at = |width: u32| {
+            let size = (2 * width, 600);
+            let (curves, best) = (Recording::new(size), Recording::new(size));
+            draw_curves_panel(&curves.clone().into_drawing_area(), &answer, &View::default(), None, &style).unwrap();
+            draw_best_dimension_panel(&best.clone().into_drawing_area(), &answer, &View::default(), &style).unwrap();
+            let mut svg = String::new();
+            for recording in [curves, best] {
+                recording.replay(&mut SVGBackend::with_string(&mut svg, size)).unwrap();
+            }
+            svg
+        };
+        let (phone, desktop) = (svg_at(360), svg_at(900));
+        assert_eq!(phone.matches("stopping time t (0 = noise, T = end)").count(), 2);
+        assert!(!phone.contains("end of sampling"));
+        assert_eq!(desktop.matches("stopping time t (backward: 0 = noise, T = end of sampling)").count(), 2);
     }
 }
