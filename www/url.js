@@ -34,8 +34,10 @@ export function setupUrl(store) {
     });
   });
   // A link pasted into this tab (or the back button) is read like the link the page opened with.
-  window.addEventListener('hashchange', () => {
-    const parsed = store.fields.parseHash(location.hash);
+  // The event's own URL is read, not the address bar: a write of the old state queued before the
+  // event (a change still settling) may have replaced the pasted hash in between.
+  window.addEventListener('hashchange', (event) => {
+    const parsed = store.fields.parseHash(new URL(event.newURL).hash);
     reportLinkProblems(parsed.problems);
     store.set(parsed.state, 'link');
     // Also when nothing changed (a link to this very view with a typo): the typo leaves the bar.

@@ -488,6 +488,15 @@ test('a link pasted into the open page is followed, and the controls offer the m
   assert.match(await text(page, '#readout'), /At t = 0\.700/);
   assert.match(await text(page, '#url-problems'), /unknown setting "oops" ignored/);
   assert.equal(await hashOf(page), '#preset=power&alpha=2&D=20&cursor=0.7', 'the page writes back the link it used');
+  // The page's write of the view it had, queued before the paste's event arrives, must not win:
+  // the pasted link is what the event carries.
+  await page.evaluate(() => {
+    const shown = location.hash;
+    location.hash = '#preset=power&alpha=2&D=30';
+    history.replaceState(null, '', shown);
+  });
+  await page.waitForFunction(() => /D = 30/.test(document.getElementById('data-summary').textContent));
+  assert.equal(await hashOf(page), '#preset=power&alpha=2&D=30');
   assert.deepEqual(problems, []);
   await page.close();
 });
