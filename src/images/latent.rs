@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 use crate::images::held_out::HeldOut;
+use crate::images::mixture::{BLOCK, MixtureScratch, TrainingLanes, mixture_means};
 use crate::images::set::ImagePca;
 use crate::input::InputError;
 use crate::input::limits::{
@@ -218,67 +219,67 @@ impl LatentPlan {
     }
 
     /// The CPU engine: samples `samples` of the run, recorded at every frame, layout
-    /// `[frame][sample][coordinate]`.
+    /// `[frame][sample][coordinate]`. Samples step together in blocks of [`BLOCK`], so that the
+    /// empirical score's products read each training latent once for the block; every sample's
+    /// noise is its own (Philox by sample, step and coordinate), whatever the blocks.
     pub fn run_cpu(&self, samples: Range<usize>) -> Vec<f32> {
         let d = self.d();
         let count = samples.len();
         let mut out = vec![0.0f32; self.frames.len() * count * d];
-        let mut y = vec![0.0f32; d];
-        let mut mixture_mean = vec![0.0f32; d];
-        let mut logits = vec![0.0f32; self.training_count()];
+        let lanes = match self.request.score {
+            LatentScore::Gaussian => None,
+            LatentScore::Empirical => Some(TrainingLanes::new(&self.training, d)),
+        };
+        let mut scratch = lanes.as_ref().map(MixtureScratch::new);
+        // Rows past the last sample of the last block step along and are dropped.
+        let mut states = vec![0.0f32; BLOCK * d];
+        let mut means = vec![0.0f32; BLOCK * d];
         let seed = self.request.seed;
-        for (row, s) in samples.enumerate() {
-            for (k, value) in y.iter_mut().enumerate() {
-                *value = self.start_sd[k] * latent_normals(seed, s as u32, START_STEP, (k / 4) as u32)[k % 4];
+        for first in samples.clone().step_by(BLOCK) {
+            let block = first..(first + BLOCK).min(samples.end);
+            for (s, y) in block.clone().zip(states.chunks_exact_mut(d)) {
+                for (k, value) in y.iter_mut().enumerate() {
+                    *value = self.start_sd[k] * latent_normals(seed, s as u32, START_STEP, (k / 4) as u32)[k % 4];
+                }
             }
             let mut done = 0;
             for (f, &frame) in self.frames.iter().enumerate() {
                 for n in done..frame {
-                    // The empirical score's step (None: the Gaussian score's table).
-                    let empirical = match self.request.score {
-                        LatentScore::Gaussian => None,
-                        LatentScore::Empirical => Some(self.empirical[n]),
-                    };
-                    if let Some(step) = empirical {
-                        self.mixture_mean(&y, step, &mut logits, &mut mixture_mean);
+                    if let (Some(lanes), Some(scratch)) = (&lanes, &mut scratch) {
+                        mixture_means(lanes, self.empirical[n], &states, scratch, &mut means);
                     }
-                    for block in 0..d.div_ceil(4) {
-                        let noise = latent_normals(seed, s as u32, n as u32, block as u32);
-                        for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
-                            let k = 4 * block + lane;
-                            y[k] = match empirical {
-                                None => self.gaussian[(n * d + k) * 2] * y[k] + self.gaussian[(n * d + k) * 2 + 1] * z,
-                                Some(step) => step.keep * y[k] + step.pull * mixture_mean[k] + step.noise * z,
-                            };
-                        }
+                    for ((s, y), mean) in block.clone().zip(states.chunks_exact_mut(d)).zip(means.chunks_exact(d)) {
+                        self.step(n, s, y, mean);
                     }
                 }
                 done = frame;
-                out[(f * count + row) * d..(f * count + row + 1) * d].copy_from_slice(&y);
+                for (s, y) in block.clone().zip(states.chunks_exact(d)) {
+                    let row = s - samples.start;
+                    out[(f * count + row) * d..(f * count + row + 1) * d].copy_from_slice(y);
+                }
             }
         }
         out
     }
 
-    /// `ẑ`: the training latents averaged with weights `∝ exp(−|y − b zᵢ|² / (2a²))`.
-    fn mixture_mean(&self, y: &[f32], step: EmpiricalStep, logits: &mut [f32], out: &mut [f32]) {
+    /// Sample `s`'s step `n`: the Gaussian score's table, or the empirical score's update with
+    /// `mean`, the mixture mean at `y`.
+    fn step(&self, n: usize, s: usize, y: &mut [f32], mean: &[f32]) {
         let d = self.d();
-        let mut largest = f32::NEG_INFINITY;
-        for (logit, z) in logits.iter_mut().zip(self.training.chunks_exact(d)) {
-            *logit = -squared_distance(y, z, step.b) * step.inverse_two_a2;
-            largest = largest.max(*logit);
-        }
-        out.fill(0.0);
-        let mut total = 0.0f32;
-        for (logit, z) in logits.iter().zip(self.training.chunks_exact(d)) {
-            let weight = (logit - largest).exp();
-            total += weight;
-            for (o, &z) in out.iter_mut().zip(z) {
-                *o += weight * z;
+        for block in 0..d.div_ceil(4) {
+            let noise = latent_normals(self.request.seed, s as u32, n as u32, block as u32);
+            for (lane, &z) in noise.iter().enumerate().take(d - 4 * block) {
+                let k = 4 * block + lane;
+                y[k] = match self.request.score {
+                    LatentScore::Gaussian => {
+                        self.gaussian[(n * d + k) * 2] * y[k] + self.gaussian[(n * d + k) * 2 + 1] * z
+                    }
+                    LatentScore::Empirical => {
+                        let step = self.empirical[n];
+                        step.keep * y[k] + step.pull * mean[k] + step.noise * z
+                    }
+                };
             }
-        }
-        for o in out.iter_mut() {
-            *o /= total;
         }
     }
 
@@ -294,26 +295,6 @@ impl LatentPlan {
         let unscale = 1.0 / (self.scale * self.scale);
         self.sampler.law_variances().into_iter().map(|v| v * unscale).collect()
     }
-}
-
-/// `|y − b z|²` in eight running sums, so that it runs as SIMD lanes (two f32x4 in wasm): a
-/// single sum is one long chain of dependent additions. Its rounding differs from a sum in order
-/// by about `d·ε` relative, what the engines' comparisons allow.
-#[inline]
-fn squared_distance(y: &[f32], z: &[f32], b: f32) -> f32 {
-    const LANES: usize = 8;
-    let mut sums = [0.0f32; LANES];
-    let (y_blocks, z_blocks) = (y.chunks_exact(LANES), z.chunks_exact(LANES));
-    let tail: f32 =
-        y_blocks.remainder().iter().zip(z_blocks.remainder()).map(|(&y, &z)| (y - b * z) * (y - b * z)).sum();
-    for (y, z) in y_blocks.zip(z_blocks) {
-        for lane in 0..LANES {
-            let gap = y[lane] - b * z[lane];
-            sums[lane] += gap * gap;
-        }
-    }
-    let [s0, s1, s2, s3, s4, s5, s6, s7] = sums;
-    ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7)) + tail
 }
 
 /// Pixel-space `dF²` to the data of each recorded frame of `latents` (`[frame][sample][k]`, as the
@@ -476,10 +457,11 @@ impl LatentRun {
         self.done == self.plan.request.samples
     }
 
-    /// Runs the next `count` samples on the CPU; returns how many are done.
+    /// Runs the next `count` samples on the CPU, rounded up to whole blocks of [`BLOCK`] (a block
+    /// costs the same whatever its real samples); returns how many are done.
     pub fn run_cpu_chunk(&mut self, count: usize) -> usize {
         let (n, d) = (self.plan.request.samples, self.plan.d());
-        let range = self.done..(self.done + count.max(1)).min(n);
+        let range = self.done..(self.done + count.max(1).next_multiple_of(BLOCK)).min(n);
         let rows = range.len();
         let chunk = self.plan.run_cpu(range.clone());
         for f in 0..self.plan.frames.len() {
@@ -561,28 +543,6 @@ impl LatentRun {
             training_nearest_median: crate::images::set::median(
                 &pca.training_nearest_distances(MEMORISATION_TRAINING, d),
             ),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::squared_distance;
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn squared_distance_in_lanes_is_the_sum_in_order_to_round_off() {
-        for d in [1, 7, 8, 9, 16, 63, 64, 784] {
-            let y: Vec<f32> = (0..d).map(|k| ((k * 37 % 11) as f32 - 5.0) * 0.3).collect();
-            let z: Vec<f32> = (0..d).map(|k| ((k * 13 % 7) as f32 - 3.0) * 0.7).collect();
-            let b = 0.8f32;
-            let in_order: f64 = y.iter().zip(&z).map(|(&y, &z)| (y as f64 - b as f64 * z as f64).powi(2)).sum();
-            let lanes = squared_distance(&y, &z, b) as f64;
-            assert!(
-                (lanes - in_order).abs() <= d as f64 * f32::EPSILON as f64 * in_order,
-                "d = {d}: {lanes} vs {in_order}"
-            );
         }
     }
 }

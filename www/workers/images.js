@@ -6,7 +6,8 @@ import init, { GpuEngine, ImageLab, runOnGpu } from '../pkg/ldm_images.js';
 import { adapterName } from './adapter-name.js';
 
 const ready = init({ module_or_path: new URL('../pkg/ldm_images_bg.wasm', import.meta.url) });
-// CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical).
+// CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical;
+// the engine rounds a chunk up to its block of four samples).
 const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;
 const EMPIRICAL_PRODUCTS_PER_CHUNK = 3e7;
 let lab = null; // the whole set, as loaded

@@ -1,0 +1,217 @@
+//! The empirical score's mixture mean for a block of samples, as the two matrix products it is.
+//!
+//! At a step with coefficients `b` and `a²`, sample `y`'s mixture mean is the training latents
+//! `zᵢ` averaged with weights `∝ exp(−|y − b zᵢ|² / (2a²))`. The exponent is
+//! `(2b y·zᵢ − b²|zᵢ|²)/(2a²)` up to a term of `y` alone, which the softmax cancels, so the
+//! logits of a block of samples are one product (samples × coordinates by coordinates × points)
+//! and the means a second (samples × points by points × coordinates). Both run in `f32x4` lanes
+//! (SIMD128 in wasm, SSE natively), each training value loaded once serving [`BLOCK`] samples.
+//! Rounding: each dot product is summed in four lanes, so a logit carries an error of a few `ε`
+//! times `|y| |b zᵢ|` scaled by `1/(2a²)`, where the squared distance summed directly carries one
+//! of `|y − b zᵢ|²`; the engine's test bounds what that does to whole runs.
+
+use wide::f32x4;
+
+use super::latent::EmpiricalStep;
+
+/// Samples that step together.
+pub const BLOCK: usize = 4;
+/// Training points a tile holds (two lanes of four).
+const POINTS: usize = 8;
+/// `e^x` is a normal `f32` for `x ≥ −87` (the smallest normal is `e^−87.3`).
+const SMALLEST_EXPONENT: f32 = -87.0;
+
+/// The training latents in tiles of [`POINTS`] points, each tile coordinate-major (`[k][half]`:
+/// points 0–3, then 4–7, of coordinate `k`), points padded with zeros to whole tiles and
+/// coordinates to an even count; and their squared norms, `[tile][half]`. Both products walk
+/// this layout in order, so that their loops need no bounds checks.
+pub struct TrainingLanes {
+    d: usize,
+    n: usize,
+    /// `d` rounded up to even: the means' loop takes coordinates two at a time.
+    rows: usize,
+    tiles: Vec<f32x4>,
+    squared_norms: Vec<f32x4>,
+}
+
+impl TrainingLanes {
+    /// `training`: `n × d`, row-major.
+    pub fn new(training: &[f32], d: usize) -> TrainingLanes {
+        let n = training.len() / d;
+        let rows = d.div_ceil(2) * 2;
+        let tile_count = n.div_ceil(POINTS);
+        let mut tiles = vec![f32x4::ZERO; tile_count * rows * 2];
+        let mut squared_norms = vec![f32x4::ZERO; tile_count * 2];
+        let set = |lanes: &mut f32x4, lane: usize, value: f32| {
+            let mut values = lanes.to_array();
+            values[lane] = value;
+            *lanes = f32x4::new(values);
+        };
+        for (i, z) in training.chunks_exact(d).enumerate() {
+            let (tile, half, lane) = (i / POINTS, i % POINTS / 4, i % 4);
+            for (k, &value) in z.iter().enumerate() {
+                set(&mut tiles[(tile * rows + k) * 2 + half], lane, value);
+            }
+            let squared_norm = z.iter().map(|&v| v as f64 * v as f64).sum::<f64>() as f32;
+            set(&mut squared_norms[tile * 2 + half], lane, squared_norm);
+        }
+        TrainingLanes { d, n, rows, tiles, squared_norms }
+    }
+}
+
+/// Room for a block's logits (then weights), reused from step to step.
+pub struct MixtureScratch {
+    /// `[tile][half][sample]`: the weights of a tile's eight points for the block, side by side.
+    weights: Vec<f32x4>,
+    /// The block's states coordinate-major: `[k][s]` holds coordinate `k` of sample `s`, in all
+    /// four lanes (ready to multiply a lane of four points).
+    columns: Vec<[f32x4; BLOCK]>,
+}
+
+impl MixtureScratch {
+    pub fn new(training: &TrainingLanes) -> MixtureScratch {
+        MixtureScratch {
+            weights: vec![f32x4::ZERO; training.squared_norms.len() * BLOCK],
+            columns: vec![[f32x4::ZERO; BLOCK]; training.d],
+        }
+    }
+}
+
+/// The mixture means of a block of samples at one step: `states` and `means` are `BLOCK × d`,
+/// row-major (rows past the block's real samples are computed and ignored).
+pub fn mixture_means(
+    training: &TrainingLanes,
+    step: EmpiricalStep,
+    states: &[f32],
+    scratch: &mut MixtureScratch,
+    means: &mut [f32],
+) {
+    let (d, rows) = (training.d, training.rows);
+    for (k, column) in scratch.columns.iter_mut().enumerate() {
+        *column = std::array::from_fn(|s| f32x4::splat(states[s * d + k]));
+    }
+    // Logits: `(2b/(2a²)) y·zᵢ − (b²/(2a²)) |zᵢ|²`, a tile of eight points for four samples at a
+    // time; padded points get −∞.
+    let along = f32x4::splat(2.0 * step.b * step.inverse_two_a2);
+    let across = f32x4::splat(step.b * step.b * step.inverse_two_a2);
+    let tiles = training.tiles.chunks_exact(2 * rows);
+    let tile_weights = scratch.weights.chunks_exact_mut(2 * BLOCK);
+    for ((tile, norms), weights) in tiles.zip(training.squared_norms.chunks_exact(2)).zip(tile_weights) {
+        let mut sums = [[f32x4::ZERO; BLOCK]; 2];
+        for (z, column) in tile.chunks_exact(2).zip(&scratch.columns) {
+            for (half, sums) in sums.iter_mut().enumerate() {
+                for (sum, &y) in sums.iter_mut().zip(column) {
+                    *sum += y * z[half];
+                }
+            }
+        }
+        for (half, sums) in sums.iter().enumerate() {
+            for (weight, &sum) in weights[half * BLOCK..(half + 1) * BLOCK].iter_mut().zip(sums) {
+                *weight = along * sum - across * norms[half];
+            }
+        }
+    }
+    for i in training.n..training.squared_norms.len() * 4 {
+        for s in 0..BLOCK {
+            let lanes = &mut scratch.weights[(i / 4) * BLOCK + s];
+            let mut values = lanes.to_array();
+            values[i % 4] = f32::NEG_INFINITY;
+            *lanes = f32x4::new(values);
+        }
+    }
+    // Weights: the logits less their largest, exponentiated. A weight that would be subnormal
+    // (below e^−87, against the largest weight's 1) is zero: the mean cannot tell, and on x86 every
+    // product with a subnormal costs a microcode assist, which made the sharp mixtures of the last
+    // steps several times slower.
+    let mut largest = [f32x4::splat(f32::NEG_INFINITY); BLOCK];
+    for lanes in scratch.weights.chunks_exact(BLOCK) {
+        for (largest, &logits) in largest.iter_mut().zip(lanes) {
+            *largest = largest.max(logits);
+        }
+    }
+    let largest = largest.map(|l| f32x4::splat(l.to_array().into_iter().fold(f32::NEG_INFINITY, f32::max)));
+    let floor = f32x4::splat(SMALLEST_EXPONENT);
+    let mut totals = [f32x4::ZERO; BLOCK];
+    for lanes in scratch.weights.chunks_exact_mut(BLOCK) {
+        for ((weight, largest), total) in lanes.iter_mut().zip(&largest).zip(&mut totals) {
+            let exponent = *weight - *largest;
+            *weight = exponent.simd_lt(floor).select(f32x4::ZERO, exponent.max(floor).exp());
+            *total += *weight;
+        }
+    }
+    let totals = totals.map(f32x4::reduce_add);
+    // Means: weights (samples × points) by latents (points × coordinates), two coordinates of
+    // four samples at a time, each a sum in four lanes.
+    for k in (0..rows).step_by(2) {
+        let mut sums = [[f32x4::ZERO; 2]; BLOCK];
+        for (tile, weights) in training.tiles.chunks_exact(2 * rows).zip(scratch.weights.chunks_exact(2 * BLOCK)) {
+            let z = &tile[2 * k..2 * k + 4];
+            for half in 0..2 {
+                for (sum, &w) in sums.iter_mut().zip(&weights[half * BLOCK..(half + 1) * BLOCK]) {
+                    sum[0] += w * z[half];
+                    sum[1] += w * z[2 + half];
+                }
+            }
+        }
+        for (s, sum) in sums.iter().enumerate() {
+            for (c, sum) in sum.iter().enumerate() {
+                if k + c < d {
+                    means[s * d + k + c] = sum.reduce_add() / totals[s];
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The same mean in `f64`, from squared distances summed directly.
+    fn direct(training: &[f32], d: usize, step: EmpiricalStep, y: &[f32]) -> Vec<f64> {
+        let logits: Vec<f64> = training
+            .chunks_exact(d)
+            .map(|z| {
+                let distance: f64 = y.iter().zip(z).map(|(&y, &z)| (y as f64 - step.b as f64 * z as f64).powi(2)).sum();
+                -distance * step.inverse_two_a2 as f64
+            })
+            .collect();
+        let largest = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = logits.iter().map(|l| (l - largest).exp()).collect();
+        let total: f64 = weights.iter().sum();
+        (0..d)
+            .map(|k| training.chunks_exact(d).zip(&weights).map(|(z, w)| w * z[k] as f64).sum::<f64>() / total)
+            .collect()
+    }
+
+    #[test]
+    fn block_means_are_the_direct_mixture_means_to_round_off() {
+        // Odd sizes exercise the padding of points and coordinates.
+        for (n, d) in [(1, 1), (5, 3), (9, 7), (40, 16), (203, 64)] {
+            let value = |i: usize| ((i * 7919 % 1009) as f32 / 1009.0 - 0.5) * 6.0;
+            let training: Vec<f32> = (0..n * d).map(value).collect();
+            let states: Vec<f32> = (0..BLOCK * d).map(|i| value(i * 31 + 5)).collect();
+            // A flat mixture (a² = 1) and a sharp one, where a few points share the weight.
+            for (b, a2) in [(0.3f32, 1.0f32), (0.9, 0.05)] {
+                let step = EmpiricalStep { keep: 1.0, pull: 1.0, noise: 0.0, b, inverse_two_a2: 0.5 / a2 };
+                let lanes = TrainingLanes::new(&training, d);
+                let mut scratch = MixtureScratch::new(&lanes);
+                let mut means = vec![f32::NAN; BLOCK * d];
+                mixture_means(&lanes, step, &states, &mut scratch, &mut means);
+                for s in 0..BLOCK {
+                    let expected = direct(&training, d, step, &states[s * d..(s + 1) * d]);
+                    for (k, (&got, want)) in means[s * d..(s + 1) * d].iter().zip(expected).enumerate() {
+                        // Latents within ±3: logits of dot products up to ~200 at 1/(2a²) = 10
+                        // carry ~1e-4 of f32 error, the weights as much relative (measured: 5e-5).
+                        assert!(
+                            (got as f64 - want).abs() <= 3e-4,
+                            "n {n}, d {d}, a² {a2}, sample {s}, k {k}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
