@@ -58,7 +58,7 @@ fn main() {
         report("gpu", &plan, clock.elapsed().as_secs_f64());
     }
     // The CPU engine on one thread, at sizes that take about a second.
-    for (score, samples, steps) in [(LatentScore::Gaussian, 2048, 100), (LatentScore::Empirical, 32, 20)] {
+    for (score, samples, steps) in [(LatentScore::Gaussian, 2048, 100), (LatentScore::Empirical, 256, 50)] {
         let plan = plan(&pca, score, samples, steps);
         let clock = Instant::now();
         std::hint::black_box(plan.run_cpu(0..samples));

@@ -46,17 +46,20 @@ async function imageEngines() {
   const digits = new Uint8Array(await (await fetch(new URL('./data/digits.ldmimg', import.meta.url))).arrayBuffer());
   const lab = ImageLab.fromFile(digits);
   const request = (score, samples, steps) => ({ d: 64, score, samples, steps, seed: 1, frames: 2 });
+  // One warm-up run lets the engine's functions reach the optimising tier; the second is timed.
   const cpu = (score, samples, steps) => {
-    const run = lab.plan(request(score, samples, steps));
-    const start = performance.now();
-    run.runCpu(samples);
-    const rate = run.updates / (performance.now() - start) / 1000;
-    run.free();
-    return rate;
+    for (let pass = 0; ; pass++) {
+      const run = lab.plan(request(score, samples, steps));
+      const start = performance.now();
+      run.runCpu(samples);
+      const rate = run.updates / (performance.now() - start) / 1000;
+      run.free();
+      if (pass === 1) return rate;
+    }
   };
   const out = {
     'images CPU Gaussian score, 512 samples × 200 steps, d = 64 (million updates/s)': cpu('gaussian', 512, 200),
-    'images CPU empirical score, 16 samples × 20 steps, d = 64 (million updates/s)': cpu('empirical', 16, 20),
+    'images CPU empirical score, 64 samples × 50 steps, d = 64 (million updates/s)': cpu('empirical', 64, 50),
   };
   let engine;
   try {
