@@ -176,7 +176,7 @@ pub struct StoppingCurves<'a> {
     #[serde(serialize_with = "js::rows")]
     #[tsify(type = "Float64Array[]")]
     pub fd2: Rows<'a>,
-    /// The same with the exact score (equal to fd2 when estimatedVariances is omitted).
+    /// The same with the exact score: the very arrays of fd2 when estimatedVariances is omitted.
     #[serde(serialize_with = "js::rows")]
     #[tsify(type = "Float64Array[]")]
     pub fd2_exact: Rows<'a>,

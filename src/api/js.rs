@@ -71,14 +71,47 @@ pub fn bytes<S: Serializer, T: AsRef<[u8]>>(values: &T, serializer: S) -> Result
     values.as_ref().serialize(serializer)
 }
 
+#[cfg(target_arch = "wasm32")]
+type SentTable = ((usize, usize, usize), js_sys::Array);
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// While an answer is serialised ([`sharing_tables`]): the last table sent and its array, so
+    /// that an answer holding one table twice (the exact score's curves are also its exact-score
+    /// curves) copies it out of wasm memory once and sends the same array twice.
+    static SENT: std::cell::RefCell<Option<Option<SentTable>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `serialize` (one answer's serialisation) with repeated tables sent once. Outside it
+/// nothing is remembered: a later answer's table may sit at a freed one's address.
+#[cfg(target_arch = "wasm32")]
+pub fn sharing_tables<T>(serialize: impl FnOnce() -> T) -> T {
+    SENT.set(Some(None));
+    let answer = serialize();
+    SENT.set(None);
+    answer
+}
+
 /// `Float64Array[]` in JS: one view per row of a single buffer.
 pub fn rows<S: Serializer>(rows: &Rows<'_>, serializer: S) -> Result<S::Ok, S::Error> {
     #[cfg(target_arch = "wasm32")]
     {
-        let all = js_sys::Float64Array::from(rows.values);
-        let array: js_sys::Array = (0..rows.values.len() / rows.width)
-            .map(|r| wasm_bindgen::JsValue::from(all.subarray((r * rows.width) as u32, ((r + 1) * rows.width) as u32)))
-            .collect();
+        let key = (rows.values.as_ptr() as usize, rows.values.len(), rows.width);
+        let sent = SENT.with_borrow(|sent| sent.clone().flatten().filter(|(at, _)| *at == key).map(|(_, array)| array));
+        let array = sent.unwrap_or_else(|| {
+            let all = js_sys::Float64Array::from(rows.values);
+            let array: js_sys::Array = (0..rows.values.len() / rows.width)
+                .map(|r| {
+                    wasm_bindgen::JsValue::from(all.subarray((r * rows.width) as u32, ((r + 1) * rows.width) as u32))
+                })
+                .collect();
+            SENT.with_borrow_mut(|sent| {
+                if let Some(last) = sent {
+                    *last = Some((key, array.clone()));
+                }
+            });
+            array
+        });
         serde_wasm_bindgen::preserve::serialize(&array, serializer)
     }
     #[cfg(not(target_arch = "wasm32"))]

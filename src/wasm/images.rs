@@ -162,7 +162,8 @@ pub struct ImageRun {
 
 #[wasm_bindgen]
 impl ImageRun {
-    /// Runs the next `count` samples on the CPU; returns how many samples are done.
+    /// Runs the next `count` samples on the CPU, rounded up to a multiple of 4 (the engine steps
+    /// samples in blocks of four); returns how many samples are done.
     #[wasm_bindgen(js_name = runCpu)]
     pub fn run_cpu(&mut self, count: u32) -> u32 {
         self.run.run_cpu_chunk(count as usize) as u32

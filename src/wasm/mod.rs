@@ -64,7 +64,8 @@ fn check_known_fields(value: &JsValue, what: &str, known: &[&str]) -> Result<(),
 
 /// An answer as a JS object: plain objects, typed arrays where `api::js` says so.
 pub(crate) fn to_js<T: Serialize>(answer: &T) -> Result<JsValue, JsError> {
-    answer.serialize(&serde_wasm_bindgen::Serializer::new()).map_err(|e| JsError::new(&format!("answer: {e}")))
+    crate::api::js::sharing_tables(|| answer.serialize(&serde_wasm_bindgen::Serializer::new()))
+        .map_err(|e| JsError::new(&format!("answer: {e}")))
 }
 
 /// plotters measures text with a DOM element, so drawing needs a page's document (not Node, not a

@@ -30,6 +30,11 @@ test('stoppingCurves returns typed arrays with the documented shapes and default
   assert.equal(r.t[511], 2);
   assert.equal(r.fd2.length, 9);
   assert.ok(r.fd2.every((row) => row instanceof Float64Array && row.length === 512));
+  // With the exact score its curves are the exact-score curves: the same arrays, sent once.
+  assert.equal(r.fd2Exact, r.fd2);
+  // A second answer does not reuse the first one's arrays.
+  const again = stoppingCurves({ variances: FIG4_LEFT, T: 1 });
+  assert.notEqual(again.fd2, r.fd2);
   assert.equal(r.switchTimes.length, 10);
   assert.ok(r.bestDim instanceof Uint32Array);
   assert.deepEqual(r.monotone, Array(9).fill(true));
@@ -43,6 +48,7 @@ test('curves match the closed form for a plug-in score', () => {
   const variances = [0.9, 0.4, 0.1, 0.01];
   const estimatedVariances = [0.7, 0.45, 0.13, 0.002];
   const r = stoppingCurves({ variances, estimatedVariances, T: 1.5, points: 31 });
+  assert.notEqual(r.fd2Exact, r.fd2);
   for (let d = 1; d <= 4; d++) {
     for (let i = 0; i < 31; i++) {
       close(r.fd2[d - 1][i], ouDistance(variances, estimatedVariances, 1.5, r.t[i], d), 1e-12, `plug-in d=${d} i=${i}`);
