@@ -1,7 +1,7 @@
 //! The capped score's panels (Props 4–5): end variances against `σ²` and `σ̂²` with the thresholds
 //! of Prop 5, `dF²` at `t = T` by latent dimension with its bracket, and the capped sampler's curves.
 
-use plotters::coord::{CoordTranslate, Shift};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -85,13 +85,11 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
     // The upper threshold's label sits above its line, the lower one's below, so that they never
     // collide; along its line, where it hides the fewest markers (the capped V_T settles on the
-    // lines at the right, steep data cross them at the left), on a backing that keeps it legible
-    // over whatever it cannot avoid.
+    // lines at the right, steep data cross them at the left).
     let markers: Vec<(f64, f64)> = [&base.variances, &base.estimated, &capped.outcome.end_variances]
         .into_iter()
         .flat_map(|values| thinned(series(values)))
         .collect();
-    let gap = style.px(2.0) as i32;
     for ((&level, label), above) in thresholds.iter().zip(labels).zip([true, false]) {
         if level < y_min {
             continue;
@@ -102,41 +100,42 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
             style.px(4.0),
             style.theme.foreground.mix(0.6).stroke_width(style.px(1.0)),
         ))?;
-        let font = style.font(11.0);
-        let (width, height) = area.estimate_text_size(&label, &font)?;
-        let (width, height) = (width as i32, height as i32);
-        let size = (width, height + gap);
-        let (left, top) = quietest_label_place(&chart, &markers, (level, above), size, radius + 2, dimension);
-        // Backend pixels to the panel's own, and past the gap when above the line (`size` held it).
-        let (origin_x, origin_y) = area.get_base_pixel();
-        let (left, top) = (left - origin_x, top - origin_y + if above { 0 } else { gap });
-        area.draw(&Rectangle::new(
-            [(left - 1, top), (left + width + 1, top + height)],
-            style.theme.background.mix(0.8).filled(),
-        ))?;
-        area.draw(&Text::new(label, (left, top), font.pos(Pos::new(HPos::Left, VPos::Top))))?;
+        // The label's box from its length, as the legend's corner is chosen (no text measured).
+        let size = ((6.2 * label.chars().count() as f64 * style.scale) as i32, style.px(13.0) as i32);
+        let plot = chart.plotting_area();
+        let pixel = |p: (f64, f64)| plot.map_coordinate(&p);
+        let right_edge = plot.get_pixel_range().0.end;
+        let (x, from_left) =
+            quietest_label_place(&pixel, right_edge, &markers, (level, above), size, radius + 2, dimension);
+        let (horizontal, vertical) =
+            (if from_left { HPos::Left } else { HPos::Right }, if above { VPos::Bottom } else { VPos::Top });
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            (x, level),
+            style.font(11.0).pos(Pos::new(horizontal, vertical)),
+        )))?;
     }
     legend!(chart, style, SeriesLabelPosition::LowerLeft);
     area.present()
 }
 
-/// The top-left pixel at which a label along a horizontal line at `level` hides the fewest
-/// `markers` (data coordinates): left-aligned from the left end or from any gap between
-/// coordinates, or right-aligned at the right end; ties go to the leftmost. `size`: the label's
-/// pixels, its gap to the line included; `reach`: how near a marker's centre may come.
-fn quietest_label_place<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
-    chart: &ChartContext<DB, CT>,
+/// Where a label along a horizontal line at `level` hides the fewest `markers`: its anchor `x` and
+/// whether it runs from there to the right (from the left end or any gap between coordinates) or
+/// ends there (the right end); ties go to the leftmost. `pixel` maps data to pixels, the plot ends
+/// at `right_edge`; `size`: the label's pixels; `reach`: how near a marker's centre may come.
+#[inline(never)]
+fn quietest_label_place(
+    pixel: &dyn Fn((f64, f64)) -> (i32, i32),
+    right_edge: i32,
     markers: &[(f64, f64)],
     (level, above): (f64, bool),
     (width, height): (i32, i32),
     reach: i32,
     dimension: usize,
-) -> (i32, i32) {
-    let area = chart.plotting_area();
-    let right_edge = area.get_pixel_range().0.end;
-    let pixels: Vec<(i32, i32)> = markers.iter().map(|p| area.map_coordinate(p)).collect();
+) -> (f64, bool) {
+    let pixels: Vec<(i32, i32)> = markers.iter().map(|&p| pixel(p)).collect();
     let place = |x: f64, from_left: bool| {
-        let (anchor_x, anchor_y) = area.map_coordinate(&(x, level));
+        let (anchor_x, anchor_y) = pixel((x, level));
         (if from_left { anchor_x } else { anchor_x - width }, if above { anchor_y - height } else { anchor_y })
     };
     let hidden = |&(left, top): &(i32, i32)| {
@@ -146,11 +145,11 @@ fn quietest_label_place<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)
         pixels.iter().filter(inside).count()
     };
     let candidates = (0..dimension)
-        .map(|k| place(0.5 + k as f64, true))
-        .filter(|&(left, _)| left + width <= right_edge)
-        .chain(std::iter::once(place(dimension as f64 + 0.5, false)));
+        .map(|k| (0.5 + k as f64, true))
+        .filter(|&(x, from_left)| place(x, from_left).0 + width <= right_edge)
+        .chain(std::iter::once((dimension as f64 + 0.5, false)));
     candidates
-        .map(|candidate| (candidate, hidden(&candidate)))
+        .map(|(x, from_left)| ((x, from_left), hidden(&place(x, from_left))))
         .reduce(|best, next| if next.1 < best.1 { next } else { best })
         .map(|(candidate, _)| candidate)
         .expect("the right end is always a candidate")
@@ -219,29 +218,36 @@ mod tests {
         let area = SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
         let chart = ChartBuilder::on(&area).build_cartesian_2d(0.5..10.5, 0.0..10.0).unwrap();
         let (size, reach) = ((120, 14), 5);
-        let place =
-            |markers: &[(f64, f64)], above| quietest_label_place(&chart, markers, (5.0, above), size, reach, 10);
+        let pixel = |p: (f64, f64)| chart.backend_coord(&p);
+        let right_edge = chart.plotting_area().get_pixel_range().0.end;
+        let place = |markers: &[(f64, f64)], above| {
+            quietest_label_place(&pixel, right_edge, markers, (5.0, above), size, reach, 10)
+        };
         let pixel_x = |x: f64| chart.backend_coord(&(x, 5.0)).0;
-        let line = chart.backend_coord(&(0.5, 5.0)).1;
         // Nothing near the line: the left end, above it or below it.
-        assert_eq!(place(&[(5.0, 9.0)], true), (pixel_x(0.5), line - 14));
-        assert_eq!(place(&[(5.0, 9.0)], false), (pixel_x(0.5), line));
+        assert_eq!(place(&[(5.0, 9.0)], true), (0.5, true));
+        assert_eq!(place(&[(5.0, 9.0)], false), (0.5, true));
         // Markers just above the line at k = 1 … 7: the first gap whose span clears them.
         let crowded: Vec<(f64, f64)> = (1..=7).map(|k| (k as f64, 5.3)).collect();
-        assert_eq!(place(&crowded, true), (pixel_x(7.5), line - 14));
+        assert_eq!(place(&crowded, true), (7.5, true));
         // They do not move a label below the line.
-        assert_eq!(place(&crowded, false), (pixel_x(0.5), line));
-        // Markers everywhere along the line: the fewest hidden, ties to the leftmost; a label never
-        // runs past the right end.
+        assert_eq!(place(&crowded, false), (0.5, true));
+        // Markers above it everywhere: the place that hides the fewest, never past the right end.
         let everywhere: Vec<(f64, f64)> = (1..=10).map(|k| (k as f64, 5.3)).collect();
-        let (left, _) = place(&everywhere, true);
-        assert!(left + 120 <= pixel_x(10.5), "{left}");
-        let hidden_at = |left: i32| {
-            everywhere.iter().filter(|p| (left - reach..=left + 120 + reach).contains(&pixel_x(p.0))).count()
-        };
-        assert!((0..10).all(|k| {
-            let l = pixel_x(0.5 + k as f64);
-            l + 120 > pixel_x(10.5) || hidden_at(l) >= hidden_at(left)
-        }));
+        let (x, from_left) = place(&everywhere, true);
+        let left = |x: f64, from_left: bool| if from_left { pixel_x(x) } else { pixel_x(x) - 120 };
+        assert!(left(x, from_left) + 120 <= pixel_x(10.5), "{x}");
+        let hidden_at =
+            |l: i32| everywhere.iter().filter(|p| (l - reach..=l + 120 + reach).contains(&pixel_x(p.0))).count();
+        let fewest = (0..10)
+            .map(|k| left(0.5 + k as f64, true))
+            .filter(|&l| l + 120 <= pixel_x(10.5))
+            .chain([left(10.5, false)])
+            .map(hidden_at)
+            .min();
+        assert_eq!(Some(hidden_at(left(x, from_left))), fewest);
+        // Markers just right of every gap up to 7.5: only the label ending at the right end is clear.
+        let right_only: Vec<(f64, f64)> = (0..=7).map(|k| (k as f64 + 0.6, 5.3)).collect();
+        assert_eq!(place(&right_only, true), (10.5, false));
     }
 }
