@@ -81,15 +81,18 @@ export function setupTour(store, { images }) {
     document.body.classList.toggle('touring', n > 0);
     $('tour-open').setAttribute('aria-expanded', String(n > 0));
     if (n !== shownStep) {
+      // Read before writeStep disables Next or Previous at an end: a browser may move the focus
+      // off a button as it is disabled.
+      const pressed = document.activeElement;
       if (n > 0) writeStep(n);
+      // The button pressed at the end it disables hands the focus to the step's title.
+      if (n > 0 && pressed?.disabled) $('tour-title').focus();
       bringIntoView(n > 0 ? TOUR_STEPS[n - 1].panel : null);
       shownBefore ||= n > 0;
       shownStep = n;
     }
     if (n === 0) return;
     renderCheck(TOUR_STEPS[n - 1]);
-    // Next or Previous, pressed at the end it disables, hands the focus to the step's title.
-    if (document.activeElement?.disabled) $('tour-title').focus();
   }
 
   // One button per step: the progress indicator is also a way to jump.
