@@ -5,7 +5,9 @@
 import init, { GpuEngine, ImageLab, runOnGpu } from '../pkg/ldm_images.js';
 import { adapterName } from './adapter-name.js';
 
-const ready = init({ module_or_path: new URL('../pkg/ldm_images_bg.wasm', import.meta.url) });
+// The glue finds its wasm beside itself. (Naming it here as well would put the wasm twice into
+// the single file's data: URL of this worker, past Chromium's 2 MiB limit for the images one.)
+const ready = init();
 // CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical;
 // the engine rounds a chunk up to its block of four samples).
 const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;

@@ -4,7 +4,7 @@
 // same kind, or a cancel, stops an older one, and the page hears progress after every chunk.
 import init, { CsvUpload, monteCarloRun, readNpy, scatterChunk } from '../pkg/ldm_worker.js';
 
-const ready = init({ module_or_path: new URL('../pkg/ldm_worker_bg.wasm', import.meta.url) });
+const ready = init();
 const UPDATES_PER_CHUNK = 2e6;
 const current = { scatter: 0, monteCarlo: 0, upload: 0 }; // the job of each kind to work on; 0: none
 const UPLOAD_CHUNK_BYTES = 1 << 20;

@@ -262,6 +262,7 @@ fn write_single_file(assets: &[Asset], destination: &Path) -> Result<usize> {
     let style = std::str::from_utf8(&style.bytes).map_err(|_| "www/style.css is not UTF-8".to_string())?;
 
     let in_workers = worker_side(assets);
+    check_worker_urls(assets, &in_workers)?;
     let files: Vec<String> = assets
         .iter()
         .filter(|a| a.path.ends_with(".js") || a.path.ends_with(".wasm") || a.path.starts_with("data/"))
@@ -311,6 +312,30 @@ fn write_single_file(assets: &[Asset], destination: &Path) -> Result<usize> {
     }
     write(destination, page.as_bytes())?;
     Ok(page.len())
+}
+
+/// Chromium refuses a URL longer than 2 MiB.
+const MAX_URL_CHARS: usize = 2 * 1024 * 1024;
+
+/// In the single file a worker's module is a `data:` URL that holds the `data:` URLs of what it
+/// loads, so each reference costs its target's size and a third more: names the first that would
+/// pass Chromium's limit (its worker would fail to load with no reason given). `assets` come
+/// dependencies first, as the loader makes them.
+fn check_worker_urls(assets: &[Asset], in_workers: &std::collections::BTreeSet<&str>) -> Result<()> {
+    let mut lengths: BTreeMap<&str, usize> = BTreeMap::new();
+    for asset in assets.iter().filter(|a| in_workers.contains(a.path.as_str())) {
+        let content = rewrite(asset, |target| "x".repeat(lengths.get(target).copied().unwrap_or(0))).len();
+        let length = format!("data:{};base64,", media_type(&asset.path)).len() + content.div_ceil(3) * 4;
+        if length > MAX_URL_CHARS {
+            return Err(format!(
+                "the single file's {} would be a data: URL of {length} characters, over Chromium's {MAX_URL_CHARS}: \
+                 make it or what it references smaller (a file referenced twice counts twice)",
+                asset.path
+            ));
+        }
+        lengths.insert(&asset.path, length);
+    }
+    Ok(())
 }
 
 /// The files a worker loads: everything reachable from the files under `workers/`.
@@ -472,6 +497,34 @@ mod tests {
         let html = r#"<link rel="stylesheet" href="style.css"><link rel="icon" href="data:,"><a href="x.html"></a><script type="module" src="main.js"></script>"#;
         let found: Vec<String> = references("index.html", html.as_bytes()).into_iter().map(|r| r.target).collect();
         assert_eq!(found, ["style.css", "main.js"]);
+    }
+
+    #[test]
+    fn a_worker_s_data_url_counts_what_it_references_and_is_held_to_chromium_s_limit() {
+        let asset = |path: &str, bytes: Vec<u8>| Asset { path: path.to_string(), bytes };
+        let glue = b"export default () => new URL('big.wasm', import.meta.url);".to_vec();
+        let worker = |twice: bool| {
+            let wasm = if twice { "new URL('../pkg/big.wasm', import.meta.url);" } else { "" };
+            format!("import init from '../pkg/glue.js'; {wasm}").into_bytes()
+        };
+        // A 700 KB wasm: its URL is about 0.93 million characters, the glue's 1.24 million, the
+        // worker's 1.66 million; a worker that also references the wasm itself adds 1.24 million.
+        let assets = |twice| {
+            vec![
+                asset("pkg/big.wasm", vec![0; 700_000]),
+                asset("pkg/glue.js", glue.clone()),
+                asset("workers/w.js", worker(twice)),
+            ]
+        };
+        for twice in [false, true] {
+            let assets = assets(twice);
+            let in_workers = worker_side(&assets);
+            assert_eq!(in_workers.len(), 3);
+            let checked = check_worker_urls(&assets, &in_workers);
+            assert_eq!(checked.is_ok(), !twice, "{checked:?}");
+        }
+        let error = check_worker_urls(&assets(true), &worker_side(&assets(true))).unwrap_err();
+        assert!(error.contains("workers/w.js"), "{error}");
     }
 
     #[test]
