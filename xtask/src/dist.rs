@@ -504,8 +504,9 @@ mod tests {
         let asset = |path: &str, bytes: Vec<u8>| Asset { path: path.to_string(), bytes };
         let glue = b"export default () => new URL('big.wasm', import.meta.url);".to_vec();
         let worker = |twice: bool| {
-            let wasm = if twice { "new URL('../pkg/big.wasm', import.meta.url);" } else { "" };
-            format!("import init from '../pkg/glue.js'; {wasm}").into_bytes()
+            let wasm =
+                if twice { format!("new URL('{}', import.meta.url);", up("pkg/big.wasm")) } else { String::new() };
+            format!("import init from '{}'; {wasm}", up("pkg/glue.js")).into_bytes()
         };
         // A 700 KB wasm: its URL is about 0.93 million characters, the glue's 1.24 million, the
         // worker's 1.66 million; a worker that also references the wasm itself adds 1.24 million.
