@@ -83,7 +83,8 @@ thread_local! {
 }
 
 /// Runs `serialize` (one answer's serialisation) with repeated tables sent once. Outside it
-/// nothing is remembered: a later answer's table may sit at a freed one's address.
+/// nothing is remembered: a later answer's table may sit at a freed one's address. Within it, the
+/// tables an answer borrows live throughout, so one address and length is one table.
 #[cfg(target_arch = "wasm32")]
 pub fn sharing_tables<T>(serialize: impl FnOnce() -> T) -> T {
     SENT.set(Some(None));
@@ -97,7 +98,10 @@ pub fn rows<S: Serializer>(rows: &Rows<'_>, serializer: S) -> Result<S::Ok, S::E
     #[cfg(target_arch = "wasm32")]
     {
         let key = (rows.values.as_ptr() as usize, rows.values.len(), rows.width);
-        let sent = SENT.with_borrow(|sent| sent.clone().flatten().filter(|(at, _)| *at == key).map(|(_, array)| array));
+        // Empty tables all sit at one dangling address: never taken for one another.
+        let sent = SENT.with_borrow(|sent| {
+            sent.clone().flatten().filter(|(at, _)| *at == key && key.1 > 0).map(|(_, array)| array)
+        });
         let array = sent.unwrap_or_else(|| {
             let all = js_sys::Float64Array::from(rows.values);
             let array: js_sys::Array = (0..rows.values.len() / rows.width)

@@ -123,7 +123,6 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
 /// whether it runs from there to the right (from the left end or any gap between coordinates) or
 /// ends there (the right end); ties go to the leftmost. `pixel` maps data to pixels, the plot ends
 /// at `right_edge`; `size`: the label's pixels; `reach`: how near a marker's centre may come.
-#[inline(never)]
 fn quietest_label_place(
     pixel: &dyn Fn((f64, f64)) -> (i32, i32),
     right_edge: i32,

@@ -231,7 +231,8 @@ impl LatentPlan {
             LatentScore::Empirical => Some(TrainingLanes::new(&self.training, d)),
         };
         let mut scratch = lanes.as_ref().map(MixtureScratch::new);
-        // Rows past the last sample of the last block step along and are dropped.
+        // Rows past the last block's last sample keep stale states; their means are computed and
+        // ignored.
         let mut states = vec![0.0f32; BLOCK * d];
         let mut means = vec![0.0f32; BLOCK * d];
         let seed = self.request.seed;
@@ -461,7 +462,9 @@ impl LatentRun {
     /// costs the same whatever its real samples); returns how many are done.
     pub fn run_cpu_chunk(&mut self, count: usize) -> usize {
         let (n, d) = (self.plan.request.samples, self.plan.d());
-        let range = self.done..(self.done + count.max(1).next_multiple_of(BLOCK)).min(n);
+        // Clamped first: a count near usize::MAX (a negative one from JS) must not wrap to 0.
+        let count = count.clamp(1, (n - self.done).max(1)).next_multiple_of(BLOCK);
+        let range = self.done..(self.done + count).min(n);
         let rows = range.len();
         let chunk = self.plan.run_cpu(range.clone());
         for f in 0..self.plan.frames.len() {

@@ -6,9 +6,12 @@
 //! logits of a block of samples are one product (samples × coordinates by coordinates × points)
 //! and the means a second (samples × points by points × coordinates). Both run in `f32x4` lanes
 //! (SIMD128 in wasm, SSE natively), each training value loaded once serving [`BLOCK`] samples.
-//! Rounding: each dot product is summed in four lanes, so a logit carries an error of a few `ε`
-//! times `|y| |b zᵢ|` scaled by `1/(2a²)`, where the squared distance summed directly carries one
-//! of `|y − b zᵢ|²`; the engine's test bounds what that does to whole runs.
+//! Rounding: a dot product is one chain of `d` additions (the lanes hold different points), so a
+//! logit carries an error up to about `d ε |y| |b zᵢ| / (2a²)`, which grows as `a² → 0`, where the
+//! squared distance summed directly carries one of `|y − b zᵢ|²`. At small `a²` the mixture puts
+//! its weight on the nearest point anyway: the mean moves only when two training latents lie
+//! within about `ε |y|² / a` of each other, and then by at most their distance. The engine's test
+//! runs both a short run and one of 1000 steps (to `a² ≈ 0.004`) against a plain `f64` run.
 
 use wide::f32x4;
 
@@ -24,7 +27,7 @@ const SMALLEST_EXPONENT: f32 = -87.0;
 /// The training latents in tiles of [`POINTS`] points, each tile coordinate-major (`[k][half]`:
 /// points 0–3, then 4–7, of coordinate `k`), points padded with zeros to whole tiles and
 /// coordinates to an even count; and their squared norms, `[tile][half]`. Both products walk
-/// this layout in order, so that their loops need no bounds checks.
+/// this layout in order, so that their inner loops need no bounds checks.
 pub struct TrainingLanes {
     d: usize,
     n: usize,
@@ -120,9 +123,9 @@ pub fn mixture_means(
         }
     }
     // Weights: the logits less their largest, exponentiated. A weight that would be subnormal
-    // (below e^−87, against the largest weight's 1) is zero: the mean cannot tell, and on x86 every
+    // (below e^−87, against the largest weight's 1) is zero: the mean cannot tell, and on x86 a
     // product with a subnormal costs a microcode assist, which made the sharp mixtures of the last
-    // steps several times slower.
+    // steps several times slower (a tiny weight times a small coordinate still makes one, rarely).
     let mut largest = [f32x4::splat(f32::NEG_INFINITY); BLOCK];
     for lanes in scratch.weights.chunks_exact(BLOCK) {
         for (largest, &logits) in largest.iter_mut().zip(lanes) {

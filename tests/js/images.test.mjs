@@ -17,6 +17,10 @@ test('a CPU run in chunks is the run in one go, and its closed form is samplerLa
   const chunked = lab.plan(request);
   // Chunks are rounded up to the engine's blocks of four samples.
   for (const expected of [8, 16, 24, 32, 40]) assert.equal(chunked.runCpu(7), expected);
+  // A count past u32 (a negative one) runs what is left, not nothing.
+  const all = lab.plan(request);
+  assert.equal(all.runCpu(-1), 40);
+  all.free();
   assert.deepEqual(chunked.grid(lab, 8), whole.grid(lab, 8));
   const summary = whole.summary(lab, 8);
   // The Gaussian score's law: the exact-score sampler on the PCA variances, through the other module.

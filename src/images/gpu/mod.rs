@@ -1,7 +1,9 @@
 //! The GPU engine of the latent sampler: the plan of [`crate::images::latent`] run by WGSL compute
 //! shaders through wgpu: WebGPU in the browser, Vulkan/Metal/DX12 natively. It computes what
-//! [`LatentPlan::run_cpu`] computes, with the same Philox noise; only the rounding of the device's
-//! `log`, `cos`, `sin` and `exp` (and the order of the softmax sums) differ.
+//! [`LatentPlan::run_cpu`] computes, with the same Philox noise; only the rounding differs: the
+//! device's `log`, `cos`, `sin` and `exp`, the order of the softmax sums, and the empirical score's
+//! logits, which the GPU sums as squared distances where the CPU takes dot products (and zeroes
+//! weights below e^−87).
 
 use wgpu::util::DeviceExt;
 
