@@ -99,8 +99,9 @@ pub fn rows<S: Serializer>(rows: &Rows<'_>, serializer: S) -> Result<S::Ok, S::E
     {
         let key = (rows.values.as_ptr() as usize, rows.values.len(), rows.width);
         // Empty tables all sit at one dangling address: never taken for one another.
-        let sent = SENT.with_borrow(|sent| {
-            sent.clone().flatten().filter(|(at, _)| *at == key && key.1 > 0).map(|(_, array)| array)
+        let sent = SENT.with_borrow(|sent| match sent {
+            Some(Some((at, array))) if *at == key && key.1 > 0 => Some(array.clone()),
+            _ => None,
         });
         let array = sent.unwrap_or_else(|| {
             let all = js_sys::Float64Array::from(rows.values);

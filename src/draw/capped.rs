@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
-    AxisFrame, Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, quietest_corner, thinned,
+    AxisFrame, Failure, IndexedLogChart, hidden_markers, indexed, indexed_log_chart, legend, marker_radius,
+    quietest_corner, thinned,
 };
 use super::curves::{TimePlot, draw_time_curves};
 use super::style::{CATEGORICAL, Style, View};
@@ -132,23 +133,19 @@ fn quietest_label_place(
     reach: i32,
     dimension: usize,
 ) -> (f64, bool) {
-    let pixels: Vec<(i32, i32)> = markers.iter().map(|&p| pixel(p)).collect();
+    let as_f64 = |(x, y): (i32, i32)| (x as f64, y as f64);
+    let pixels: Vec<(f64, f64)> = markers.iter().map(|&p| as_f64(pixel(p))).collect();
     let place = |x: f64, from_left: bool| {
         let (anchor_x, anchor_y) = pixel((x, level));
         (if from_left { anchor_x } else { anchor_x - width }, if above { anchor_y - height } else { anchor_y })
     };
-    let hidden = |&(left, top): &(i32, i32)| {
-        let inside = |&&(x, y): &&(i32, i32)| {
-            x >= left - reach && x <= left + width + reach && y >= top - reach && y <= top + height + reach
-        };
-        pixels.iter().filter(inside).count()
-    };
+    let hidden = |corner: (i32, i32)| hidden_markers(&pixels, as_f64(corner), as_f64((width, height)), reach as f64);
     let candidates = (0..dimension)
         .map(|k| (0.5 + k as f64, true))
         .filter(|&(x, from_left)| place(x, from_left).0 + width <= right_edge)
         .chain(std::iter::once((dimension as f64 + 0.5, false)));
     candidates
-        .map(|(x, from_left)| ((x, from_left), hidden(&place(x, from_left))))
+        .map(|(x, from_left)| ((x, from_left), hidden(place(x, from_left))))
         .reduce(|best, next| if next.1 < best.1 { next } else { best })
         .map(|(candidate, _)| candidate)
         .expect("the right end is always a candidate")

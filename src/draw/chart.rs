@@ -152,13 +152,24 @@ pub(super) fn quietest_corner<DB: DrawingBackend, CT: CoordTranslate>(
             SeriesLabelPosition::LowerLeft => (xs.start as f64 + margin, ys.end as f64 - margin - height),
             _ => (xs.end as f64 - margin - width, ys.end as f64 - margin - height),
         };
-        let inside = |&(x, y): &(f64, f64)| {
-            x >= left - reach && x <= left + width + reach && y >= top - reach && y <= top + height + reach
-        };
-        pixels.iter().filter(|p| inside(p)).count()
+        hidden_markers(&pixels, (left, top), (width, height), reach)
     };
     let [first, rest @ ..] = preferred;
     rest.into_iter().fold(first, |best, corner| if hidden(&corner) < hidden(&best) { corner } else { best })
+}
+
+/// How many marker centres (`pixels`) fall within `reach` of a box at `(left, top)` of `size`:
+/// the markers a legend or label placed there would hide.
+pub(super) fn hidden_markers(
+    pixels: &[(f64, f64)],
+    (left, top): (f64, f64),
+    (width, height): (f64, f64),
+    reach: f64,
+) -> usize {
+    let inside = |&&(x, y): &&(f64, f64)| {
+        x >= left - reach && x <= left + width + reach && y >= top - reach && y <= top + height + reach
+    };
+    pixels.iter().filter(inside).count()
 }
 
 /// Markers drawn at most per series: beyond, every k-th point (the line still joins them all).

@@ -45,21 +45,23 @@ impl TrainingLanes {
         let tile_count = n.div_ceil(POINTS);
         let mut tiles = vec![f32x4::ZERO; tile_count * rows * 2];
         let mut squared_norms = vec![f32x4::ZERO; tile_count * 2];
-        let set = |lanes: &mut f32x4, lane: usize, value: f32| {
-            let mut values = lanes.to_array();
-            values[lane] = value;
-            *lanes = f32x4::new(values);
-        };
         for (i, z) in training.chunks_exact(d).enumerate() {
             let (tile, half, lane) = (i / POINTS, i % POINTS / 4, i % 4);
             for (k, &value) in z.iter().enumerate() {
-                set(&mut tiles[(tile * rows + k) * 2 + half], lane, value);
+                set_lane(&mut tiles[(tile * rows + k) * 2 + half], lane, value);
             }
             let squared_norm = z.iter().map(|&v| v as f64 * v as f64).sum::<f64>() as f32;
-            set(&mut squared_norms[tile * 2 + half], lane, squared_norm);
+            set_lane(&mut squared_norms[tile * 2 + half], lane, squared_norm);
         }
         TrainingLanes { d, n, rows, tiles, squared_norms }
     }
+}
+
+/// Sets lane `lane` of `lanes` (f32x4 has no lane setter).
+fn set_lane(lanes: &mut f32x4, lane: usize, value: f32) {
+    let mut values = lanes.to_array();
+    values[lane] = value;
+    *lanes = f32x4::new(values);
 }
 
 /// Room for a block's logits (then weights), reused from step to step.
@@ -116,10 +118,7 @@ pub fn mixture_means(
     }
     for i in training.n..training.squared_norms.len() * 4 {
         for s in 0..BLOCK {
-            let lanes = &mut scratch.weights[(i / 4) * BLOCK + s];
-            let mut values = lanes.to_array();
-            values[i % 4] = f32::NEG_INFINITY;
-            *lanes = f32x4::new(values);
+            set_lane(&mut scratch.weights[(i / 4) * BLOCK + s], i % 4, f32::NEG_INFINITY);
         }
     }
     // Weights: the logits less their largest, exponentiated. A weight that would be subnormal
