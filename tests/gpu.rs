@@ -82,7 +82,7 @@ async fn empirical_gpu_follows_the_cpu() {
     // 150 training images: three tiles of 64, the last one partial.
     let small = ImageSet { intensities: set.intensities[..150 * 64].to_vec(), labels: None, ..set };
     let pca = ImagePca::fit(&small);
-    // 98 samples: the last workgroup of four holds two.
+    // 98 samples: two tiles of 64 rows, the last one partial.
     let (d, n) = (64, 98);
     let plan =
         LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, LatentScore::Empirical, 80, n)).unwrap();
@@ -102,8 +102,24 @@ async fn empirical_gpu_follows_the_cpu() {
 }
 gpu_test!(empirical_score_on_the_gpu_follows_the_cpu, empirical_gpu_follows_the_cpu());
 
+async fn empirical_gpu_in_blocks_of_samples() {
+    // A device whose storage bindings hold the logits of only a few samples at once steps them in
+    // blocks, one after another through each step's passes: every sample's arithmetic is the same.
+    let set = digits();
+    let small = ImageSet { intensities: set.intensities[..100 * 64].to_vec(), labels: None, ..set };
+    let pca = ImagePca::fit(&small);
+    let (d, n) = (20, 98);
+    let plan =
+        LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, LatentScore::Empirical, 30, n)).unwrap();
+    let whole = device().await.run(&plan, |_, _| {}).await.unwrap();
+    let in_blocks = device().await.with_block_rows(40).run(&plan, |_, _| {}).await.unwrap();
+    assert!(whole.iter().all(|v| v.is_finite()));
+    assert_eq!(whole, in_blocks);
+}
+gpu_test!(empirical_score_on_the_gpu_in_blocks_of_samples, empirical_gpu_in_blocks_of_samples());
+
 async fn empirical_gpu_with_a_large_latent() {
-    // d = 300 > 256 runs on the one-sample-a-workgroup kernel. Synthetic training latents with
+    // d = 300: five tiles of 64 coordinates, the last one partial. Synthetic training latents with
     // well separated points, few steps: the softmax stays smooth and every value agrees.
     let gpu = device().await;
     let (p, n_train, d, n) = (320, 40, 300, 5);

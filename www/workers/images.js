@@ -129,7 +129,7 @@ async function run({ id, request, grid, mode, evaluation }) {
   if (!lab) throw new Error('images: no image set is loaded');
   const { runLab, note } = labFor(evaluation);
   const device = await gpu(mode);
-  // A software adapter runs the empirical kernel about ten times slower than the CPU engine.
+  // A software adapter runs the empirical kernel 10 to 90 times slower than the CPU engine.
   const slow = device.engine?.software && request.score === 'empirical';
   const engine = slow ? null : device.engine;
   const reason = slow

@@ -1,15 +1,14 @@
 //! The GPU engine of the latent sampler: the plan of [`crate::images::latent`] run by WGSL compute
 //! shaders through wgpu: WebGPU in the browser, Vulkan/Metal/DX12 natively. It computes what
 //! [`LatentPlan::run_cpu`] computes, with the same Philox noise; only the rounding differs: the
-//! device's `log`, `cos`, `sin` and `exp`, the order of the softmax sums, and the empirical score's
-//! logits, which the GPU sums as squared distances where the CPU takes dot products (and zeroes
-//! weights below e^−87).
+//! device's `log`, `cos`, `sin` and `exp`, and the order of the sums (the CPU also zeroes the
+//! empirical score's weights below e^−87). The empirical score is two matrix products a step, as on
+//! the CPU: logits from dot products with the training latents, then their weighted mean.
 
 use wgpu::util::DeviceExt;
 
 use crate::images::latent::{LatentPlan, LatentScore};
 use crate::images::set::ImagePca;
-use crate::input::limits::MAX_LATENT_DIMENSION;
 use crate::numeric::philox::key;
 
 const PHILOX: &str = include_str!("philox.wgsl");
@@ -17,10 +16,10 @@ const PARAMS: &str = include_str!("params.wgsl");
 const WORKGROUP: u32 = 64;
 /// Most workgroups along one dispatch dimension (WebGPU's guaranteed limit).
 const MAX_GROUPS_PER_DIMENSION: u32 = 65_535;
-/// Work put in one dispatch, in coordinate updates (Gaussian) or point-coordinate products
-/// (empirical): small enough that no dispatch runs for seconds, which browsers treat as a hang.
-const GAUSSIAN_UPDATES_PER_DISPATCH: f64 = 2.0e8;
-const EMPIRICAL_PRODUCTS_PER_DISPATCH: f64 = 1.0e9;
+/// Work put in one submission, in coordinate updates (Gaussian) or point-coordinate products
+/// (empirical): small enough that no submission runs for seconds, which browsers treat as a hang.
+const GAUSSIAN_UPDATES_PER_SUBMISSION: f64 = 2.0e8;
+const EMPIRICAL_PRODUCTS_PER_SUBMISSION: f64 = 1.0e9;
 
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
@@ -31,6 +30,10 @@ struct Params {
     step_end: u32,
     key: [u32; 2],
     training: u32,
+    first_sample: u32,
+    block_rows: u32,
+    splits: u32,
+    split_points: u32,
     _pad: u32,
 }
 
@@ -50,24 +53,30 @@ pub struct GpuSampler {
     info: wgpu::AdapterInfo,
     start: wgpu::ComputePipeline,
     gaussian: wgpu::ComputePipeline,
-    /// The empirical kernel compiled for `d ≤ 256` and for any `d` (the sample's state in workgroup
-    /// memory and each invocation's sums grow with the largest `d`: the smaller build needs fewer
-    /// registers).
-    empirical_small: wgpu::ComputePipeline,
-    empirical_large: wgpu::ComputePipeline,
+    empirical: EmpiricalPipelines,
     decode: wgpu::ComputePipeline,
+    /// The most samples one empirical pass takes: its logits buffer holds `rows × training` values.
+    block_rows: Option<u32>,
 }
 
-/// The largest `d` of the smaller empirical build.
-const EMPIRICAL_SMALL_D: u32 = 256;
-
-/// The empirical kernel's source for latents up to `max_d`.
-fn empirical_source(max_d: u32) -> String {
-    const DECLARATION: &str = "const MAX_D: u32 = 256u;";
-    let source = include_str!("empirical.wgsl");
-    assert!(source.contains(DECLARATION), "empirical.wgsl declares {DECLARATION}");
-    format!("{PARAMS}\n{}", source.replace(DECLARATION, &format!("const MAX_D: u32 = {max_d}u;")))
+/// The five passes of an empirical step (empirical.wgsl).
+struct EmpiricalPipelines {
+    logits: wgpu::ComputePipeline,
+    softmax: wgpu::ComputePipeline,
+    means: wgpu::ComputePipeline,
+    update: wgpu::ComputePipeline,
+    advance: wgpu::ComputePipeline,
 }
+
+/// The rows and columns of a tile of the empirical kernels' matrix products.
+const PRODUCT_TILE: u32 = 64;
+/// The inner dimension's slice that the empirical kernels' matrix products take at a time.
+const PRODUCT_INNER: u32 = 16;
+/// Workgroups the means product aims for: a small result splits its sum over the training points
+/// into runs that enough workgroups share (each run's sums are added by the update pass).
+const MEANS_WORKGROUPS: u32 = 1024;
+/// Storage buffers the empirical logits and update passes bind at once (WebGPU guarantees 8).
+const EMPIRICAL_STORAGE_BUFFERS: u32 = 5;
 
 impl GpuSampler {
     /// The first adapter wgpu offers, or why there is none. In a browser without WebGPU (or whose
@@ -87,9 +96,16 @@ impl GpuSampler {
             .await
             .map_err(|error| format!("no GPU adapter: {error}"))?;
         let available = adapter.limits();
+        if available.max_storage_buffers_per_shader_stage < EMPIRICAL_STORAGE_BUFFERS {
+            return Err(format!(
+                "the adapter binds {} storage buffers a shader stage, the sampler needs {EMPIRICAL_STORAGE_BUFFERS}",
+                available.max_storage_buffers_per_shader_stage
+            ));
+        }
         let limits = wgpu::Limits {
             max_storage_buffer_binding_size: available.max_storage_buffer_binding_size,
             max_buffer_size: available.max_buffer_size,
+            max_storage_buffers_per_shader_stage: EMPIRICAL_STORAGE_BUFFERS,
             ..wgpu::Limits::downlevel_defaults()
         };
         let (device, queue) = adapter
@@ -107,8 +123,7 @@ impl GpuSampler {
             })
         };
         let gaussian_module = module("gaussian", &format!("{PARAMS}\n{}", include_str!("gaussian.wgsl")));
-        let empirical_small = module("empirical", &empirical_source(EMPIRICAL_SMALL_D));
-        let empirical_large = module("empirical", &empirical_source(MAX_LATENT_DIMENSION as u32));
+        let empirical_module = module("empirical", &format!("{PARAMS}\n{}", include_str!("empirical.wgsl")));
         let decode_module = module("decode", include_str!("decode.wgsl"));
         let pipeline = |module: &wgpu::ShaderModule, entry: &str| {
             device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
@@ -123,10 +138,16 @@ impl GpuSampler {
         Ok(GpuSampler {
             start: pipeline(&gaussian_module, "start"),
             gaussian: pipeline(&gaussian_module, "gaussian_steps"),
-            empirical_small: pipeline(&empirical_small, "empirical_steps"),
-            empirical_large: pipeline(&empirical_large, "empirical_steps"),
+            empirical: EmpiricalPipelines {
+                logits: pipeline(&empirical_module, "empirical_logits"),
+                softmax: pipeline(&empirical_module, "empirical_softmax"),
+                means: pipeline(&empirical_module, "empirical_means"),
+                update: pipeline(&empirical_module, "empirical_update"),
+                advance: pipeline(&empirical_module, "empirical_advance"),
+            },
             decode: pipeline(&decode_module, "decode"),
             info: adapter.get_info(),
+            block_rows: None,
             device,
             queue,
         })
@@ -174,6 +195,13 @@ impl GpuSampler {
         })
     }
 
+    /// Caps the samples that one pass of an empirical step takes (by default as many as the
+    /// device's largest storage binding holds logits for). The samples do not depend on it.
+    pub fn with_block_rows(mut self, rows: u32) -> GpuSampler {
+        self.block_rows = Some(rows.max(1));
+        self
+    }
+
     /// Runs the plan's whole batch of samples; `progress(frames done, frames)` after each recorded
     /// frame. Returns the frames as [`LatentPlan::run_cpu`] does: `[frame][sample][coordinate]`.
     pub async fn run(&self, plan: &LatentPlan, mut progress: impl FnMut(usize, usize)) -> Result<Vec<f32>, String> {
@@ -187,51 +215,35 @@ impl GpuSampler {
             mapped_at_creation: false,
         });
         let start_sd = self.storage("start sd", bytemuck::cast_slice(&plan.start_sd));
-        let training = plan.training_count() as u32;
-        let params = |begin: usize, end: usize| Params {
+        let params = Params {
             samples,
             d,
-            step_begin: begin as u32,
-            step_end: end as u32,
+            step_begin: 0,
+            step_end: 0,
             key: key(request.seed),
-            training: if request.score == LatentScore::Empirical { training } else { 0 },
+            training: 0,
+            first_sample: 0,
+            block_rows: 0,
+            splits: 0,
+            split_points: 0,
             _pad: 0,
         };
         let blocks = samples * d.div_ceil(4);
-        // The model's pipeline, its bindings after (params, state), the workgroups a dispatch needs
-        // and the steps one dispatch may take.
-        let (pipeline, model_buffers, groups, steps_per_dispatch) = match request.score {
-            LatentScore::Gaussian => {
-                let coefficients = self.storage("coefficients", bytemuck::cast_slice(&plan.gaussian));
-                let per_step = f64::from(samples) * f64::from(d);
-                (
-                    &self.gaussian,
-                    vec![(3, coefficients)],
-                    blocks.div_ceil(WORKGROUP),
-                    GAUSSIAN_UPDATES_PER_DISPATCH / per_step,
-                )
-            }
-            LatentScore::Empirical => {
-                let table: Vec<[f32; 8]> = plan
-                    .empirical
-                    .iter()
-                    .map(|s| [s.keep, s.pull, s.noise, s.b, s.inverse_two_a2, 0.0, 0.0, 0.0])
-                    .collect();
-                let by_coordinate: Vec<f32> =
-                    (0..plan.d()).flat_map(|k| plan.training.chunks_exact(plan.d()).map(move |row| row[k])).collect();
-                let buffers = vec![
-                    (2, self.storage("steps", bytemuck::cast_slice(&table))),
-                    (3, self.storage("training", bytemuck::cast_slice(&plan.training))),
-                    (4, self.storage("training by coordinate", bytemuck::cast_slice(&by_coordinate))),
-                ];
-                let per_step = f64::from(samples) * f64::from(d) * f64::from(training);
-                let pipeline = if d <= EMPIRICAL_SMALL_D { &self.empirical_small } else { &self.empirical_large };
-                (pipeline, buffers, samples, EMPIRICAL_PRODUCTS_PER_DISPATCH / per_step)
-            }
+        let (steps, work_per_step, work_per_submission) = match request.score {
+            LatentScore::Gaussian => (
+                RunSteps::Gaussian(self.storage("coefficients", bytemuck::cast_slice(&plan.gaussian))),
+                f64::from(samples) * f64::from(d),
+                GAUSSIAN_UPDATES_PER_SUBMISSION,
+            ),
+            LatentScore::Empirical => (
+                RunSteps::Empirical(self.empirical_run(plan, &state, params)),
+                f64::from(samples) * f64::from(d) * plan.training_count() as f64,
+                EMPIRICAL_PRODUCTS_PER_SUBMISSION,
+            ),
         };
-        let steps_per_dispatch = (steps_per_dispatch.floor() as usize).max(1);
+        let steps_per_submission = ((work_per_submission / work_per_step).floor() as usize).max(1);
 
-        let start_params = self.uniform(&params(0, 0));
+        let start_params = self.uniform(&params);
         let start_group = self.bind(&self.start, &[(0, &start_params), (1, &state), (2, &start_sd)]);
         let mut encoder = self.device.create_command_encoder(&Default::default());
         dispatch(&mut encoder, &self.start, &start_group, blocks.div_ceil(WORKGROUP));
@@ -244,19 +256,139 @@ impl GpuSampler {
             let mut encoder = self.device.create_command_encoder(&Default::default());
             let mut begin = done;
             while begin < frame {
-                let end = (begin + steps_per_dispatch).min(frame);
-                let uniform = self.uniform(&params(begin, end));
-                let mut buffers = vec![(0, &uniform), (1, &state)];
-                buffers.extend(model_buffers.iter().map(|(binding, buffer)| (*binding, buffer)));
-                let group = self.bind(pipeline, &buffers);
-                dispatch(&mut encoder, pipeline, &group, groups);
+                let end = (begin + steps_per_submission).min(frame);
+                match &steps {
+                    RunSteps::Gaussian(coefficients) => {
+                        let uniform =
+                            self.uniform(&Params { step_begin: begin as u32, step_end: end as u32, ..params });
+                        let group = self.bind(&self.gaussian, &[(0, &uniform), (1, &state), (3, coefficients)]);
+                        dispatch(&mut encoder, &self.gaussian, &group, blocks.div_ceil(WORKGROUP));
+                    }
+                    RunSteps::Empirical(run) => self.record_empirical(&mut encoder, run, end - begin),
+                }
                 begin = end;
+                if begin < frame {
+                    self.queue.submit([encoder.finish()]);
+                    encoder = self.device.create_command_encoder(&Default::default());
+                }
             }
             done = frame;
             out.extend(self.read_back(encoder, &state, state_bytes).await?);
             progress(f + 1, frames);
         }
         Ok(out)
+    }
+
+    /// The buffers and bind groups of an empirical run: the samples go through each step's passes
+    /// in blocks of at most `block_rows`, one logits buffer serving every block in turn.
+    fn empirical_run(&self, plan: &LatentPlan, state: &wgpu::Buffer, params: Params) -> EmpiricalRun {
+        let (d, training) = (plan.d(), plan.training_count());
+        let samples = params.samples;
+        let table: Vec<[f32; 8]> =
+            plan.empirical.iter().map(|s| [s.keep, s.pull, s.noise, s.b, s.inverse_two_a2, 0.0, 0.0, 0.0]).collect();
+        let points = || plan.training.chunks_exact(d);
+        let norms = points().map(|z| z.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>() as f32);
+        let by_coordinate: Vec<f32> = (0..d).flat_map(|k| points().map(move |z| z[k])).chain(norms).collect();
+        let limits = self.device.limits();
+        let largest_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+        let fitting = largest_binding / (4 * (training as u64 + 1));
+        let block_rows = self
+            .block_rows
+            .unwrap_or(u32::try_from(fitting).unwrap_or(u32::MAX))
+            .clamp(1, samples.clamp(1, MAX_GROUPS_PER_DIMENSION));
+        // The split of the points depends on the run, not the block, so that blocks do not change the sums.
+        let output_tiles = samples.div_ceil(PRODUCT_TILE) * (d as u32).div_ceil(PRODUCT_TILE);
+        let most_splits = (training as u32).div_ceil(PRODUCT_INNER);
+        let fitting_splits = largest_binding / (4 * u64::from(block_rows) * d as u64);
+        let splits = MEANS_WORKGROUPS
+            .div_ceil(output_tiles)
+            .min(most_splits)
+            .min(fitting_splits.try_into().unwrap_or(u32::MAX))
+            .max(1);
+        let split_points = (training as u32).div_ceil(splits).next_multiple_of(PRODUCT_INNER);
+        let splits = (training as u32).div_ceil(split_points);
+        let partial_means = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("partial means"),
+            size: 4 * u64::from(splits) * u64::from(block_rows) * d as u64,
+            usage: wgpu::BufferUsages::STORAGE,
+            mapped_at_creation: false,
+        });
+        let steps = self.storage("steps", bytemuck::cast_slice(&table));
+        let training_buffer = self.storage("training", bytemuck::cast_slice(&plan.training));
+        let by_coordinate = self.storage("training by coordinate", bytemuck::cast_slice(&by_coordinate));
+        let logits = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("logits"),
+            size: 4 * u64::from(block_rows) * (training as u64 + 1),
+            usage: wgpu::BufferUsages::STORAGE,
+            mapped_at_creation: false,
+        });
+        let clock = self.storage("clock", bytemuck::bytes_of(&0u32));
+        let pipelines = &self.empirical;
+        let blocks = (0..samples)
+            .step_by(block_rows as usize)
+            .map(|first_sample| {
+                let rows = block_rows.min(samples - first_sample);
+                let uniform = self.uniform(&Params {
+                    training: training as u32,
+                    first_sample,
+                    block_rows,
+                    splits,
+                    split_points,
+                    ..params
+                });
+                EmpiricalBlock {
+                    logits: self.bind(
+                        &pipelines.logits,
+                        &[(0, &uniform), (1, state), (2, &steps), (4, &by_coordinate), (5, &logits), (6, &clock)],
+                    ),
+                    softmax: self.bind(&pipelines.softmax, &[(0, &uniform), (5, &logits)]),
+                    means: self.bind(
+                        &pipelines.means,
+                        &[(0, &uniform), (3, &training_buffer), (5, &logits), (7, &partial_means)],
+                    ),
+                    update: self.bind(
+                        &pipelines.update,
+                        &[(0, &uniform), (1, state), (2, &steps), (5, &logits), (6, &clock), (7, &partial_means)],
+                    ),
+                    rows,
+                }
+            })
+            .collect();
+        EmpiricalRun {
+            advance: self.bind(&pipelines.advance, &[(6, &clock)]),
+            blocks,
+            point_tiles: (training as u32).div_ceil(PRODUCT_TILE),
+            coordinate_tiles: (d as u32).div_ceil(PRODUCT_TILE),
+            splits,
+            quads: (d as u32).div_ceil(4),
+        }
+    }
+
+    /// Records `steps` empirical steps, each its passes over every block and then the clock's advance.
+    fn record_empirical(&self, encoder: &mut wgpu::CommandEncoder, run: &EmpiricalRun, steps: usize) {
+        let pipelines = &self.empirical;
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        for _ in 0..steps {
+            for block in &run.blocks {
+                let row_tiles = block.rows.div_ceil(PRODUCT_TILE);
+                pass.set_pipeline(&pipelines.logits);
+                pass.set_bind_group(0, &block.logits, &[]);
+                pass.dispatch_workgroups(run.point_tiles, row_tiles, 1);
+                pass.set_pipeline(&pipelines.softmax);
+                pass.set_bind_group(0, &block.softmax, &[]);
+                pass.dispatch_workgroups(block.rows, 1, 1);
+                pass.set_pipeline(&pipelines.means);
+                pass.set_bind_group(0, &block.means, &[]);
+                pass.dispatch_workgroups(run.coordinate_tiles, row_tiles, run.splits);
+                let (x, y) = folded((block.rows * run.quads).div_ceil(WORKGROUP));
+                pass.set_pipeline(&pipelines.update);
+                pass.set_bind_group(0, &block.update, &[]);
+                pass.dispatch_workgroups(x, y, 1);
+            }
+            pass.set_pipeline(&pipelines.advance);
+            pass.set_bind_group(0, &run.advance, &[]);
+            pass.dispatch_workgroups(1, 1, 1);
+        }
     }
 
     /// Decodes latents (`rows × d`) to intensities (`rows × P`) on the device.
@@ -326,6 +458,32 @@ impl GpuSampler {
     }
 }
 
+/// What a run's steps dispatch: the Gaussian score's coefficients, or the empirical passes.
+enum RunSteps {
+    Gaussian(wgpu::Buffer),
+    Empirical(EmpiricalRun),
+}
+
+struct EmpiricalRun {
+    blocks: Vec<EmpiricalBlock>,
+    advance: wgpu::BindGroup,
+    point_tiles: u32,
+    coordinate_tiles: u32,
+    /// The runs of training points the means product is split into.
+    splits: u32,
+    /// Groups of four coordinates (Philox blocks) of a sample.
+    quads: u32,
+}
+
+/// One block of samples: its rows and the bind groups of its three passes.
+struct EmpiricalBlock {
+    rows: u32,
+    logits: wgpu::BindGroup,
+    softmax: wgpu::BindGroup,
+    means: wgpu::BindGroup,
+    update: wgpu::BindGroup,
+}
+
 /// Records one dispatch of `groups` workgroups, folded into two dimensions past the per-dimension
 /// limit (the shaders rebuild the linear index from `num_workgroups`).
 fn dispatch(
@@ -334,9 +492,15 @@ fn dispatch(
     group: &wgpu::BindGroup,
     groups: u32,
 ) {
-    let x = groups.clamp(1, MAX_GROUPS_PER_DIMENSION);
+    let (x, y) = folded(groups);
     let mut pass = encoder.begin_compute_pass(&Default::default());
     pass.set_pipeline(pipeline);
     pass.set_bind_group(0, group, &[]);
-    pass.dispatch_workgroups(x, groups.div_ceil(x).max(1), 1);
+    pass.dispatch_workgroups(x, y, 1);
+}
+
+/// `groups` workgroups as a two-dimensional grid within the per-dimension limit.
+fn folded(groups: u32) -> (u32, u32) {
+    let x = groups.clamp(1, MAX_GROUPS_PER_DIMENSION);
+    (x, groups.div_ceil(x).max(1))
 }
