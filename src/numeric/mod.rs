@@ -1,3 +1,4 @@
+pub mod eigen;
 pub mod linalg;
 pub mod ode;
 pub mod philox;

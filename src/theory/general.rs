@@ -7,7 +7,10 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::input::limits::MAX_DIMENSION;
 use crate::input::{self, InputError};
-use crate::numeric::linalg::{psd_sqrt, sorted, sorted_eigen, symmetric_part, trace_of_root};
+use crate::numeric::eigen::SymmetricEigenvalues;
+use crate::numeric::linalg::{
+    descending_order, psd_sqrt, second_moment, sorted, sorted_leading_eigen, symmetric_part, trace_of_root,
+};
 use crate::numeric::random::seeded_rng;
 use crate::theory::diagonal::{CurveTable, DiagonalProblem, backward_times, stopping_curves, switch_times};
 use crate::theory::schedule::Schedule;
@@ -41,7 +44,8 @@ pub fn check_covariance(field: &str, matrix: &DMatrix<f64>) -> Result<(), InputE
     check_positive_semi_definite(field, matrix, symmetric_part(matrix).symmetric_eigenvalues().min())
 }
 
-/// [`check_covariance`] and [`sorted_eigen`] from one eigendecomposition.
+/// [`check_covariance`] and [`sorted_eigen`](crate::numeric::linalg::sorted_eigen) from one
+/// eigendecomposition.
 pub fn covariance_eigen(field: &str, matrix: &DMatrix<f64>) -> Result<(Vec<f64>, DMatrix<f64>), InputError> {
     check_symmetric(field, matrix)?;
     let eigen = symmetric_part(matrix).symmetric_eigen();
@@ -152,14 +156,16 @@ impl GeneralProblem {
         input::check_variances("eigenvalues", eigenvalues)?;
         schedule.check_final_time(final_time)?;
         let dimension = eigenvalues.len();
-        let rotation = match rotation_seed {
-            Some(seed) => haar_rotation(dimension, seed),
-            None => DMatrix::identity(dimension, dimension),
-        };
         // The eigendecomposition is known: sort the spectrum and the rotation's columns with it.
-        let mut order: Vec<usize> = (0..dimension).collect();
-        order.sort_by(|&a, &b| eigenvalues[b].total_cmp(&eigenvalues[a]));
+        let order = descending_order(eigenvalues);
         let sorted: Vec<f64> = order.iter().map(|&k| eigenvalues[k]).collect();
+        let Some(seed) = rotation_seed else {
+            // O = I: Σ is the diagonal, exactly what the product below would give at D³ cost.
+            let covariance = DMatrix::from_diagonal(&sorted.clone().into());
+            let eigenvectors = DMatrix::identity(dimension, dimension);
+            return Ok(GeneralProblem { covariance, eigenvalues: sorted, eigenvectors, schedule, final_time });
+        };
+        let rotation = haar_rotation(dimension, seed);
         let eigenvectors = DMatrix::from_fn(dimension, dimension, |i, j| rotation[(i, order[j])]);
         let scaled = DMatrix::from_fn(dimension, dimension, |i, j| eigenvectors[(i, j)] * sorted[j]);
         let covariance = symmetric_part(&(scaled * eigenvectors.transpose()));
@@ -172,19 +178,21 @@ impl GeneralProblem {
 
     /// `n` seeded samples `X_i = O Λ^{1/2} z_i` as the rows of an `n × D` matrix.
     pub fn samples(&self, n: usize, seed: u64) -> DMatrix<f64> {
-        self.samples_in_eigenbasis(n, seed) * self.eigenvectors.transpose()
+        let scaled = self.samples_in_eigenbasis(n, seed);
+        DMatrix::from_row_slice(n, self.dimension(), &scaled) * self.eigenvectors.transpose()
     }
 
-    /// The same samples in the eigenbasis: the rows `Λ^{1/2} z_i`.
-    fn samples_in_eigenbasis(&self, n: usize, seed: u64) -> DMatrix<f64> {
+    /// The same samples in the eigenbasis, `Λ^{1/2} z_i`, one after another (row-major `n × D`),
+    /// in the order of the draws.
+    fn samples_in_eigenbasis(&self, n: usize, seed: u64) -> Vec<f64> {
         let mut rng = seeded_rng(seed);
-        let mut scaled = DMatrix::zeros(n, self.dimension());
-        // Row by row, so that the draws come in the order of the samples.
-        for i in 0..n {
-            for (k, &s2) in self.eigenvalues.iter().enumerate() {
+        let roots: Vec<f64> = self.eigenvalues.iter().map(|s2| s2.sqrt()).collect();
+        let mut scaled = Vec::with_capacity(n * roots.len());
+        for _ in 0..n {
+            scaled.extend(roots.iter().map(|root| {
                 let z: f64 = StandardNormal.sample(&mut rng);
-                scaled[(i, k)] = s2.sqrt() * z;
-            }
+                root * z
+            }));
         }
         scaled
     }
@@ -199,15 +207,15 @@ impl GeneralProblem {
     /// eigenbasis (`Σ̂ = O W Oᵀ` with `W` the eigenbasis samples' second moment), which saves a
     /// rotation of the samples and gives the same `Σ̂`.
     pub fn pca(&self, n: usize, seed: u64) -> (Vec<f64>, DMatrix<f64>) {
-        let (values, vectors) = self.pca_in_eigenbasis(n, seed);
+        let (values, vectors) = self.pca_in_eigenbasis(n, seed, self.dimension());
         (values, &self.eigenvectors * vectors)
     }
 
-    /// The same PCA with its eigenvectors `V` in the eigenbasis (`Ô = O V`): all the curves need,
-    /// since `Ôᵀ Σ Ô = Vᵀ Λ V`. Nothing here depends on `O`: Props 6–7 are rotation invariant.
-    pub fn pca_in_eigenbasis(&self, n: usize, seed: u64) -> (Vec<f64>, DMatrix<f64>) {
-        let scaled = self.samples_in_eigenbasis(n, seed);
-        sorted_eigen(&(scaled.transpose() * &scaled / n as f64))
+    /// The same PCA with the eigenvectors `V` of its leading `count` components in the eigenbasis
+    /// (`Ô = O V`): all the curves need, since `Ôᵀ Σ Ô = Vᵀ Λ V` and they read its block of the
+    /// largest `d` asked for. Nothing here depends on `O`: Props 6–7 are rotation invariant.
+    pub fn pca_in_eigenbasis(&self, n: usize, seed: u64, count: usize) -> (Vec<f64>, DMatrix<f64>) {
+        sorted_leading_eigen(&second_moment(&self.samples_in_eigenbasis(n, seed), self.dimension()), count)
     }
 
     /// The diagonal problem of the eigenvalues with the exact score (Prop 6's setting).
@@ -252,16 +260,20 @@ pub fn curves_of_projection(
     let schedule = &problem.schedule;
     dims.iter()
         .map(|&d| {
-            let block = projected.view((0, 0), (d, d)).into_owned();
+            let block = symmetric_part(&projected.view((0, 0), (d, d)).into_owned());
+            // A d × d eigenvalue problem per time: Householder and root-free QL with reused storage.
+            let mut solver = SymmetricEigenvalues::new(d);
+            let mut roots = vec![0.0; d];
             times
                 .iter()
                 .map(|&t| {
                     let tau = problem.final_time - t;
                     let (a2, b2) = (schedule.a2(tau), schedule.b2(tau));
-                    let roots: Vec<f64> = fitted[..d].iter().map(|&s| (a2 + b2 * s).sqrt()).collect();
+                    roots.iter_mut().zip(fitted).for_each(|(root, &s)| *root = (a2 + b2 * s).sqrt());
                     let generated_trace: f64 = roots.iter().map(|r| r * r).sum();
-                    let scaled = DMatrix::from_fn(d, d, |i, j| roots[i] * block[(i, j)] * roots[j]);
-                    (data_trace + generated_trace - 2.0 * trace_of_root(&scaled)).max(0.0)
+                    let eigenvalues = solver.eigenvalues(|i, j| roots[i] * block[(i, j)] * roots[j]);
+                    let root_trace: f64 = eigenvalues.iter().map(|&e| e.max(0.0).sqrt()).sum();
+                    (data_trace + generated_trace - 2.0 * root_trace).max(0.0)
                 })
                 .collect()
         })
@@ -341,10 +353,9 @@ impl GeneralAnswer {
     pub fn compute(problem: GeneralProblem, settings: GeneralSettings) -> GeneralAnswer {
         let GeneralSettings { n, seed, points, u, c, dims } = settings;
         let dimension = problem.dimension();
-        let (estimated, rotation) = problem.pca_in_eigenbasis(n, seed);
         // Ôᵀ Σ Ô = Vᵀ Λ V, of which the curves read the block of the largest d asked for.
         let used = dims.iter().copied().max().unwrap_or(0);
-        let leading = rotation.columns(0, used);
+        let (estimated, leading) = problem.pca_in_eigenbasis(n, seed, used);
         let scaled = DMatrix::from_fn(dimension, used, |i, j| problem.eigenvalues[i] * leading[(i, j)]);
         let projected = leading.transpose() * &scaled;
         GeneralAnswer {
