@@ -46,3 +46,30 @@ pub fn draw_spectrum_panel<DB: DrawingBackend>(
     }
     area.present()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draw::style::LIGHT;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_short_spectrum_labels_each_index_once() {
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+        draw_spectrum_panel(&area, &[1.0, 0.5, 0.1], &Style { theme: LIGHT, scale: 1.0 }).unwrap();
+        drop(area);
+        // Each text element's content, trimmed (the SVG backend puts it on a line of its own).
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split("</text>").next()?.trim()))
+            .collect();
+        let label_count = |label: &str| texts.iter().filter(|&&t| t == label).count();
+        for k in ["1", "2", "3"] {
+            assert_eq!(label_count(k), 1, "index {k} in {texts:?}");
+        }
+        assert_eq!(label_count("0") + label_count("4"), 0);
+    }
+}

@@ -60,8 +60,12 @@ pub fn dimension_color(d: usize, count: usize) -> RGBColor {
     }
 }
 
-/// Axis labels of whole numbers (dimensions, coordinates).
+/// Axis labels of whole numbers (dimensions, coordinates). A tick between two of them (plotters puts
+/// ticks at halves on a short axis) gets no label rather than a repeat of its neighbour's.
 pub(super) fn whole_number_label(value: &f64) -> String {
+    if (value - value.round()).abs() > 1e-9 * value.abs().max(1.0) {
+        return String::new();
+    }
     (value.round() as i64).to_string()
 }
 
