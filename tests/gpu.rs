@@ -76,16 +76,21 @@ async fn empirical_gpu_of_one_point_follows_its_law() {
 }
 gpu_test!(empirical_score_of_one_point_on_the_gpu, empirical_gpu_of_one_point_follows_its_law());
 
+/// The empirical score's plan over the PCA of the first `images` digits.
+fn empirical_plan_of_digits(images: usize, d: usize, steps: usize, samples: usize) -> LatentPlan {
+    let set = digits();
+    let small = ImageSet { intensities: set.intensities[..images * set.pixels()].to_vec(), labels: None, ..set };
+    let pca = ImagePca::fit(&small);
+    LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, LatentScore::Empirical, steps, samples))
+        .unwrap()
+}
+
 async fn empirical_gpu_follows_the_cpu() {
     let gpu = device().await;
-    let set = digits();
-    // 150 training images: three tiles of 64, the last one partial.
-    let small = ImageSet { intensities: set.intensities[..150 * 64].to_vec(), labels: None, ..set };
-    let pca = ImagePca::fit(&small);
-    // 98 samples: two tiles of 64 rows, the last one partial.
+    // 150 training images: three tiles of 64, the last one partial; 98 samples: two tiles of 64
+    // rows, the last one partial.
     let (d, n) = (64, 98);
-    let plan =
-        LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, LatentScore::Empirical, 80, n)).unwrap();
+    let plan = empirical_plan_of_digits(150, d, 80, n);
     let on_gpu = gpu.run(&plan, |_, _| {}).await.unwrap();
     let on_cpu = plan.run_cpu(0..n);
     // The softmax sums run in another order on the device, and late steps are sharp: a sample near
@@ -105,12 +110,7 @@ gpu_test!(empirical_score_on_the_gpu_follows_the_cpu, empirical_gpu_follows_the_
 async fn empirical_gpu_in_blocks_of_samples() {
     // A device whose storage bindings hold the logits of only a few samples at once steps them in
     // blocks, one after another through each step's passes: every sample's arithmetic is the same.
-    let set = digits();
-    let small = ImageSet { intensities: set.intensities[..100 * 64].to_vec(), labels: None, ..set };
-    let pca = ImagePca::fit(&small);
-    let (d, n) = (20, 98);
-    let plan =
-        LatentPlan::new(&pca.variances, &pca.training_latents(d), request(d, LatentScore::Empirical, 30, n)).unwrap();
+    let plan = empirical_plan_of_digits(100, 20, 30, 98);
     let whole = device().await.run(&plan, |_, _| {}).await.unwrap();
     let in_blocks = device().await.with_block_rows(40).run(&plan, |_, _| {}).await.unwrap();
     assert!(whole.iter().all(|v| v.is_finite()));

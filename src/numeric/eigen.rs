@@ -399,8 +399,7 @@ mod tests {
     /// nalgebra's full decomposition, descending.
     fn reference(matrix: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
         let eigen = matrix.clone().symmetric_eigen();
-        let mut order: Vec<usize> = (0..matrix.nrows()).collect();
-        order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
+        let order = descending_order(eigen.eigenvalues.as_slice());
         let values = order.iter().map(|&k| eigen.eigenvalues[k]).collect();
         (values, eigen.eigenvectors.select_columns(&order))
     }

@@ -13,7 +13,12 @@ pub fn symmetric_part(matrix: &DMatrix<f64>) -> DMatrix<f64> {
 /// `tr(M^{1/2})` of a positive semi-definite matrix (symmetric up to round-off): the sum of its
 /// eigenvalues' roots, round-off negatives counted as zero.
 pub fn trace_of_root(matrix: &DMatrix<f64>) -> f64 {
-    symmetric_part(matrix).symmetric_eigenvalues().iter().map(|&e| e.max(0.0).sqrt()).sum()
+    sum_of_roots(symmetric_part(matrix).symmetric_eigenvalues().as_slice())
+}
+
+/// `Σ √λ` over a positive semi-definite matrix's eigenvalues, round-off negatives counted as zero.
+pub fn sum_of_roots(eigenvalues: &[f64]) -> f64 {
+    eigenvalues.iter().map(|&e| e.max(0.0).sqrt()).sum()
 }
 
 /// The column means of `rows` (one observation a row) and their (1/n) covariance, exactly symmetric.

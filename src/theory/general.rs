@@ -9,7 +9,8 @@ use crate::input::limits::MAX_DIMENSION;
 use crate::input::{self, InputError};
 use crate::numeric::eigen::SymmetricEigenvalues;
 use crate::numeric::linalg::{
-    descending_order, psd_sqrt, second_moment, sorted, sorted_leading_eigen, symmetric_part, trace_of_root,
+    descending_order, psd_sqrt, second_moment, sorted, sorted_leading_eigen, sum_of_roots, symmetric_part,
+    trace_of_root,
 };
 use crate::numeric::random::seeded_rng;
 use crate::theory::diagonal::{CurveTable, DiagonalProblem, backward_times, stopping_curves, switch_times};
@@ -272,8 +273,7 @@ pub fn curves_of_projection(
                     roots.iter_mut().zip(fitted).for_each(|(root, &s)| *root = (a2 + b2 * s).sqrt());
                     let generated_trace: f64 = roots.iter().map(|r| r * r).sum();
                     let eigenvalues = solver.eigenvalues(|i, j| roots[i] * block[(i, j)] * roots[j]);
-                    let root_trace: f64 = eigenvalues.iter().map(|&e| e.max(0.0).sqrt()).sum();
-                    (data_trace + generated_trace - 2.0 * root_trace).max(0.0)
+                    (data_trace + generated_trace - 2.0 * sum_of_roots(eigenvalues)).max(0.0)
                 })
                 .collect()
         })
