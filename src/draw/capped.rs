@@ -101,8 +101,10 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
             style.px(4.0),
             style.theme.foreground.mix(0.6).stroke_width(style.px(1.0)),
         ))?;
-        // The label's box from its length, as the legend's corner is chosen (no text measured).
-        let size = ((6.2 * label.chars().count() as f64 * style.scale) as i32, style.px(13.0) as i32);
+        // The label's box from its length, as the legend's corner is chosen (no text measured),
+        // with a gap that keeps it off its line and off the axis.
+        let gap = style.px(3.0) as i32;
+        let size = ((6.2 * label.chars().count() as f64 * style.scale) as i32 + gap, style.px(13.0) as i32 + gap);
         let plot = chart.plotting_area();
         let pixel = |p: (f64, f64)| plot.map_coordinate(&p);
         let right_edge = plot.get_pixel_range().0.end;
@@ -110,11 +112,11 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
             quietest_label_place(&pixel, right_edge, &markers, (level, above), size, radius + 2, dimension);
         let (horizontal, vertical) =
             (if from_left { HPos::Left } else { HPos::Right }, if above { VPos::Bottom } else { VPos::Top });
-        chart.draw_series(std::iter::once(Text::new(
-            label,
-            (x, level),
-            style.font(11.0).pos(Pos::new(horizontal, vertical)),
-        )))?;
+        let offset = (if from_left { gap } else { -gap }, if above { -gap } else { gap });
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, level))
+                + Text::new(label, offset, style.font(11.0).pos(Pos::new(horizontal, vertical))),
+        ))?;
     }
     legend!(chart, style, SeriesLabelPosition::LowerLeft);
     area.present()
@@ -207,6 +209,122 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use crate::draw::style::LIGHT;
+    use crate::theory::capped::CappedProblem;
+    use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+
+    /// Each text's anchor and every horizontal run of a line or path (its height and extent).
+    #[derive(Default)]
+    struct Placements {
+        texts: Vec<(String, Pos, BackendCoord)>,
+        horizontals: Vec<(i32, i32, i32)>,
+    }
+
+    /// A backend that writes what it is given into [`Placements`].
+    struct Placing<'a>(&'a mut Placements);
+
+    impl DrawingBackend for Placing<'_> {
+        type ErrorType = std::convert::Infallible;
+        fn get_size(&self) -> (u32, u32) {
+            (640, 400)
+        }
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn draw_pixel(&mut self, _: BackendCoord, _: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        // Filled shapes are not lines (plotters would fill them a row of pixels at a time).
+        fn draw_rect<S: BackendStyle>(
+            &mut self,
+            _: BackendCoord,
+            _: BackendCoord,
+            _: &S,
+            _: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn draw_circle<S: BackendStyle>(
+            &mut self,
+            _: BackendCoord,
+            _: u32,
+            _: &S,
+            _: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            _: I,
+            _: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn draw_line<S: BackendStyle>(
+            &mut self,
+            from: BackendCoord,
+            to: BackendCoord,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.draw_path([from, to], style)
+        }
+        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            path: I,
+            _: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            let points: Vec<BackendCoord> = path.into_iter().collect();
+            if points.len() > 1 && points.iter().all(|p| p.1 == points[0].1) {
+                let xs = points.iter().map(|p| p.0);
+                self.0.horizontals.push((points[0].1, xs.clone().min().unwrap(), xs.max().unwrap()));
+            }
+            Ok(())
+        }
+        fn draw_text<T: BackendTextStyle>(
+            &mut self,
+            text: &str,
+            style: &T,
+            position: BackendCoord,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.0.texts.push((text.to_string(), style.anchor(), position));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn threshold_labels_keep_off_their_lines_and_the_axis() {
+        let gap = 3;
+        for cap in [5.0, 100.0, 3000.0] {
+            let variances: Vec<f64> = (1..=9).map(|k| 2f64.powi(-k)).collect();
+            let capped = CappedAnswer::compute(CappedProblem::new(variances, None, cap, 2.0).unwrap(), 64);
+            let mut placements = Placements::default();
+            let area = Placing(&mut placements).into_drawing_area();
+            draw_capped_variances_panel(&area, &capped, &Style { theme: LIGHT, scale: 1.0 }).unwrap();
+            drop(area);
+            // A threshold is a height drawn in many dashes (a grid line is one stroke); a label's
+            // is the one nearest its anchor.
+            let dashed = |height: i32| placements.horizontals.iter().filter(|h| h.0 == height).count() > 4;
+            let threshold = |label: &str| {
+                let (_, anchor, (x, y)) = placements.texts.iter().find(|t| t.0.starts_with(label)).unwrap().clone();
+                let heights = placements.horizontals.iter().map(|h| h.0).filter(|&height| dashed(height));
+                let line_y = heights.min_by_key(|&height| (height - y).abs()).unwrap();
+                let dashes = placements.horizontals.iter().filter(|h| h.0 == line_y);
+                let (left, right) = dashes.fold((i32::MAX, i32::MIN), |(l, r), h| (l.min(h.1), r.max(h.2)));
+                (anchor, (x, y), line_y, (left, right))
+            };
+            for (label, above) in [("1/C", true), ("1/(4(2C", false)] {
+                let (anchor, (x, y), line_y, (left, right)) = threshold(label);
+                let clearance = if above { line_y - y } else { y - line_y };
+                assert!(clearance >= gap, "C = {cap}: {label} is {clearance} px from its line");
+                let inset = if matches!(anchor.h_pos, HPos::Left) { x - left } else { right - x };
+                assert!(inset >= gap, "C = {cap}: {label} is {inset} px from the end of its line");
+            }
+        }
+    }
 
     #[test]
     fn a_threshold_label_goes_where_it_hides_the_fewest_markers() {
