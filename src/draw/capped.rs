@@ -210,90 +210,9 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    use crate::draw::recording::Recording;
     use crate::draw::style::LIGHT;
     use crate::theory::capped::CappedProblem;
-    use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
-
-    /// Each text's anchor and every horizontal run of a line or path (its height and extent).
-    #[derive(Default)]
-    struct Placements {
-        texts: Vec<(String, Pos, BackendCoord)>,
-        horizontals: Vec<(i32, i32, i32)>,
-    }
-
-    /// A backend that writes what it is given into [`Placements`].
-    struct Placing<'a>(&'a mut Placements);
-
-    impl DrawingBackend for Placing<'_> {
-        type ErrorType = std::convert::Infallible;
-        fn get_size(&self) -> (u32, u32) {
-            (640, 400)
-        }
-        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            Ok(())
-        }
-        fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            Ok(())
-        }
-        fn draw_pixel(&mut self, _: BackendCoord, _: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            Ok(())
-        }
-        // Filled shapes are not lines (plotters would fill them a row of pixels at a time).
-        fn draw_rect<S: BackendStyle>(
-            &mut self,
-            _: BackendCoord,
-            _: BackendCoord,
-            _: &S,
-            _: bool,
-        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            Ok(())
-        }
-        fn draw_circle<S: BackendStyle>(
-            &mut self,
-            _: BackendCoord,
-            _: u32,
-            _: &S,
-            _: bool,
-        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            Ok(())
-        }
-        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-            &mut self,
-            _: I,
-            _: &S,
-        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            Ok(())
-        }
-        fn draw_line<S: BackendStyle>(
-            &mut self,
-            from: BackendCoord,
-            to: BackendCoord,
-            style: &S,
-        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            self.draw_path([from, to], style)
-        }
-        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-            &mut self,
-            path: I,
-            _: &S,
-        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            let points: Vec<BackendCoord> = path.into_iter().collect();
-            if points.len() > 1 && points.iter().all(|p| p.1 == points[0].1) {
-                let xs = points.iter().map(|p| p.0);
-                self.0.horizontals.push((points[0].1, xs.clone().min().unwrap(), xs.max().unwrap()));
-            }
-            Ok(())
-        }
-        fn draw_text<T: BackendTextStyle>(
-            &mut self,
-            text: &str,
-            style: &T,
-            position: BackendCoord,
-        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-            self.0.texts.push((text.to_string(), style.anchor(), position));
-            Ok(())
-        }
-    }
 
     #[test]
     fn threshold_labels_keep_off_their_lines_and_the_axis() {
@@ -301,18 +220,22 @@ mod tests {
         for cap in [5.0, 100.0, 3000.0] {
             let variances: Vec<f64> = (1..=9).map(|k| 2f64.powi(-k)).collect();
             let capped = CappedAnswer::compute(CappedProblem::new(variances, None, cap, 2.0).unwrap(), 64);
-            let mut placements = Placements::default();
-            let area = Placing(&mut placements).into_drawing_area();
-            draw_capped_variances_panel(&area, &capped, &Style { theme: LIGHT, scale: 1.0 }).unwrap();
-            drop(area);
+            let recording = Recording::new((640, 400));
+            draw_capped_variances_panel(
+                &recording.clone().into_drawing_area(),
+                &capped,
+                &Style { theme: LIGHT, scale: 1.0 },
+            )
+            .unwrap();
+            let (texts, horizontals) = (recording.texts(), recording.horizontal_strokes());
             // A threshold is a height drawn in many dashes (a grid line is one stroke); a label's
             // is the one nearest its anchor.
-            let dashed = |height: i32| placements.horizontals.iter().filter(|h| h.0 == height).count() > 4;
+            let dashed = |height: i32| horizontals.iter().filter(|h| h.0 == height).count() > 4;
             let threshold = |label: &str| {
-                let (_, anchor, (x, y)) = placements.texts.iter().find(|t| t.0.starts_with(label)).unwrap().clone();
-                let heights = placements.horizontals.iter().map(|h| h.0).filter(|&height| dashed(height));
+                let (_, anchor, (x, y)) = texts.iter().find(|t| t.0.starts_with(label)).unwrap().clone();
+                let heights = horizontals.iter().map(|h| h.0).filter(|&height| dashed(height));
                 let line_y = heights.min_by_key(|&height| (height - y).abs()).unwrap();
-                let dashes = placements.horizontals.iter().filter(|h| h.0 == line_y);
+                let dashes = horizontals.iter().filter(|h| h.0 == line_y);
                 let (left, right) = dashes.fold((i32::MAX, i32::MIN), |(l, r), h| (l.min(h.1), r.max(h.2)));
                 (anchor, (x, y), line_y, (left, right))
             };

@@ -176,6 +176,37 @@ impl StrokeRun<'_> {
     }
 }
 
+/// What tests read back from a recording.
+#[cfg(test)]
+impl Recording {
+    /// Each text, with its anchor and the position it is anchored at.
+    pub fn texts(&self) -> Vec<(String, Pos, BackendCoord)> {
+        let operations = self.operations.borrow();
+        let texts = operations.iter().filter_map(|operation| match operation {
+            Operation::Text(text, font, position) => Some((text.clone(), font.anchor, *position)),
+            _ => None,
+        });
+        texts.collect()
+    }
+
+    /// Each stroke (a line, or a path) that stays at one height: its height and its extent.
+    pub fn horizontal_strokes(&self) -> Vec<(i32, i32, i32)> {
+        let operations = self.operations.borrow();
+        let strokes = operations.iter().filter_map(|operation| match operation {
+            Operation::Line(points, _) => Some(&points[..]),
+            Operation::Path(points, _) => Some(&points[..]),
+            _ => None,
+        });
+        strokes
+            .filter(|points| points.len() > 1 && points.iter().all(|p| p.1 == points[0].1))
+            .map(|points| {
+                let xs = points.iter().map(|p| p.0);
+                (points[0].1, xs.clone().min().unwrap(), xs.max().unwrap())
+            })
+            .collect()
+    }
+}
+
 impl DrawingBackend for Recording {
     type ErrorType = std::convert::Infallible;
 
