@@ -200,12 +200,14 @@ export function setupImages(store) {
       document.body.dataset.imagesReady = String(panel.runId);
     } else if (message.type === 'error') {
       if (message.kind === 'load') {
-        setMessage('image-files', message.message);
+        // Offline, what failed is a download (the set, or the module that reads it): no field is at fault.
         failed = !navigator.onLine;
+        setMessage('image-files', failed ? '' : message.message);
         if (panel.info) $('image-results').hidden = false;
-        setStatus(panel.info
+        if (failed) setStatus(OFFLINE);
+        else setStatus(panel.info
           ? `The new set could not be read; still showing ${$('images-source').textContent.replace(/^Using /, '').replace(/\.$/, '')}.`
-          : failed ? 'The image set could not be downloaded: the browser is offline. It will load when it is back online.' : 'The image set could not be read.');
+          : 'The image set could not be read.');
       } else if (message.kind === 'run') {
         if (message.id !== panel.runId) return;
         endRun('error');

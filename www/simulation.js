@@ -11,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 const KINDS = ['scatter', 'monteCarlo'];
 const SCATTER_FRAMES = 101; // recorded steps of the scatter: the cursor's resolution is T/100
 const MONTE_CARLO_CHECKPOINTS = 10;
+const OFFLINE = 'Sampling needs a file this page has not downloaded yet, and the browser is offline: it starts when the browser is back online.';
 /** The sampling fields of the state (the sampler's own are the model's). */
 export const SIMULATION_FIELDS = ['scatterX', 'scatterY', 'samples', 'runs', 'sampleSeed'];
 
@@ -19,6 +20,7 @@ export function setupSimulation(store, limits, scheduleDraw) {
   const finished = { scatter: null, monteCarlo: null }; // {key, job, message, ms, breakdown} of the last completed job
   const applied = { scatter: null, monteCarlo: null }; // {explorer, key} handed to the model
   const cancelled = { scatter: null, monteCarlo: null }; // a key the reader cancelled: not rerun
+  let retryOnline = false; // a job failed offline: sync again once the browser is back online
 
   /** What each kind of job should compute now (a worker message and its key), or why not. */
   function wantedJobs() {
@@ -112,16 +114,22 @@ export function setupSimulation(store, limits, scheduleDraw) {
     scheduleDraw([kind === 'scatter' ? 'scatter' : 'curves']);
   }
 
+  /** A job, or the worker itself (`id` null), failed: offline, the jobs start again once online. */
+  function failed(message) {
+    if (message.id === null) running[message.kind] = null;
+    else if (running[message.kind]?.id === message.id) running[message.kind] = null;
+    else return; // a superseded job
+    retryOnline = !navigator.onLine;
+    renderProgress(retryOnline ? OFFLINE : message.message);
+  }
+
   function onMessage(message) {
-    if (message.id === null) return renderProgress(message.message); // the worker itself failed
+    if (message.id === null || message.type === 'error') return failed(message);
     const job = running[message.kind];
     if (!job || job.id !== message.id) return; // a superseded job
     if (message.type === 'progress') {
       Object.assign(job, { done: message.done, total: message.total });
       renderProgress();
-    } else if (message.type === 'error') {
-      running[message.kind] = null;
-      renderProgress(message.message);
     } else if (message.type === 'done') {
       running[message.kind] = null;
       // Where the time went, on one clock: to the worker, in it, back, and into the model.
@@ -158,6 +166,11 @@ export function setupSimulation(store, limits, scheduleDraw) {
   }
 
   listen(KINDS, onMessage);
+  window.addEventListener('online', () => {
+    if (!retryOnline) return;
+    retryOnline = false;
+    sync();
+  });
   $('cancel').addEventListener('click', () => {
     for (const kind of KINDS) {
       if (running[kind]) cancelled[kind] = running[kind].key;

@@ -6,8 +6,11 @@ const handlers = new Map(); // kind → handler of the worker's messages of that
 let worker = null;
 let lastJobId = 0;
 
+/** The worker died (its module did not load, offline say): the next post starts a new one. */
 function failed(event) {
-  for (const handler of handlers.values()) handler({ type: 'error', id: null, message: `The worker failed: ${event.message ?? 'unknown error'}` });
+  worker.terminate();
+  worker = null;
+  for (const [kind, handler] of handlers) handler({ type: 'error', kind, id: null, message: `The worker failed: ${event.message ?? 'its module could not be loaded'}` });
 }
 
 /** Posts a message to the worker, starting it if needed. */

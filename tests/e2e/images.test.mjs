@@ -263,24 +263,6 @@ test('a set that cannot be sampled leaves no stale pictures; a file chosen again
   await page.close();
 });
 
-test('opened offline, the images panel says so and recovers once the browser is back online', { skip }, async () => {
-  const context = await withoutGpu.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  await page.goto(`${url}${SMALL}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-  await context.setOffline(true);
-  await page.$eval('#panel-images', (e) => e.scrollIntoView());
-  await page.waitForFunction(() => /offline/.test(document.getElementById('images-path').textContent), null, { timeout: 20000 });
-  assert.match(await text(page, '#images-path'), /the browser is offline: they will load when it is back online/);
-  await context.setOffline(false);
-  await page.waitForFunction(() => Number(document.body.dataset.imagesReady) >= 1, null, { timeout: 120000 });
-  assert.match(await text(page, '#images-path'), /^Sampled on the CPU/);
-  assert.deepEqual(problems, []);
-  await context.close();
-});
-
 async function exported(page, target, kind) {
   const [download] = await Promise.all([
     page.waitForEvent('download'),

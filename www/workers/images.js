@@ -4,10 +4,11 @@
 // (CPU) or between latent dimensions (GPU).
 import init, { GpuEngine, ImageLab, runOnGpu } from '../pkg/ldm_images.js';
 import { adapterName } from './adapter-name.js';
+import { wasmLoader } from './wasm-loader.js';
 
 // The glue finds its wasm beside itself. (Naming it here as well would put the wasm twice into
 // the single file's data: URL of this worker, past Chromium's 2 MiB limit for the images one.)
-const ready = init();
+const loaded = wasmLoader(init);
 // CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical;
 // the engine rounds a chunk up to its block of four samples).
 const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;
@@ -67,7 +68,7 @@ async function readSetFiles(files) {
 }
 
 async function load({ source, files, sheet, bytes }) {
-  await ready;
+  await loaded();
   let next;
   if (bytes) {
     // A shipped set, fetched by the page.
@@ -125,7 +126,7 @@ function labFor(evaluation) {
 }
 
 async function run({ id, request, grid, mode, evaluation }) {
-  await ready;
+  await loaded();
   if (!lab) throw new Error('images: no image set is loaded');
   const { runLab, note } = labFor(evaluation);
   const device = await gpu(mode);

@@ -3,8 +3,9 @@
 // million coordinate updates (some 40 ms); between chunks the worker reads its messages, so a newer job of the
 // same kind, or a cancel, stops an older one, and the page hears progress after every chunk.
 import init, { CsvUpload, monteCarloRun, readNpy, scatterChunk } from '../pkg/ldm_worker.js';
+import { wasmLoader } from './wasm-loader.js';
 
-const ready = init();
+const loaded = wasmLoader(init);
 const UPDATES_PER_CHUNK = 2e6;
 const current = { scatter: 0, monteCarlo: 0, upload: 0 }; // the job of each kind to work on; 0: none
 const UPLOAD_CHUNK_BYTES = 1 << 20;
@@ -115,7 +116,7 @@ onmessage = async ({ data: message }) => {
   }
   current[message.kind] = message.id;
   try {
-    await ready;
+    await loaded();
     if (current[message.kind] === message.id) await JOBS[message.kind](message);
   } catch (error) {
     postMessage({ id: message.id, type: 'error', kind: message.kind, message: error.message });
