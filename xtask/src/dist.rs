@@ -282,11 +282,6 @@ fn write_single_file(assets: &[Asset], destination: &Path) -> Result<usize> {
         .collect::<Result<_>>()?;
     let bundle = format!("{{\"entry\":\"main.js\",\"files\":[{}]}}", files.join(","));
     let loader = SINGLE_FILE_LOADER.trim().replace("BUNDLE_SCHEME", BUNDLE_SCHEME);
-    let loader_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(loader.as_bytes()));
-    let policy_text = format!(
-        "default-src 'none'; script-src blob: data: 'wasm-unsafe-eval' 'sha256-{loader_hash}'; \
-         worker-src data:; connect-src blob: data:; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
-    );
 
     let mut page = strip_site_only(html)?;
     page = Regex::new(r#"(?m)^<link rel="(?:modulepreload|preload)"[^>]*>\n"#)
@@ -298,20 +293,45 @@ fn write_single_file(assets: &[Asset], destination: &Path) -> Result<usize> {
         .replace_all(&page, "")
         .into_owned();
     page = replace_once(&page, r#"<link rel="stylesheet" href="style.css">"#, &format!("<style>\n{style}</style>"))?;
-    let original_policy = policy(html).ok_or("www/index.html has no Content-Security-Policy")?.to_string();
-    page = replace_once(&page, &original_policy, &policy_text)?;
     page = replace_once(
         &page,
         r#"<script type="module" src="main.js"></script>"#,
         &format!("<script type=\"application/json\" id=\"ldm-bundle\">{bundle}</script>\n<script>{loader}</script>"),
     )?;
-    // No inline script runs but the loader: the policy allows only its hash.
-    let scripts = page.matches("<script>").count() + page.matches("<script type=\"module\"").count();
-    if scripts != 1 {
-        return Err(format!("the single file has {scripts} executable inline scripts, not 1"));
-    }
+    // The inline scripts that run are the page's own (kept out of the site-only markup) and the
+    // loader: the policy allows exactly these, by hash, and nothing else.
+    let hashes: String =
+        inline_scripts(&page)?.iter().map(|body| format!(" 'sha256-{}'", sha256_base64(body))).collect();
+    let policy_text = format!(
+        "default-src 'none'; script-src blob: data: 'wasm-unsafe-eval'{hashes}; \
+         worker-src data:; connect-src blob: data:; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
+    );
+    let original_policy = policy(html).ok_or("www/index.html has no Content-Security-Policy")?.to_string();
+    page = replace_once(&page, &original_policy, &policy_text)?;
     write(destination, page.as_bytes())?;
     Ok(page.len())
+}
+
+/// The bodies of a page's inline scripts that run: `<script>` or a module with no `src` (a JSON
+/// data block runs nothing). Refuses a script element of any other form, which this could misread.
+fn inline_scripts(page: &str) -> Result<Vec<&str>> {
+    let mut bodies = Vec::new();
+    for (start, _) in page.match_indices("<script") {
+        let open_end = start + page[start..].find('>').ok_or("an unclosed <script tag")? + 1;
+        let open = &page[start..open_end];
+        let body_end = open_end + page[open_end..].find("</script>").ok_or("a <script> with no </script>")?;
+        match open {
+            "<script>" | "<script type=\"module\">" => bodies.push(&page[open_end..body_end]),
+            _ if open.contains(" src=") || open.contains("type=\"application/json\"") => {}
+            _ => return Err(format!("a script element this build does not know how to allow: {open}")),
+        }
+    }
+    Ok(bodies)
+}
+
+/// A Content-Security-Policy source hash: SHA-256, base64.
+fn sha256_base64(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Chromium refuses a URL longer than 2 MiB.
@@ -526,6 +546,29 @@ mod tests {
         }
         let error = check_worker_urls(&assets(true), &worker_side(&assets(true))).unwrap_err();
         assert!(error.contains("workers/w.js"), "{error}");
+    }
+
+    #[test]
+    fn the_site_s_policy_allows_each_of_its_inline_scripts_by_hash() {
+        let html = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/index.html")).unwrap();
+        let policy = policy(&html).expect("a Content-Security-Policy");
+        let scripts = inline_scripts(&html).unwrap();
+        assert!(scripts.len() >= 2, "the early script and the file:// explanation, found {}", scripts.len());
+        for body in scripts {
+            let source = format!("'sha256-{}'", sha256_base64(body));
+            assert!(policy.contains(&source), "the policy lacks {source}, the hash of <script>{body}</script>");
+        }
+    }
+
+    #[test]
+    fn inline_scripts_are_the_ones_that_run() {
+        let page = r#"<script type="module" src="main.js"></script><script>a()</script>
+            <script type="application/json" id="x">{"b":1}</script><script type="module">c()</script>"#;
+        assert_eq!(inline_scripts(page).unwrap(), ["a()", "c()"]);
+        assert!(inline_scripts("<script defer>d()</script>").is_err());
+        assert!(inline_scripts("<script>e()").is_err());
+        // The hash of the empty script, as browsers' consoles print it.
+        assert_eq!(sha256_base64(""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
     }
 
     #[test]
