@@ -18,6 +18,8 @@ import { followSystemTheme } from './view.js';
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 /** Lets the browser run what is waiting (input, a frame) before the next part of the start. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Shows the page that a link kept out of sight until laid out (index.html). */
+const reveal = () => document.documentElement.classList.remove('starting');
 
 async function start() {
   await init();
@@ -44,6 +46,9 @@ async function start() {
   // refused one keeps the default that is drawn instead (its message is beside its control).
   writeUrl(store);
   await nextFrame();
+  // The layout is final once the panels in view are drawn (their readouts take room), unless the
+  // guided reading opens: its card takes room too (setupTour).
+  if (!store.get().tour) reveal();
   const [{ setupSimulation }, { setupUploads }, { setupExports }, { setupImages, imagesView }, { setupEmbedControl }, { setupTour }] = await Promise.all([
     import('./simulation.js'),
     import('./uploads.js'),
@@ -61,6 +66,7 @@ async function start() {
   setupEmbedControl();
   await nextTask();
   setupTour(store, { images: imagesView });
+  reveal();
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {
     timings: store.timings,
@@ -78,6 +84,7 @@ async function start() {
 }
 
 start().catch((error) => {
+  reveal();
   const fatal = document.getElementById('fatal');
   fatal.hidden = false;
   fatal.textContent = `The explorer could not start: ${error.message}`;
