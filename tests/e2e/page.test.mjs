@@ -794,7 +794,7 @@ test('every plot exports PNG, SVG and CSV, and the CSV numbers are the API numbe
 });
 
 test('embed mode shows one panel sized to its frame, with a link back', { skip }, async () => {
-  for (const panel of ['curves', 'scatter', 'capped']) {
+  for (const panel of ['curves', 'scatter', 'capped', 'seeds', 'schedule']) {
     const { page, problems } = await open('#preset=fig4-right', { search: `?embed=${panel}`, width: 640, height: 420 });
     const visible = await page.$$eval('section.panel', (sections) => sections.filter((s) => s.offsetParent !== null).map((s) => s.dataset.panel));
     assert.deepEqual(visible, [panel]);
@@ -803,7 +803,17 @@ test('embed mode shows one panel sized to its frame, with a link back', { skip }
     assert.ok(!link.href.includes('embed=') && link.href.includes('#preset=fig4-right'), link.href);
     const box = await page.$eval('section.embedded canvas.plot', (c) => c.getBoundingClientRect().toJSON());
     assert.ok(box.width > 560, `the plot fills the frame's width (${box.width}px)`);
-    if (panel !== 'capped') assert.ok(box.bottom <= 420 && box.height > 140, `and fits its height (${box.top}–${box.bottom}px)`);
+    const fills = ['curves', 'scatter'].includes(panel);
+    if (fills) assert.ok(box.bottom <= 420 && box.height > 140, `and fits its height (${box.top}–${box.bottom}px)`);
+    else {
+      // Stacked or side-by-side plots keep the page's proportions (the frame scrolls): the heights
+      // the Embed control measured for its snippet.
+      const heights = () => page.$$eval('section.embedded canvas.plot', (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().height)));
+      const shown = await heights();
+      await page.evaluate(() => document.body.classList.add('measuring'));
+      assert.deepEqual(shown, await heights(), `${panel}: its plots as measured`);
+      await page.evaluate(() => document.body.classList.remove('measuring'));
+    }
     if (panel === 'scatter') await settled(page);
     await page.screenshot({ path: path.join(screenshots, `embed-${panel}.png`) });
     assert.deepEqual(problems, []);
