@@ -1,6 +1,6 @@
 // The text beside the plots that follows the model: the data in use, Prop 5's outcome under the
 // cap, and Prop 1's verdict for each latent dimension (also the plots' text alternative).
-import { format } from './format.js';
+import { format, formatStop } from './format.js';
 import { isRefused } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,7 +39,7 @@ export function renderSummaries(store) {
         `resolve — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
     } else {
       const gain = (1 - s.atOptimalStop[d - 1] / s.atEnd[d - 1]) * 100;
-      item.textContent = `d = ${d}: stop early at t = ${s.optimalStop[d - 1].toFixed(3)}: dF² ${format(s.atOptimalStop[d - 1])} ` +
+      item.textContent = `d = ${d}: stop early at t = ${formatStop(s.optimalStop[d - 1], s.T)}: dF² ${format(s.atOptimalStop[d - 1])} ` +
         `instead of ${format(s.atEnd[d - 1])} at T, ${gain.toFixed(1)}% lower.`;
       item.classList.add('early');
     }
@@ -73,9 +73,10 @@ export function renderSeedsSummary(store) {
   // A gain can be a tiny fraction of a percent (a dip just before T): two significant digits.
   const gainPercent = (gain) => `${Number((gain * 100).toPrecision(2))}%`;
   const share = seeds.dipShare[d - 1];
+  const stop = (t) => formatStop(t, state.T);
   const own = seeds.seedDips.length ? ` The curves' own draw (seed ${state.seed}) ${seeds.seedDips[d - 1] ? 'is one of them' : 'is not'}.` : '';
   const when = share > 0
-    ? ` Those stop at t = ${seeds.stopMedian[d - 1].toFixed(3)} (median; 10–90%: ${seeds.stopLow[d - 1].toFixed(3)}–${seeds.stopHigh[d - 1].toFixed(3)}), ` +
+    ? ` Those stop at t = ${stop(seeds.stopMedian[d - 1])} (median; 10–90%: ${stop(seeds.stopLow[d - 1])}–${stop(seeds.stopHigh[d - 1])}), ` +
       `where dF² is ${gainPercent(seeds.gainMedian[d - 1])} lower than at T (median).`
     : ' None of them stops early: every curve falls to T.';
   const all = Array.from(seeds.dipShare, (s, k) => `d=${k + 1}: ${percent(s)}`);

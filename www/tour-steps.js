@@ -3,7 +3,7 @@
 // from what the page shows, so that the claim can be verified in the view as the reader leaves it.
 // Each check returns `{text, value}` (value: the number the text states, for the tests) or
 // `{text, pending: true}` while the page is still computing it.
-import { format } from './format.js';
+import { format, formatStop } from './format.js';
 import { bestStops } from './image-views.js';
 
 const percent = (gain) => `${(100 * gain).toFixed(1)}%`;
@@ -16,7 +16,7 @@ function stopOf(summary, d) {
   if (d > summary.verdictsFound) return { text: `d = ${d} stops early; finding where…`, pending: true };
   const gain = 1 - summary.atOptimalStop[d - 1] / summary.atEnd[d - 1];
   return {
-    text: `d = ${d} is best stopped at t = ${summary.optimalStop[d - 1].toFixed(3)}: dF² ${format(summary.atOptimalStop[d - 1])}, ` +
+    text: `d = ${d} is best stopped at t = ${formatStop(summary.optimalStop[d - 1], summary.T)}: dF² ${format(summary.atOptimalStop[d - 1])}, ` +
       `${percent(gain)} below its ${format(summary.atEnd[d - 1])} at T = ${summary.T}.`,
     value: summary.optimalStop[d - 1],
     gain,
@@ -69,7 +69,7 @@ export const TOUR_STEPS = [
       const d = dimensionOf(context);
       const sum = summary.prop1Sum[d - 1];
       if (sum < 0 && d > summary.verdictsFound) return { text: `Prop 1's sum for d = ${d} is ${format(sum)}: negative, so d = ${d} stops early; finding where…`, pending: true };
-      const verdict = sum < 0 ? `negative, so d = ${d} stops early, at t = ${summary.optimalStop[d - 1].toFixed(3)}` : `non-negative, so d = ${d} runs to T`;
+      const verdict = sum < 0 ? `negative, so d = ${d} stops early, at t = ${formatStop(summary.optimalStop[d - 1], summary.T)}` : `non-negative, so d = ${d} runs to T`;
       return { text: `Prop 1's sum for d = ${d} is ${format(sum)}: ${verdict}.`, value: sum };
     },
   },
@@ -149,7 +149,7 @@ export const TOUR_STEPS = [
       const o = model.explorer.samplerOutcome(state.d);
       return {
         text: `After ${o.steps} steps of ${SAMPLERS[state.sampler] ?? state.sampler}, d = ${o.d} ends at dF² = ${format(o.atEnd)}, against ${format(o.continuousAtEnd)} for the continuous-time sampler` +
-          `${o.bestT < model.summary.T ? `; its least dF², ${format(o.atBest)}, is at t = ${o.bestT.toFixed(3)}` : ''}.`,
+          `${o.bestT < model.summary.T ? `; its least dF², ${format(o.atBest)}, is at t = ${formatStop(o.bestT, model.summary.T)}` : ''}.`,
         value: o.atEnd,
       };
     },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, sim } from '../js/load.mjs';
 import { FIGURE_4_RIGHT } from '../../www/presets.js';
+import { formatStop } from '../../www/format.js';
 import { drawEveryPanel, launchChromium, whenDrawn } from './browser.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
@@ -596,7 +597,7 @@ test('at large D the verdicts come 256 at a time, each as the API states it, by 
   assert.ok(!curves.monotone[599] && curves.optimalStop[599] === 2);
   for (const d of [1, 5, 300, 600]) {
     const atT = curves.monotone[d - 1] || curves.optimalStop[d - 1] === 2;
-    const expected = atT ? /run to T/ : new RegExp(`stop early at t = ${curves.optimalStop[d - 1].toFixed(3)}`);
+    const expected = atT ? /run to T/ : new RegExp(`stop early at t = ${formatStop(curves.optimalStop[d - 1], 2)}`);
     assert.match(all[d - 1], expected, `d = ${d}`);
   }
   assert.match(all[599], /^d = 600: the distance rises only in the last instant before T, too little to resolve — run to T/);
