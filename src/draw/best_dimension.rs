@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{AxisFrame, Failure, axis_frame, finite_range, frame, legend, mesh};
+use super::chart::{AxisFrame, Failure, axis_frame, finite_range, frame, legend, mesh, y_label_room};
 use super::curves::{axis_position, time_window, x_label, x_values};
 use super::style::{CATEGORICAL, CURSOR, Style, View, whole_number_label};
 use crate::theory::diagonal::{CurvesAnswer, DiagonalProblem, stopping_curves_at};
@@ -33,13 +33,14 @@ pub fn draw_best_dimension_panel<DB: DrawingBackend>(
     let mut chart = frame(area, "Best latent dimension at each stopping time (Prop 2)", style)?
         .build_cartesian_2d(x_min..x_max, 0.5..top)?;
     let integer_label = |v: &f64| if (v - v.round()).abs() < 1e-9 { whole_number_label(v) } else { String::new() };
+    let room = y_label_room(chart.plotting_area().dim_in_pixel().1, style);
     mesh!(
         chart,
         style,
         x_label(view.x_axis, compact),
         "best d",
         y_label_formatter(&integer_label),
-        y_labels(dimension.min(12) + 1)
+        y_labels((dimension.min(12) + 1).min(room))
     );
     let steps = |best: &[u32]| -> Vec<(f64, f64)> {
         // A step chart: each change of d is a vertical at the time it happens.

@@ -232,7 +232,8 @@ mod tests {
             // is the one nearest its anchor.
             let dashed = |height: i32| horizontals.iter().filter(|h| h.0 == height).count() > 4;
             let threshold = |label: &str| {
-                let (_, anchor, (x, y)) = texts.iter().find(|t| t.0.starts_with(label)).unwrap().clone();
+                let text = texts.iter().find(|t| t.text.starts_with(label)).unwrap();
+                let (anchor, (x, y)) = (text.anchor, text.at);
                 let heights = horizontals.iter().map(|h| h.0).filter(|&height| dashed(height));
                 let line_y = heights.min_by_key(|&height| (height - y).abs()).unwrap();
                 let dashes = horizontals.iter().filter(|h| h.0 == line_y);

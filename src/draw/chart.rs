@@ -96,9 +96,17 @@ pub(super) fn frame<'a, 'b, DB: DrawingBackend>(
     Ok(builder)
 }
 
-/// Grid, axes and their descriptions in the theme's colours.
+/// The most y-axis labels a plot `height` pixels tall holds with a label's height of space between
+/// each two (plotters' default, 10, crowds a short plot: a phone's, a stacked pair's).
+pub(super) fn y_label_room(height: u32, style: &Style) -> usize {
+    (height as f64 / (2.0 * 12.0 * style.scale)).floor().clamp(2.0, 10.0) as usize
+}
+
+/// Grid, axes and their descriptions in the theme's colours; as many y labels as the plot's height
+/// holds (`y_labels` among the extras overrides it, with the same care).
 macro_rules! mesh {
-    ($chart:expr, $style:expr, $x_desc:expr, $y_desc:expr $(, $extra:ident ( $($arg:expr),* ))*) => {
+    ($chart:expr, $style:expr, $x_desc:expr, $y_desc:expr $(, $extra:ident ( $($arg:expr),* ))*) => {{
+        let room = $crate::draw::chart::y_label_room($chart.plotting_area().dim_in_pixel().1, $style);
         $chart
             .configure_mesh()
             .bold_line_style($style.theme.grid)
@@ -108,9 +116,10 @@ macro_rules! mesh {
             .axis_desc_style($style.font(12.5))
             .x_desc($x_desc)
             .y_desc($y_desc)
+            .y_labels(room)
             $(.$extra($($arg),*))*
             .draw()?
-    };
+    }};
 }
 pub(super) use mesh;
 

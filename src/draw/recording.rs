@@ -176,14 +176,31 @@ impl StrokeRun<'_> {
     }
 }
 
+/// A text as drawn: where it is anchored, how, and its font's size in pixels; `turned` when it is
+/// rotated (an axis description).
+#[cfg(test)]
+pub struct RecordedText {
+    pub text: String,
+    pub anchor: Pos,
+    pub at: BackendCoord,
+    pub size: f64,
+    pub turned: bool,
+}
+
 /// What tests read back from a recording.
 #[cfg(test)]
 impl Recording {
-    /// Each text, with its anchor and the position it is anchored at.
-    pub fn texts(&self) -> Vec<(String, Pos, BackendCoord)> {
+    /// Each text, in the order drawn.
+    pub fn texts(&self) -> Vec<RecordedText> {
         let operations = self.operations.borrow();
         let texts = operations.iter().filter_map(|operation| match operation {
-            Operation::Text(text, font, position) => Some((text.clone(), font.anchor, *position)),
+            Operation::Text(text, font, position) => Some(RecordedText {
+                text: text.clone(),
+                anchor: font.anchor,
+                at: *position,
+                size: font.size,
+                turned: !matches!(font.transform, FontTransform::None),
+            }),
             _ => None,
         });
         texts.collect()

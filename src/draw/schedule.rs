@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{Failure, frame, legend, mesh};
+use super::chart::{Failure, frame, legend, mesh, y_label_room};
 use super::style::{CATEGORICAL, Style};
 use crate::theory::schedule::Schedule;
 
@@ -74,9 +74,10 @@ pub fn draw_schedule_panel<DB: DrawingBackend>(
     };
     let title = format!("{name} schedule at forward time T − t, T = {final_time}");
     let mut coefficients = frame(&top, &title, style)?.build_cartesian_2d(0.0..final_time, 0.0..1.0)?;
-    // A phone's stacked charts are short: fewer ticks, so that their labels stay apart.
-    let ticks = if compact { 3 } else { 6 };
-    mesh!(coefficients, style, time, "", y_labels(ticks));
+    // Few ticks (these are shapes, not readings), and fewer where a chart is short.
+    let ticks = |height: u32| y_label_room(height, style).min(if compact { 3 } else { 6 });
+    let labels = ticks(coefficients.plotting_area().dim_in_pixel().1);
+    mesh!(coefficients, style, time, "", y_labels(labels));
     for (values, label, color) in
         [(&curves.a2, "a² (noise)", CATEGORICAL[0]), (&curves.b2, "b² (signal)", CATEGORICAL[1])]
     {
@@ -92,13 +93,15 @@ pub fn draw_schedule_panel<DB: DrawingBackend>(
     let (low, high) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &(_, y)| (l.min(y), h.max(y)));
     let (low, high) = if low < high { (low.floor(), high.ceil()) } else { (-1.0, 1.0) };
     let mut snr = frame(&bottom, "LogSNR = log(b²/a²)", style)?.build_cartesian_2d(0.0..final_time, low..high)?;
-    mesh!(snr, style, time, "LogSNR", y_labels(ticks));
+    let labels = ticks(snr.plotting_area().dim_in_pixel().1);
+    mesh!(snr, style, time, "LogSNR", y_labels(labels));
     snr.draw_series(LineSeries::new(finite, style.line(CATEGORICAL[2], 2.0)))?;
 
     let (x_low, x_high) = INVERSE_RANGE;
     let title = "ā⁻²(x): 0 below 0, T above a²_T (eq. 8, Figure 3)";
     let mut inverse = frame(&right, title, style)?.build_cartesian_2d(x_low..x_high, 0.0..final_time * 1.08)?;
-    mesh!(inverse, style, "x", "ā⁻²(x)", y_labels(ticks));
+    let labels = ticks(inverse.plotting_area().dim_in_pixel().1);
+    mesh!(inverse, style, "x", "ā⁻²(x)", y_labels(labels));
     let points: Vec<(f64, f64)> = curves.x.iter().copied().zip(curves.inverse.iter().copied()).collect();
     inverse.draw_series(LineSeries::new(points, style.line(CATEGORICAL[3], 2.2)))?;
     area.present()

@@ -12,6 +12,8 @@ use crate::sim::sampler::{Method, Score, Start};
 use crate::theory::schedule::Schedule;
 
 pub mod explorer;
+#[cfg(test)]
+mod legibility;
 pub mod panel;
 
 pub use explorer::{Explorer, Readout, SamplerChoice, SamplerOutcome, Summary};

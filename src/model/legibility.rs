@@ -1,0 +1,133 @@
+//! Every panel's tick labels stay apart at every size the page draws it: a phone's column, the
+//! guided reading's narrow middle column, a desktop column, an embed; at one and two device pixels
+//! per CSS pixel.
+
+use plotters_backend::text_anchor::{HPos, VPos};
+
+use super::{Explorer, Panel, SamplerChoice};
+use crate::api::ExplorerRequest;
+use crate::draw::recording::RecordedText;
+use crate::draw::{LIGHT, Style, View, XAxis};
+use crate::sim::sampler::Method;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// A panel's plot's width over height (style.css): on a wide window, and in the one-column layout
+/// (phones, and windows up to 820 px).
+fn aspects(panel: Panel) -> (f64, f64) {
+    match panel {
+        Panel::Scatter => (4.0 / 3.0, 4.0 / 3.0),
+        Panel::BestDimension | Panel::Spectrum => (16.0 / 6.0, 16.0 / 9.0),
+        Panel::Schedule | Panel::Seeds => (16.0 / 11.0, 3.0 / 4.0),
+        _ => (16.0 / 9.0, 4.0 / 3.0),
+    }
+}
+
+/// Plot sizes in CSS pixels: one-column widths (a 320 px phone up to an 820 px window), wide
+/// widths (a capped-grid column, the guided reading's middle column, a desktop column), and a
+/// filling embed in a 640 × 420 frame.
+fn sizes(panel: Panel) -> Vec<(f64, f64)> {
+    let (wide, narrow) = aspects(panel);
+    let mut sizes: Vec<(f64, f64)> = [290.0, 343.0, 400.0, 790.0].iter().map(|&w| (w, w / narrow)).collect();
+    sizes.extend([420.0, 510.0, 850.0, 1200.0].iter().map(|&w| (w, w / wide)));
+    if matches!(panel, Panel::Curves | Panel::BestDimension | Panel::Scatter | Panel::Spectrum) {
+        sizes.push((618.0, 300.0));
+    }
+    sizes
+}
+
+fn explorer() -> Explorer {
+    let variances: Vec<f64> = (1..=9).map(|k| 2f64.powi(-k)).collect();
+    let estimated: Vec<f64> = variances.iter().enumerate().map(|(k, v)| v * (0.8 + 0.05 * k as f64)).collect();
+    let mut explorer = Explorer::new(ExplorerRequest {
+        variances,
+        estimated_variances: Some(estimated),
+        final_time: None,
+        points: Some(200),
+        schedule: None,
+        cap: 100.0,
+        verdict_work: None,
+    })
+    .unwrap();
+    explorer.set_sampler(SamplerChoice { method: Method::Exponential, steps: 40, overlay: true }).unwrap();
+    explorer.study_seeds(200, 40).unwrap();
+    while explorer.advance_seeds(40).unwrap() < 40 {}
+    explorer
+}
+
+/// Labels stacked in one column (a y axis: anchored at one x, right and centred) that come closer
+/// than their font's size; labels in one row (an x axis: anchored at one y, centred above) whose
+/// estimated widths meet. A sans-serif digit is about 0.55 em wide.
+fn crowded(texts: &[RecordedText]) -> Vec<String> {
+    let width = |t: &RecordedText| 0.55 * t.size * t.text.chars().count() as f64;
+    let mut found = Vec::new();
+    let upright: Vec<&RecordedText> = texts.iter().filter(|t| !t.turned && !t.text.is_empty()).collect();
+    for a in &upright {
+        for b in &upright {
+            let (same_column, same_row) = (a.at.0 == b.at.0, a.at.1 == b.at.1);
+            let column = same_column
+                && matches!((a.anchor.h_pos, a.anchor.v_pos), (HPos::Right, VPos::Center))
+                && matches!((b.anchor.h_pos, b.anchor.v_pos), (HPos::Right, VPos::Center))
+                && a.at.1 < b.at.1
+                && ((b.at.1 - a.at.1) as f64) < a.size.max(b.size);
+            let row = same_row
+                && matches!((a.anchor.h_pos, a.anchor.v_pos), (HPos::Center, VPos::Top))
+                && matches!((b.anchor.h_pos, b.anchor.v_pos), (HPos::Center, VPos::Top))
+                && a.at.0 < b.at.0
+                && ((b.at.0 - a.at.0) as f64) < (width(a) + width(b)) / 2.0 + 2.0;
+            if column || row {
+                found.push(format!("\"{}\" at {:?} and \"{}\" at {:?}", a.text, a.at, b.text, b.at));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn tick_labels_stay_apart_at_every_size() {
+    let explorer = explorer();
+    let mut problems = Vec::new();
+    for scale in [1.0, 2.0] {
+        let style = Style { theme: LIGHT, scale };
+        for panel in Panel::ALL.into_iter().filter(|&p| p != Panel::Sampler) {
+            for x_axis in [XAxis::Time, XAxis::LogSnr] {
+                let view = View { x_axis, cursor: Some(1.2), ..View::default() };
+                for (width, height) in sizes(panel) {
+                    let size = ((width * scale) as u32, (height * scale) as u32);
+                    let (recording, _) = explorer.record(panel, size, &view, &style).unwrap();
+                    let texts = recording.texts();
+                    assert!(texts.len() > 4, "{panel:?} at {size:?} draws its labels");
+                    for crowd in crowded(&texts) {
+                        problems.push(format!("{panel:?} {x_axis:?} at {width} × {height:.0}, ×{scale}: {crowd}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} crowded pairs, such as\n{}",
+        problems.len(),
+        problems[..problems.len().min(40)].join("\n")
+    );
+}
+
+#[test]
+fn crowded_labels_are_found() {
+    let label = |text: &str, h_pos, v_pos, at| RecordedText {
+        text: text.into(),
+        anchor: plotters_backend::text_anchor::Pos::new(h_pos, v_pos),
+        at,
+        size: 12.0,
+        turned: false,
+    };
+    let column =
+        [label("1.0", HPos::Right, VPos::Center, (40, 100)), label("0.9", HPos::Right, VPos::Center, (40, 110))];
+    assert_eq!(crowded(&column).len(), 1);
+    let apart =
+        [label("1.0", HPos::Right, VPos::Center, (40, 100)), label("0.5", HPos::Right, VPos::Center, (40, 130))];
+    assert!(crowded(&apart).is_empty());
+    let row = [label("1000", HPos::Center, VPos::Top, (100, 300)), label("2000", HPos::Center, VPos::Top, (125, 300))];
+    assert_eq!(crowded(&row).len(), 1);
+}
