@@ -99,7 +99,7 @@ pub(super) fn frame<'a, 'b, DB: DrawingBackend>(
 /// The most y-axis labels a plot `height` pixels tall holds with a label's height of space between
 /// each two (plotters' default, 10, crowds a short plot: a phone's, a stacked pair's).
 pub(super) fn y_label_room(height: u32, style: &Style) -> usize {
-    (height as f64 / (2.0 * 12.0 * style.scale)).floor().clamp(2.0, 10.0) as usize
+    (height as f64 / (1.6 * 12.0 * style.scale)).floor().clamp(3.0, 10.0) as usize
 }
 
 /// Grid, axes and their descriptions in the theme's colours; as many y labels as the plot's height

@@ -91,7 +91,11 @@ pub fn draw_schedule_panel<DB: DrawingBackend>(
     let finite: Vec<(f64, f64)> =
         pairs(&curves.log_snr).into_iter().filter(|(_, y)| y.abs() <= LOG_SNR_BOUND).collect();
     let (low, high) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &(_, y)| (l.min(y), h.max(y)));
-    let (low, high) = if low < high { (low.floor(), high.ceil()) } else { (-1.0, 1.0) };
+    // Ends on multiples of a 1-2-5 step that fits about twice: however short the chart, its axis
+    // keeps at least two labels, its ends.
+    let (low, high) = if low < high { (low, high) } else { (-1.0, 1.0) };
+    let step = nice_step_above((high - low) / 2.0);
+    let (low, high) = ((low / step).floor() * step, (high / step).ceil() * step);
     let mut snr = frame(&bottom, "LogSNR = log(b²/a²)", style)?.build_cartesian_2d(0.0..final_time, low..high)?;
     let labels = ticks(snr.plotting_area().dim_in_pixel().1);
     mesh!(snr, style, time, "LogSNR", y_labels(labels));
@@ -105,4 +109,22 @@ pub fn draw_schedule_panel<DB: DrawingBackend>(
     let points: Vec<(f64, f64)> = curves.x.iter().copied().zip(curves.inverse.iter().copied()).collect();
     inverse.draw_series(LineSeries::new(points, style.line(CATEGORICAL[3], 2.2)))?;
     area.present()
+}
+
+/// The least 1, 2 or 5 times a power of ten that is at least `x > 0`.
+fn nice_step_above(x: f64) -> f64 {
+    let power = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|&step| step >= x * (1.0 - 1e-12)).unwrap_or(10.0 * power)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_step_above;
+
+    #[test]
+    fn nice_steps_are_the_least_1_2_5_multiple_of_ten_not_below() {
+        for (x, step) in [(4.5, 5.0), (5.0, 5.0), (0.3, 0.5), (1.0, 1.0), (1.01, 2.0), (7.0, 10.0), (12.0, 20.0)] {
+            assert_eq!(nice_step_above(x), step, "{x}");
+        }
+    }
 }

@@ -13,24 +13,28 @@ use crate::sim::sampler::Method;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// A panel's plot's width over height (style.css): on a wide window, and in the one-column layout
-/// (phones, and windows up to 820 px).
-fn aspects(panel: Panel) -> (f64, f64) {
+/// A panel's plot's width over height (style.css) at a width in CSS pixels, in the one-column
+/// layout (phones, and windows up to 820 px) or the wide one. A tall plot narrower than 560 px
+/// takes a phone's proportions in both: its charts are stacked then.
+fn aspect(panel: Panel, width: f64, one_column: bool) -> f64 {
     match panel {
-        Panel::Scatter => (4.0 / 3.0, 4.0 / 3.0),
-        Panel::BestDimension | Panel::Spectrum => (16.0 / 6.0, 16.0 / 9.0),
-        Panel::Schedule | Panel::Seeds => (16.0 / 11.0, 3.0 / 4.0),
-        _ => (16.0 / 9.0, 4.0 / 3.0),
+        Panel::Scatter => 4.0 / 3.0,
+        Panel::BestDimension | Panel::Spectrum if one_column => 16.0 / 9.0,
+        Panel::BestDimension | Panel::Spectrum => 16.0 / 6.0,
+        Panel::Schedule | Panel::Seeds if one_column || width < 560.0 => 3.0 / 4.0,
+        Panel::Schedule | Panel::Seeds => 16.0 / 11.0,
+        _ if one_column => 4.0 / 3.0,
+        _ => 16.0 / 9.0,
     }
 }
 
 /// Plot sizes in CSS pixels: one-column widths (a 320 px phone up to an 820 px window), wide
-/// widths (a capped-grid column, the guided reading's middle column, a desktop column), and a
-/// filling embed in a 640 × 420 frame.
+/// widths (a capped-grid column or the main column of an 821 px window, the guided reading's
+/// middle column, a desktop column), and a filling embed in a 640 × 420 frame.
 fn sizes(panel: Panel) -> Vec<(f64, f64)> {
-    let (wide, narrow) = aspects(panel);
-    let mut sizes: Vec<(f64, f64)> = [290.0, 343.0, 400.0, 790.0].iter().map(|&w| (w, w / narrow)).collect();
-    sizes.extend([420.0, 510.0, 850.0, 1200.0].iter().map(|&w| (w, w / wide)));
+    let one_column = [290.0, 343.0, 400.0, 790.0].map(|w| (w, w / aspect(panel, w, true)));
+    let wide = [420.0, 558.0, 850.0, 1200.0].map(|w| (w, w / aspect(panel, w, false)));
+    let mut sizes = [one_column, wide].concat();
     if matches!(panel, Panel::Curves | Panel::BestDimension | Panel::Scatter | Panel::Spectrum) {
         sizes.push((618.0, 300.0));
     }
@@ -84,6 +88,28 @@ fn crowded(texts: &[RecordedText]) -> Vec<String> {
     found
 }
 
+/// The y axes with fewer than two labels (one number gives no scale). An axis is a run of labels,
+/// in the order drawn, anchored right and centred at one x.
+fn lone_labels(texts: &[RecordedText]) -> Vec<String> {
+    let y_label = |t: &RecordedText| matches!((t.anchor.h_pos, t.anchor.v_pos), (HPos::Right, VPos::Center));
+    let mut axes: Vec<(i32, Vec<&str>)> = Vec::new();
+    let mut previous_was_y_label = false;
+    for t in texts.iter().filter(|t| !t.turned && !t.text.is_empty()) {
+        let is_y_label = y_label(t);
+        if is_y_label {
+            match axes.last_mut() {
+                Some((x, labels)) if previous_was_y_label && *x == t.at.0 => labels.push(&t.text),
+                _ => axes.push((t.at.0, vec![&t.text])),
+            }
+        }
+        previous_was_y_label = is_y_label;
+    }
+    axes.into_iter()
+        .filter(|(_, labels)| labels.len() < 2)
+        .map(|(x, labels)| format!("only {labels:?} at x = {x}"))
+        .collect()
+}
+
 #[test]
 fn tick_labels_stay_apart_at_every_size() {
     let explorer = explorer();
@@ -98,7 +124,7 @@ fn tick_labels_stay_apart_at_every_size() {
                     let (recording, _) = explorer.record(panel, size, &view, &style).unwrap();
                     let texts = recording.texts();
                     assert!(texts.len() > 4, "{panel:?} at {size:?} draws its labels");
-                    for crowd in crowded(&texts) {
+                    for crowd in crowded(&texts).into_iter().chain(lone_labels(&texts)) {
                         problems.push(format!("{panel:?} {x_axis:?} at {width} × {height:.0}, ×{scale}: {crowd}"));
                     }
                 }
@@ -107,7 +133,7 @@ fn tick_labels_stay_apart_at_every_size() {
     }
     assert!(
         problems.is_empty(),
-        "{} crowded pairs, such as\n{}",
+        "{} crowded pairs or lone labels, such as\n{}",
         problems.len(),
         problems[..problems.len().min(40)].join("\n")
     );
