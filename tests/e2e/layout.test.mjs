@@ -80,3 +80,20 @@ test('a link\'s page shows even when its start never comes, and when the start f
   assert.match(await failing.$eval('#fatal', (e) => e.textContent), /The explorer could not start/);
   await failing.close();
 });
+
+test('a tall plot narrower than 560 px takes a phone\'s proportions, whatever the window', { skip }, async () => {
+  // Its charts are stacked below that width (src/draw/style.rs); src/model/legibility.rs checks
+  // their labels at these proportions.
+  for (const [width, hash] of [[821, ''], [1280, '#tour=3'], [375, ''], [1280, '']]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(`${url}${hash}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    const plots = await page.$$eval('canvas.plot.tall', (cs) => cs.map((c) => ({ id: c.id, width: c.clientWidth, height: c.clientHeight })));
+    await page.close();
+    assert.equal(plots.length, 2);
+    for (const { id, width: w, height: h } of plots) {
+      const expected = w < 560 ? (w * 4) / 3 : (w * 11) / 16;
+      assert.ok(Math.abs(h - expected) <= 1, `${id} at a ${width} px window${hash}: ${w} × ${h}, not ${w} × ${expected.toFixed(0)}`);
+    }
+  }
+});
