@@ -19,7 +19,6 @@ export function applyEmbedMode() {
     $('url-problems').hidden = false;
     $('url-problems').textContent = `embed: unknown panel "${embed}"; use one of ${embeddable.join(', ')}. Showing the curves.`;
   }
-  if (window.parent !== window) reportSize(panel);
 }
 
 /**
@@ -35,8 +34,14 @@ export function naturalHeight() {
   return Math.ceil(Math.max(0, ...bottoms) + window.scrollY);
 }
 
-/** Posts the wanted height whenever the page's size changes (the frame's width, or the panel's content). */
-function reportSize(panel) {
+/**
+ * In a frame, posts the wanted height now and whenever the page's size changes (the frame's width,
+ * or the panel's content). Called once the start has laid the page out: the Embed control takes
+ * the first report as the measure.
+ */
+export function startSizeReports() {
+  const panel = document.querySelector('section.embedded')?.dataset.panel;
+  if (!panel || window.parent === window) return;
   new ResizeObserver(() => {
     window.parent.postMessage({ type: 'ldm-explorer:size', panel, height: naturalHeight() }, '*');
   }).observe(document.body);

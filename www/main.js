@@ -12,7 +12,7 @@ import { setupControls } from './controls.js';
 import { setupSummaries } from './summary.js';
 import { setupCursor } from './cursor.js';
 import { setupPanels } from './panels.js';
-import { applyEmbedMode } from './embed.js';
+import { applyEmbedMode, startSizeReports } from './embed.js';
 import { followSystemTheme } from './view.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -67,6 +67,7 @@ async function start() {
   await nextTask();
   setupTour(store, { images: imagesView });
   reveal();
+  startSizeReports();
   // A small handle for tests and the benchmark page: read-only views of the state and timings.
   window.ldmExplorer = {
     timings: store.timings,
