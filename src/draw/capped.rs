@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
     AxisFrame, Failure, IndexedLogChart, hidden_markers, indexed, indexed_log_chart, legend, marker_radius,
-    quietest_corner, thinned,
+    quietest_corner, quietest_corner_of_pixels, thinned,
 };
 use super::curves::{TimePlot, draw_time_curves};
 use super::style::{CATEGORICAL, Style, View};
@@ -41,12 +41,16 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     let cap = capped.problem.cap;
     let dimension = base.dimension();
     let thresholds = [1.0 / cap, 1.0 / (4.0 * (2.0 * cap - 1.0))];
+    // The axis reaches two decades below the lower threshold, so that the label under its line
+    // stays off the x axis when the data end near it.
+    let room_below = thresholds[1] / 100.0;
     let all: Vec<f64> = base
         .variances
         .iter()
         .chain(&base.estimated)
         .chain(&capped.outcome.end_variances)
         .chain(&thresholds)
+        .chain(std::iter::once(&room_below))
         .copied()
         .collect();
     let IndexedLogChart { mut chart, y_min, .. } = indexed_log_chart(
@@ -91,6 +95,9 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         .into_iter()
         .flat_map(|values| thinned(series(values)))
         .collect();
+    // What the legend should not cover: the markers, and the labels' boxes (a grid of points).
+    let mut covered: Vec<(f64, f64)> =
+        markers.iter().map(|p| chart.plotting_area().map_coordinate(p)).map(|(x, y)| (x as f64, y as f64)).collect();
     for ((&level, label), above) in thresholds.iter().zip(labels).zip([true, false]) {
         if level < y_min {
             continue;
@@ -113,12 +120,21 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         let (horizontal, vertical) =
             (if from_left { HPos::Left } else { HPos::Right }, if above { VPos::Bottom } else { VPos::Top });
         let offset = (if from_left { gap } else { -gap }, if above { -gap } else { gap });
+        let (anchor_x, anchor_y) = pixel((x, level));
+        let left = if from_left { anchor_x + gap } else { anchor_x - size.0 };
+        let top = if above { anchor_y - size.1 } else { anchor_y + gap };
+        for (i, j) in (0..=4).flat_map(|i| (0..=2).map(move |j| (i, j))) {
+            covered.push(((left + i * (size.0 - gap) / 4) as f64, (top + j * (size.1 - gap) / 2) as f64));
+        }
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, level))
                 + Text::new(label, offset, style.font(11.0).pos(Pos::new(horizontal, vertical))),
         ))?;
     }
-    legend!(chart, style, SeriesLabelPosition::LowerLeft);
+    use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+    let corner =
+        quietest_corner_of_pixels(&chart, &covered, (3, 20), style, [LowerLeft, LowerRight, UpperRight, UpperLeft]);
+    legend!(chart, style, corner);
     area.present()
 }
 
@@ -213,6 +229,54 @@ mod tests {
     use crate::draw::recording::Recording;
     use crate::draw::style::LIGHT;
     use crate::theory::capped::CappedProblem;
+
+    /// A text's box from its anchor, at 0.55 em a character: (left, top, right, bottom).
+    fn text_box(t: &crate::draw::recording::RecordedText) -> (i32, i32, i32, i32) {
+        let (width, height) = ((0.55 * t.size * t.text.chars().count() as f64) as i32, t.size as i32);
+        let left = match t.anchor.h_pos {
+            HPos::Left => t.at.0,
+            HPos::Center => t.at.0 - width / 2,
+            HPos::Right => t.at.0 - width,
+        };
+        let top = match t.anchor.v_pos {
+            VPos::Top => t.at.1,
+            VPos::Center => t.at.1 - height / 2,
+            VPos::Bottom => t.at.1 - height,
+        };
+        (left, top, left + width, top + height)
+    }
+
+    #[test]
+    fn threshold_labels_stay_clear_of_the_x_axis_and_the_legend() {
+        // Figure 4 right's data end just above the lower threshold (two zero variances sit on the
+        // floor); the main column of a narrow window and a desktop one.
+        let capped = CappedAnswer::compute(
+            CappedProblem::new(vec![10.0, 0.2, 0.2, 0.2, 0.0, 0.0], None, 100.0, 3.0).unwrap(),
+            64,
+        );
+        for size in [(445, 251), (640, 400), (904, 509)] {
+            let recording = Recording::new(size);
+            let style = Style { theme: LIGHT, scale: 1.0 };
+            draw_capped_variances_panel(&recording.clone().into_drawing_area(), &capped, &style).unwrap();
+            let texts = recording.texts();
+            let boxes = |prefixes: &[&str]| -> Vec<(String, (i32, i32, i32, i32))> {
+                let named = texts.iter().filter(|t| prefixes.iter().any(|p| t.text.starts_with(p)));
+                named.map(|t| (t.text.clone(), text_box(t))).collect()
+            };
+            let thresholds = boxes(&["1/C", "1/(4(2C"]);
+            let legend = boxes(&["σk² (data)", "σ̂k² (fitted)", "V_T (capped"]);
+            assert_eq!((thresholds.len(), legend.len()), (2, 3), "{size:?}");
+            // The x axis: the lowest horizontal stroke.
+            let axis = recording.horizontal_strokes().iter().map(|h| h.0).max().unwrap();
+            for (label, (left, top, right, bottom)) in &thresholds {
+                assert!(*bottom < axis, "{size:?}: {label} reaches {bottom}, the axis is at {axis}");
+                for (entry, (l, t, r, b)) in &legend {
+                    let apart = right < l || r < left || bottom < t || b < top;
+                    assert!(apart, "{size:?}: {label} at {:?} meets the legend's {entry} at {:?}", (left, top), (l, t));
+                }
+            }
+        }
+    }
 
     #[test]
     fn threshold_labels_keep_off_their_lines_and_the_axis() {

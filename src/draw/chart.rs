@@ -143,17 +143,30 @@ pub(super) use legend;
 pub(super) fn quietest_corner<DB: DrawingBackend, CT: CoordTranslate>(
     chart: &ChartContext<DB, CT>,
     points: &[CT::From],
+    legend: (usize, usize),
+    style: &Style,
+    preferred: [SeriesLabelPosition; 4],
+) -> SeriesLabelPosition {
+    let pixels: Vec<(f64, f64)> =
+        points.iter().map(|p| chart.plotting_area().map_coordinate(p)).map(|(x, y)| (x as f64, y as f64)).collect();
+    quietest_corner_of_pixels(chart, &pixels, legend, style, preferred)
+}
+
+/// [`quietest_corner`] for points given in pixels (what a text's box covers, say).
+pub(super) fn quietest_corner_of_pixels<DB: DrawingBackend, CT: CoordTranslate>(
+    chart: &ChartContext<DB, CT>,
+    pixels: &[(f64, f64)],
     (entries, chars): (usize, usize),
     style: &Style,
     preferred: [SeriesLabelPosition; 4],
 ) -> SeriesLabelPosition {
     let (xs, ys) = chart.plotting_area().get_pixel_range();
-    // What plotters draws: a margin, a swatch, the labels; a point counts when its marker would touch.
-    let (margin, reach) = (10.0 * style.scale, 8.0 * style.scale);
-    let width = (36.0 + 6.5 * chars as f64) * style.scale;
-    let height = (8.0 + 15.0 * entries as f64) * style.scale;
-    let pixels: Vec<(f64, f64)> =
-        points.iter().map(|p| chart.plotting_area().map_coordinate(p)).map(|(x, y)| (x as f64, y as f64)).collect();
+    // The box plotters lays out (its SeriesLabelStyle::draw): 5 px from the plot's edges, a 10 px
+    // margin around a 30 px swatch column and the labels, lines 1.25 fonts apart, a character
+    // about 0.6 font wide (the legend! font, 11.5 px); a point counts when its marker would touch.
+    let (margin, reach, font) = (5.0, 8.0 * style.scale, 11.5 * style.scale);
+    let width = 50.0 + 0.6 * font * chars as f64;
+    let height = 20.0 + 1.25 * font * entries as f64;
     let hidden = |corner: &SeriesLabelPosition| {
         let (left, top) = match corner {
             SeriesLabelPosition::UpperLeft => (xs.start as f64 + margin, ys.start as f64 + margin),
@@ -161,7 +174,7 @@ pub(super) fn quietest_corner<DB: DrawingBackend, CT: CoordTranslate>(
             SeriesLabelPosition::LowerLeft => (xs.start as f64 + margin, ys.end as f64 - margin - height),
             _ => (xs.end as f64 - margin - width, ys.end as f64 - margin - height),
         };
-        hidden_markers(&pixels, (left, top), (width, height), reach)
+        hidden_markers(pixels, (left, top), (width, height), reach)
     };
     let [first, rest @ ..] = preferred;
     rest.into_iter().fold(first, |best, corner| if hidden(&corner) < hidden(&best) { corner } else { best })
