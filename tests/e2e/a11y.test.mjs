@@ -64,3 +64,19 @@ test('every embed has no serious or critical accessibility violation', { skip },
     assert.deepEqual(problems, []);
   }
 });
+
+test('the page says what it is to search engines and link previews', { skip }, async () => {
+  // Lighthouse's SEO audit wants a title and a meta description; a preview shows about 50–300 characters.
+  const page = await browser.newPage();
+  await page.goto(url);
+  const { title, description, lang } = await page.evaluate(() => ({
+    title: document.title,
+    description: document.querySelector('meta[name="description"]')?.content ?? '',
+    lang: document.documentElement.lang,
+  }));
+  await page.close();
+  assert.match(title, /optimal stopping in latent diffusion/i);
+  assert.ok(description.length >= 50 && description.length <= 300, `a description of ${description.length} characters: "${description}"`);
+  assert.match(description, /Optimal Stopping in Latent Diffusion Models/);
+  assert.equal(lang, 'en');
+});
