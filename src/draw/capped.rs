@@ -120,11 +120,9 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         let (horizontal, vertical) =
             (if from_left { HPos::Left } else { HPos::Right }, if above { VPos::Bottom } else { VPos::Top });
         let offset = (if from_left { gap } else { -gap }, if above { -gap } else { gap });
-        let (anchor_x, anchor_y) = pixel((x, level));
-        let left = if from_left { anchor_x + gap } else { anchor_x - size.0 };
-        let top = if above { anchor_y - size.1 } else { anchor_y + gap };
+        let (left, top) = label_corner(pixel((x, level)), from_left, above, size);
         for (i, j) in (0..=4).flat_map(|i| (0..=2).map(move |j| (i, j))) {
-            covered.push(((left + i * (size.0 - gap) / 4) as f64, (top + j * (size.1 - gap) / 2) as f64));
+            covered.push(((left + i * size.0 / 4) as f64, (top + j * size.1 / 2) as f64));
         }
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, level))
@@ -153,10 +151,7 @@ fn quietest_label_place(
 ) -> (f64, bool) {
     let as_f64 = |(x, y): (i32, i32)| (x as f64, y as f64);
     let pixels: Vec<(f64, f64)> = markers.iter().map(|&p| as_f64(pixel(p))).collect();
-    let place = |x: f64, from_left: bool| {
-        let (anchor_x, anchor_y) = pixel((x, level));
-        (if from_left { anchor_x } else { anchor_x - width }, if above { anchor_y - height } else { anchor_y })
-    };
+    let place = |x: f64, from_left: bool| label_corner(pixel((x, level)), from_left, above, (width, height));
     let hidden = |corner: (i32, i32)| hidden_markers(&pixels, as_f64(corner), as_f64((width, height)), reach as f64);
     let candidates = (0..dimension)
         .map(|k| (0.5 + k as f64, true))
@@ -167,6 +162,12 @@ fn quietest_label_place(
         .reduce(|best, next| if next.1 < best.1 { next } else { best })
         .map(|(candidate, _)| candidate)
         .expect("the right end is always a candidate")
+}
+
+/// The top-left corner of a threshold label's box of `size` pixels (its gap included) anchored at
+/// `anchor` on its line: running right from the anchor or ending there, above the line or below.
+fn label_corner((x, y): (i32, i32), from_left: bool, above: bool, (width, height): (i32, i32)) -> (i32, i32) {
+    (if from_left { x } else { x - width }, if above { y - height } else { y })
 }
 
 /// Panel 4b: `dF²` at `t = T` under the cap as a function of `d`, its minimiser and Prop 5's
@@ -230,22 +231,6 @@ mod tests {
     use crate::draw::style::LIGHT;
     use crate::theory::capped::CappedProblem;
 
-    /// A text's box from its anchor, at 0.55 em a character: (left, top, right, bottom).
-    fn text_box(t: &crate::draw::recording::RecordedText) -> (i32, i32, i32, i32) {
-        let (width, height) = ((0.55 * t.size * t.text.chars().count() as f64) as i32, t.size as i32);
-        let left = match t.anchor.h_pos {
-            HPos::Left => t.at.0,
-            HPos::Center => t.at.0 - width / 2,
-            HPos::Right => t.at.0 - width,
-        };
-        let top = match t.anchor.v_pos {
-            VPos::Top => t.at.1,
-            VPos::Center => t.at.1 - height / 2,
-            VPos::Bottom => t.at.1 - height,
-        };
-        (left, top, left + width, top + height)
-    }
-
     #[test]
     fn threshold_labels_stay_clear_of_the_x_axis_and_the_legend() {
         // Figure 4 right's data end just above the lower threshold (two zero variances sit on the
@@ -259,15 +244,15 @@ mod tests {
             let style = Style { theme: LIGHT, scale: 1.0 };
             draw_capped_variances_panel(&recording.clone().into_drawing_area(), &capped, &style).unwrap();
             let texts = recording.texts();
-            let boxes = |prefixes: &[&str]| -> Vec<(String, (i32, i32, i32, i32))> {
+            let boxes = |prefixes: &[&str]| -> Vec<(String, (f64, f64, f64, f64))> {
                 let named = texts.iter().filter(|t| prefixes.iter().any(|p| t.text.starts_with(p)));
-                named.map(|t| (t.text.clone(), text_box(t))).collect()
+                named.map(|t| (t.text.clone(), t.estimated_box())).collect()
             };
             let thresholds = boxes(&["1/C", "1/(4(2C"]);
             let legend = boxes(&["σk² (data)", "σ̂k² (fitted)", "V_T (capped"]);
             assert_eq!((thresholds.len(), legend.len()), (2, 3), "{size:?}");
             // The x axis: the lowest horizontal stroke.
-            let axis = recording.horizontal_strokes().iter().map(|h| h.0).max().unwrap();
+            let axis = recording.horizontal_strokes().iter().map(|h| h.0).max().unwrap() as f64;
             for (label, (left, top, right, bottom)) in &thresholds {
                 assert!(*bottom < axis, "{size:?}: {label} reaches {bottom}, the axis is at {axis}");
                 for (entry, (l, t, r, b)) in &legend {

@@ -187,6 +187,28 @@ pub struct RecordedText {
     pub turned: bool,
 }
 
+#[cfg(test)]
+impl RecordedText {
+    /// Its box as (left, top, right, bottom), estimated at 0.55 em a character (a sans-serif
+    /// digit's width; nothing is measured here), one em tall.
+    pub fn estimated_box(&self) -> (f64, f64, f64, f64) {
+        use plotters_backend::text_anchor::{HPos, VPos};
+        let (width, height) = (0.55 * self.size * self.text.chars().count() as f64, self.size);
+        let (x, y) = (self.at.0 as f64, self.at.1 as f64);
+        let left = match self.anchor.h_pos {
+            HPos::Left => x,
+            HPos::Center => x - width / 2.0,
+            HPos::Right => x - width,
+        };
+        let top = match self.anchor.v_pos {
+            VPos::Top => y,
+            VPos::Center => y - height / 2.0,
+            VPos::Bottom => y - height,
+        };
+        (left, top, left + width, top + height)
+    }
+}
+
 /// What tests read back from a recording.
 #[cfg(test)]
 impl Recording {
