@@ -15,7 +15,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const STRUCTURE = ['page-has-heading-one', 'region'];
 const EMBEDS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'seeds', 'schedule', 'images', 'tour'];
 // Off in axe-core by default (WCAG 2.2 AA): every control at least 24 px square, or spaced so.
-const ALSO = { 'target-size': { enabled: true } };
+const WCAG22_RULES = { 'target-size': { enabled: true } };
 
 let browser;
 test.before(async () => {
@@ -33,7 +33,7 @@ async function audit(address, { width = 1280, height = 1000, colorScheme = 'ligh
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.evaluate(axeSource);
-  const { violations } = await page.evaluate((rules) => window.axe.run(document, { resultTypes: ['violations'], rules }), ALSO);
+  const { violations } = await page.evaluate((rules) => window.axe.run(document, { resultTypes: ['violations'], rules }), WCAG22_RULES);
   await page.close();
   const severe = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || STRUCTURE.includes(v.id))
