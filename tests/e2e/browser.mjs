@@ -1,6 +1,13 @@
 // What the end-to-end tests share: Debian's Chromium, launched the one way they all need (browser
-// downloads do not work here), and the wait for a panel drawn up to date.
+// downloads do not work here), the wait for a panel drawn up to date, and the embeddable panels.
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+
+/** Every panel an embed can show (`?embed=<panel>`), as the page's markup marks them. */
+export const EMBEDDABLE = [...readFileSync(new URL('../../www/index.html', import.meta.url), 'utf8')
+  .matchAll(/data-panel="([^"]+)" data-embeddable/g)].map((match) => match[1]);
+// A loop over no embeds would pass: a change to the markup's attributes must change this reader too.
+if (EMBEDDABLE.length < 2) throw new Error(`browser.mjs found ${EMBEDDABLE.length} embeddable panels in www/index.html`);
 
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** WebGPU on SwiftShader (a GPU emulated on the CPU). */

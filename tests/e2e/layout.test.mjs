@@ -4,14 +4,13 @@
 // until laid out; if its start never comes, the page still shows.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from './browser.mjs';
+import { EMBEDDABLE, launchChromium } from './browser.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
 // Lighthouse's "good" is 0.1; the page aims at half of it.
 const MOST_SHIFT = 0.05;
 const LINKS = ['', '#preset=exponential', '#preset=low-rank', '#preset=custom', '#tour=1', '#tour=3'];
-const EMBEDS = ['curves', 'scatter', 'best-dimension', 'spectrum', 'capped', 'verdicts', 'seeds', 'schedule', 'images', 'tour'];
 
 let browser;
 test.before(async () => {
@@ -55,7 +54,7 @@ test('nothing shifts as the page or a link opens, wide and at phone width', { sk
 });
 
 test('nothing shifts as an embed opens in its frame', { skip }, async () => {
-  for (const panel of EMBEDS) {
+  for (const panel of EMBEDDABLE) {
     const { total, largest, problems } = await shiftOf(`${url}?embed=${panel}`, { width: 640, height: 480 });
     assert.ok(total < MOST_SHIFT, `embed ${panel} shifts by ${total.toFixed(4)} (most: ${largest})`);
     assert.deepEqual(problems, []);
