@@ -137,7 +137,7 @@ pub fn mixture_means(
     for lanes in scratch.weights.chunks_exact_mut(BLOCK) {
         for ((weight, largest), total) in lanes.iter_mut().zip(&largest).zip(&mut totals) {
             let exponent = *weight - *largest;
-            *weight = exponent.simd_lt(floor).select(f32x4::ZERO, exponent.max(floor).exp());
+            *weight = exponent.simd_lt(floor).select(f32x4::ZERO, exp_from_floor(exponent.max(floor)));
             *total += *weight;
         }
     }
@@ -165,6 +165,26 @@ pub fn mixture_means(
     }
 }
 
+/// `e^x` for `x` in `[−87, 0]`: `wide`'s `f32x4::exp` operation for operation, so the same bits,
+/// without its handling of infinities, NaN, overflow and subnormal results, none of which occur
+/// there. Those masks and branches made the exponential a quarter of a step's time.
+#[inline]
+fn exp_from_floor(x: f32x4) -> f32x4 {
+    let [p0, p1, p2, p3, p4, p5] = [2.0, 6.0, 24.0, 120.0, 720.0, 5040.0].map(|n| f32x4::splat(1.0 / n));
+    let r = (x * f32x4::LOG2_E).round_ties_even();
+    // ln 2 in two parts, so that x − r ln 2 is exact to f32's precision.
+    let x = r.mul_neg_add(f32x4::splat(0.693_359_4), x);
+    let x = r.mul_neg_add(f32x4::splat(-2.121_944_4e-4), x);
+    let x2 = x * x;
+    let x4 = x2 * x2;
+    let z = p3.mul_add(x, p2).mul_add(x2, p5.mul_add(x, p4).mul_add(x4, p1.mul_add(x, p0)));
+    let z = z.mul_add(x2, x);
+    // 2^r for r ≥ −126, a normal number: r + 127 written into the exponent's bits.
+    let biased: wide::i32x4 = wide::bytemuck::cast(r + f32x4::splat(127.0 + 8_388_608.0));
+    let power: f32x4 = wide::bytemuck::cast(biased << 23);
+    (z + f32x4::ONE) * power
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +206,21 @@ mod tests {
         (0..d)
             .map(|k| training.chunks_exact(d).zip(&weights).map(|(z, w)| w * z[k] as f64).sum::<f64>() / total)
             .collect()
+    }
+
+    #[test]
+    fn exponential_is_wides_bit_for_bit_from_the_floor_to_zero() {
+        // Every 1000th f32 from −87 to 0 (about a million), and the ends.
+        let floor = (-SMALLEST_EXPONENT).to_bits();
+        let mut values: Vec<f32> = (0..=floor).step_by(1000).map(|bits| -f32::from_bits(bits)).collect();
+        values.extend([0.0, -0.0, SMALLEST_EXPONENT, -0.5 * std::f32::consts::LN_2, -1e-30]);
+        for chunk in values.chunks(4) {
+            let x = f32x4::new(std::array::from_fn(|i| chunk[i % chunk.len()]));
+            let (got, want) = (exp_from_floor(x).to_array(), x.exp().to_array());
+            for ((got, want), x) in got.iter().zip(want).zip(x.to_array()) {
+                assert_eq!(got.to_bits(), want.to_bits(), "e^{x}: {got} vs {want}");
+            }
+        }
     }
 
     #[test]
