@@ -10,7 +10,7 @@ use super::chart::{
     quietest_corner, quietest_corner_of_pixels, thinned,
 };
 use super::curves::{TimePlot, draw_time_curves};
-use super::style::{CATEGORICAL, Style, View};
+use super::style::{CATEGORICAL, LEGEND_SWATCH, Style, View};
 use crate::theory::capped::{CappedAnswer, capped_curves_at};
 use crate::theory::diagonal::CurvesAnswer;
 
@@ -37,6 +37,7 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
 ) -> Result<(), Failure<DB>> {
     let (fitted, _) = style.fitted(area);
     let style = &fitted;
+    let legend_style = *style;
     let base = &capped.problem.base;
     let cap = capped.problem.cap;
     let dimension = base.dimension();
@@ -70,11 +71,11 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     chart
         .draw_series(thinned(series(&base.variances)).into_iter().map(|p| Circle::new(p, radius + 3, ring)))?
         .label("σk² (data)")
-        .legend(move |(x, y)| Circle::new((x + 9, y), 5, ring));
+        .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(5.0), ring));
     chart
         .draw_series(thinned(series(&base.estimated)).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
         .label("σ̂k² (fitted)")
-        .legend(move |(x, y)| Circle::new((x + 9, y), 3, fitted.filled()));
+        .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(3.0), fitted.filled()));
     chart.draw_series(LineSeries::new(
         series(&capped.outcome.end_variances),
         end.mix(0.6).stroke_width(style.px(1.0)),
@@ -86,7 +87,7 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
                 .map(|p| TriangleMarker::new(p, radius + 1, end.filled())),
         )?
         .label("V_T (capped sampler)")
-        .legend(move |(x, y)| TriangleMarker::new((x + 9, y), 5, end.filled()));
+        .legend(move |at| TriangleMarker::new(legend_style.legend_mark(at), legend_style.px(5.0), end.filled()));
     let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
     // The upper threshold's label sits above its line, the lower one's below, so that they never
     // collide; along its line, where it hides the fewest markers (the capped V_T settles on the
@@ -179,6 +180,7 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
 ) -> Result<(), Failure<DB>> {
     let (fitted, _) = style.fitted(area);
     let style = &fitted;
+    let legend_style = *style;
     let outcome = &capped.outcome;
     let dimension = outcome.fd2_by_dim.len();
     let IndexedLogChart { mut chart, y_min, y_max } = indexed_log_chart(
@@ -196,7 +198,10 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
             band.mix(0.22).filled(),
         )))?
         .label(format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2))
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], band.mix(0.5).filled()));
+        .legend(move |(x, y)| {
+            let (width, half) = (legend_style.px(LEGEND_SWATCH) as i32, legend_style.px(5.0) as i32);
+            Rectangle::new([(x, y - half), (x + width, y + half)], band.mix(0.5).filled())
+        });
     let points = indexed(&outcome.fd2_by_dim, y_min);
     let color = CATEGORICAL[0];
     chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
@@ -207,16 +212,26 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
                 .map(|p| Circle::new(p, marker_radius(style, dimension), color.filled())),
         )?
         .label("dF²(d) at t = T")
-        .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+        .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(4.0), color.filled()));
     let best = points[outcome.d_min - 1];
     let highlight = RGBColor(225, 87, 89);
     chart
         .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
         .label(format!("d_min = {}", outcome.d_min))
-        .legend(move |(x, y)| Circle::new((x + 9, y), 5, highlight.stroke_width(2)));
+        .legend(move |at| {
+            Circle::new(
+                legend_style.legend_mark(at),
+                legend_style.px(5.0),
+                highlight.stroke_width(legend_style.px(2.0)),
+            )
+        });
     let bracket = format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2).chars().count();
     use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
-    let corner = quietest_corner(&chart, &points, (3, bracket), style, [LowerLeft, UpperRight, UpperLeft, LowerRight]);
+    // The minimiser, which the panel is about, weighs as much as all the other markers: a corner
+    // that hides it is taken only when every corner does.
+    let weighted: Vec<(f64, f64)> = points.iter().copied().chain(std::iter::repeat_n(best, points.len())).collect();
+    let corner =
+        quietest_corner(&chart, &weighted, (3, bracket), style, [LowerLeft, UpperRight, UpperLeft, LowerRight]);
     legend!(chart, style, corner);
     area.present()
 }
@@ -228,7 +243,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use crate::draw::recording::Recording;
-    use crate::draw::style::LIGHT;
+    use crate::draw::style::{LEGEND_COLUMN, LIGHT};
     use crate::theory::capped::CappedProblem;
 
     #[test]
@@ -260,6 +275,47 @@ mod tests {
                     assert!(apart, "{size:?}: {label} at {:?} meets the legend's {entry} at {:?}", (left, top), (l, t));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_distance_legend_leaves_the_minimiser_in_sight() {
+        // Figure 4 right: the minimiser d = 4 sits low in the middle, where a lower-left legend
+        // reaches at a phone's width.
+        let capped = CappedAnswer::compute(
+            CappedProblem::new(vec![10.0, 0.2, 0.2, 0.2, 0.0, 0.0], None, 100.0, 3.0).unwrap(),
+            64,
+        );
+        for (size, scale) in [((686, 514), 2.0), ((445, 251), 1.0), ((640, 400), 1.0), ((904, 509), 1.0)] {
+            let recording = Recording::new(size);
+            let style = Style { theme: LIGHT, scale };
+            draw_capped_distance_panel(&recording.clone().into_drawing_area(), &capped, &style).unwrap();
+            // The ring is the one unfilled circle of the plot (the legend's own is drawn later).
+            let rings: Vec<((i32, i32), u32)> =
+                recording.circles().into_iter().filter(|c| !c.2).map(|c| (c.0, c.1)).collect();
+            let ((x, y), radius) = rings[0];
+            let texts = recording.texts();
+            let entries = ["Prop 5 bracket", "dF²(d) at t = T", "d_min = "];
+            let boxes: Vec<_> = texts
+                .iter()
+                .filter(|t| entries.iter().any(|e| t.text.starts_with(e)))
+                .map(|t| t.estimated_box())
+                .collect();
+            assert_eq!(boxes.len(), 3, "{size:?}");
+            // The legend: its labels, and the marker column and margin to their left.
+            let left = boxes.iter().map(|b| b.0).fold(f64::MAX, f64::min) - f64::from(style.px(LEGEND_COLUMN)) - 10.0;
+            let right = boxes.iter().map(|b| b.2).fold(f64::MIN, f64::max);
+            let (top, bottom) = (
+                boxes.iter().map(|b| b.1).fold(f64::MAX, f64::min),
+                boxes.iter().map(|b| b.3).fold(f64::MIN, f64::max),
+            );
+            let (x, y, r) = (f64::from(x), f64::from(y), f64::from(radius));
+            let apart = x + r < left || right < x - r || y + r < top || bottom < y - r;
+            assert!(
+                apart,
+                "{size:?} ×{scale}: the d_min ring at ({x}, {y}) is under the legend {:?}",
+                (left, top, right, bottom)
+            );
         }
     }
 

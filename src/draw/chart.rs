@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 use tsify::Tsify;
 
-use super::style::{Style, power_of_ten_label, whole_number_label};
+use super::style::{LEGEND_COLUMN, Style, power_of_ten_label, whole_number_label};
 use crate::theory::diagonal::positive_extremes;
 
 /// The y range of a log plot: from the smallest positive value (but at most twelve decades below
@@ -129,6 +129,7 @@ macro_rules! legend {
         $chart
             .configure_series_labels()
             .position($position)
+            .legend_area_size($style.px($crate::draw::style::LEGEND_COLUMN))
             .background_style($style.theme.background.mix(0.88))
             .border_style($style.theme.grid)
             .label_font($style.font(11.5))
@@ -162,10 +163,10 @@ pub(super) fn quietest_corner_of_pixels<DB: DrawingBackend, CT: CoordTranslate>(
 ) -> SeriesLabelPosition {
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     // The box plotters lays out (its SeriesLabelStyle::draw): 5 px from the plot's edges, a 10 px
-    // margin around a 30 px swatch column and the labels, lines 1.25 fonts apart, a character
-    // about 0.6 font wide (the legend! font, 11.5 px); a point counts when its marker would touch.
+    // margin around the swatch column and the labels, lines 1.25 fonts apart, a character about
+    // 0.6 font wide (the legend! font, 11.5 px); a point counts when its marker would touch.
     let (margin, reach, font) = (5.0, 8.0 * style.scale, 11.5 * style.scale);
-    let width = 50.0 + 0.6 * font * chars as f64;
+    let width = 20.0 + f64::from(style.px(LEGEND_COLUMN)) + 0.6 * font * chars as f64;
     let height = 20.0 + 1.25 * font * entries as f64;
     let hidden = |corner: &SeriesLabelPosition| {
         let (left, top) = match corner {

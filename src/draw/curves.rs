@@ -231,6 +231,7 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
     let (title, overlay) = (plot.title, plot.overlay);
     let (fitted, compact) = style.fitted(area);
     let style = &fitted;
+    let legend_style = *style;
     let window = time_window(answer, view);
     let resampled = window.as_ref().map(|w| (plot.table_at)(&w.times));
     let (table, xs) = match (&window, &resampled) {
@@ -304,7 +305,10 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                     .map(|p| EmptyElement::at(p) + Rectangle::new([(-side, -side), (side, side)], ink.filled())),
             )?
             .label(overlay.label.clone())
-            .legend(move |(x, y)| Rectangle::new([(x + 6, y - 3), (x + 12, y + 3)], ink.filled()));
+            .legend(move |at| {
+                let ((x, y), half) = (legend_style.legend_mark(at), legend_style.px(3.0) as i32);
+                Rectangle::new([(x - half, y - half), (x + half, y + half)], ink.filled())
+            });
         if let Some(mc) = &overlay.monte_carlo {
             let color = MONTE_CARLO;
             let bars: Vec<(f64, f64, f64, f64)> = (0..mc.t.len())
@@ -321,7 +325,17 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                     ErrorBar::new_vertical(x, lower, mean, upper, color.stroke_width(style.px(1.6)), width)
                 }))?
                 .label(mc.label.clone())
-                .legend(move |(x, y)| ErrorBar::new_vertical(x + 9, y - 5, y, y + 5, color.stroke_width(2), 8));
+                .legend(move |at| {
+                    let ((x, y), half) = (legend_style.legend_mark(at), legend_style.px(5.0) as i32);
+                    ErrorBar::new_vertical(
+                        x,
+                        y - half,
+                        y,
+                        y + half,
+                        color.stroke_width(legend_style.px(2.0)),
+                        legend_style.px(8.0),
+                    )
+                });
             chart.draw_series(
                 bars.iter().map(|&(x, _, mean, _)| Circle::new((x, mean), style.px(3.0), color.filled())),
             )?;
@@ -369,7 +383,13 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                         + Circle::new((0, 0), style.px(4.5), outline.stroke_width(style.px(1.0)))
                 }))?
                 .label("optimal stop (before T)")
-                .legend(move |(x, y)| Circle::new((x + 9, y), 4, outline.stroke_width(1)));
+                .legend(move |at| {
+                    Circle::new(
+                        legend_style.legend_mark(at),
+                        legend_style.px(4.0),
+                        outline.stroke_width(legend_style.px(1.0)),
+                    )
+                });
         }
     }
     if let Some(t) = view.cursor {

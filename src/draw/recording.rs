@@ -228,6 +228,16 @@ impl Recording {
         texts.collect()
     }
 
+    /// Each circle: its centre, its radius and whether it is filled.
+    pub fn circles(&self) -> Vec<(BackendCoord, u32, bool)> {
+        let operations = self.operations.borrow();
+        let circles = operations.iter().filter_map(|operation| match operation {
+            Operation::Circle(centre, radius, _, filled) => Some((*centre, *radius, *filled)),
+            _ => None,
+        });
+        circles.collect()
+    }
+
     /// Each stroke (a line, or a path) that stays at one height: its height and its extent.
     pub fn horizontal_strokes(&self) -> Vec<(i32, i32, i32)> {
         let operations = self.operations.borrow();

@@ -94,6 +94,11 @@ pub struct Style {
     pub scale: f64,
 }
 
+/// A legend's line sample, in CSS pixels; its column is 8 px wider, so that a line ends clear of
+/// its label at any pixel density (plotters' default column is 30 device pixels).
+pub(super) const LEGEND_SWATCH: f64 = 18.0;
+pub(super) const LEGEND_COLUMN: f64 = LEGEND_SWATCH + 8.0;
+
 /// Below this width (CSS pixels) a plot is compact: smaller text, a shorter legend.
 pub(super) const COMPACT_WIDTH: f64 = 560.0;
 
@@ -113,8 +118,12 @@ impl Style {
         color.stroke_width(self.px(css_width))
     }
     pub(super) fn legend_swatch(&self, style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-        let length = self.px(18.0) as i32;
+        let length = self.px(LEGEND_SWATCH) as i32;
         move |(x, y)| PathElement::new(vec![(x, y), (x + length, y)], style)
+    }
+    /// Where a legend's marker (a dot, a ring) is centred, from the swatch column's left end `x`.
+    pub(super) fn legend_mark(&self, (x, y): (i32, i32)) -> (i32, i32) {
+        (x + self.px(LEGEND_SWATCH / 2.0) as i32, y)
     }
 }
 

@@ -1,6 +1,6 @@
-//! Every panel's tick labels stay apart at every size the page draws it: a phone's column, the
-//! guided reading's narrow middle column, a desktop column, an embed; at one and two device pixels
-//! per CSS pixel.
+//! Every panel's tick labels stay apart, and its legend's lines clear of their labels, at every
+//! size the page draws it: a phone's column, the guided reading's narrow middle column, a desktop
+//! column, an embed; at one and two device pixels per CSS pixel.
 
 use plotters_backend::text_anchor::{HPos, VPos};
 
@@ -109,6 +109,26 @@ fn lone_labels(texts: &[RecordedText]) -> Vec<String> {
         .collect()
 }
 
+/// Legend swatches (short horizontal strokes alone at their height: not a dash of a dashed line)
+/// that end less than 4 CSS pixels before a label that starts beside them, at the label's height:
+/// a line run into its own label's first letter.
+fn swatches_into_labels(texts: &[RecordedText], strokes: &[(i32, i32, i32)], scale: f64) -> Vec<String> {
+    let gap = 4.0 * scale;
+    let alone = |y: i32| strokes.iter().filter(|s| s.0 == y).count() == 1;
+    let mut found = Vec::new();
+    let swatches = strokes.iter().filter(|&&(y, left, right)| f64::from(right - left) <= 30.0 * scale && alone(y));
+    for &(y, left, right) in swatches {
+        for t in texts.iter().filter(|t| !t.turned && matches!(t.anchor.h_pos, HPos::Left)) {
+            let (text_left, top, _, bottom) = t.estimated_box();
+            let beside = (top..=bottom).contains(&f64::from(y)) && text_left > f64::from(left);
+            if beside && text_left < f64::from(right) + gap {
+                found.push(format!("swatch {left}–{right} at y = {y} and \"{}\" from x = {text_left}", t.text));
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn tick_labels_stay_apart_at_every_size() {
     let explorer = explorer();
@@ -123,7 +143,8 @@ fn tick_labels_stay_apart_at_every_size() {
                     let (recording, _) = explorer.record(panel, size, &view, &style).unwrap();
                     let texts = recording.texts();
                     assert!(texts.len() > 4, "{panel:?} at {size:?} draws its labels");
-                    for crowd in crowded(&texts).into_iter().chain(lone_labels(&texts)) {
+                    let swatches = swatches_into_labels(&texts, &recording.horizontal_strokes(), scale);
+                    for crowd in crowded(&texts).into_iter().chain(lone_labels(&texts)).chain(swatches) {
                         problems.push(format!("{panel:?} {x_axis:?} at {width} × {height:.0}, ×{scale}: {crowd}"));
                     }
                 }
@@ -155,4 +176,9 @@ fn crowded_labels_are_found() {
     assert!(crowded(&apart).is_empty());
     let row = [label("1000", HPos::Center, VPos::Top, (100, 300)), label("2000", HPos::Center, VPos::Top, (125, 300))];
     assert_eq!(crowded(&row).len(), 1);
+    // A legend line from x = 10 to 28 at y = 56, its label from x = 30 (touching) or 40 (apart).
+    let legend = |x| [label("exact score", HPos::Left, VPos::Top, (x, 50))];
+    assert_eq!(swatches_into_labels(&legend(30), &[(56, 10, 28)], 1.0).len(), 1);
+    assert!(swatches_into_labels(&legend(40), &[(56, 10, 28)], 1.0).is_empty());
+    assert!(swatches_into_labels(&legend(30), &[(70, 10, 28)], 1.0).is_empty(), "another line's height");
 }
