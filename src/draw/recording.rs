@@ -228,6 +228,16 @@ impl Recording {
         texts.collect()
     }
 
+    /// Each filled rectangle: its corners and its colour.
+    pub fn filled_rectangles(&self) -> Vec<(BackendCoord, BackendCoord, (u8, u8, u8))> {
+        let operations = self.operations.borrow();
+        let rectangles = operations.iter().filter_map(|operation| match operation {
+            Operation::Rectangle(a, b, paint, true) => Some((*a, *b, paint.color.rgb)),
+            _ => None,
+        });
+        rectangles.collect()
+    }
+
     /// Each circle: its centre, its radius and whether it is filled.
     pub fn circles(&self) -> Vec<(BackendCoord, u32, bool)> {
         let operations = self.operations.borrow();

@@ -51,7 +51,8 @@ pub fn draw_seeds_panel<DB: DrawingBackend>(
     let x_labels = dimension.min(16);
 
     let title = format!("Share of {} draws of n = {} samples whose curve stops before T", study.seeds, study.n);
-    let mut shares = frame(&top, &title, style)?.build_cartesian_2d(x_range.clone(), 0.0..1.0)?;
+    // Room above 100% for a full bar's label: inside the bar it would sit on the bar's colour.
+    let mut shares = frame(&top, &title, style)?.build_cartesian_2d(x_range.clone(), 0.0..1.12)?;
     mesh!(
         shares,
         style,
@@ -68,11 +69,10 @@ pub fn draw_seeds_panel<DB: DrawingBackend>(
     }))?;
     if dimension <= 16 {
         shares.draw_series(study.dip_shares().iter().enumerate().map(|(k, &share)| {
-            let anchor = if share > 0.85 { VPos::Top } else { VPos::Bottom };
             Text::new(
                 format!("{:.0}%", 100.0 * share),
-                ((k + 1) as f64, if share > 0.85 { share - 0.02 } else { share + 0.02 }),
-                style.font(11.0).pos(Pos::new(HPos::Center, anchor)),
+                ((k + 1) as f64, share + 0.02),
+                style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
             )
         }))?;
     }
@@ -119,4 +119,61 @@ pub fn draw_seeds_panel<DB: DrawingBackend>(
         stops.draw_series(std::iter::once(Circle::new((d, median), style.px(4.0), color.filled())))?;
     }
     area.present()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use crate::draw::recording::Recording;
+    use crate::draw::style::LIGHT;
+    use crate::theory::diagonal::DiagonalProblem;
+    use crate::theory::schedule::Schedule;
+
+    #[test]
+    fn share_labels_sit_above_their_bars_even_a_full_one() {
+        // Figure 4 (left)'s data: d = 1 stops early in every draw.
+        let variances = vec![1.0, 0.6, 0.36, 0.216, 0.1296, 0.07776, 0.046656, 1e-10, 1e-10];
+        let problem = DiagonalProblem::new(variances, None, Schedule::OrnsteinUhlenbeck, 2.0).unwrap();
+        let study = SeedStudy::compute(&problem, 1000, 1, 50).unwrap();
+        let shares = study.dip_shares();
+        assert_eq!(shares[0], 1.0, "the case of a full bar");
+        let answer = CurvesAnswer::compute(problem, 64);
+        for (size, scale) in [((686, 914), 2.0), ((640, 440), 1.0)] {
+            let recording = Recording::new(size);
+            let style = Style { theme: LIGHT, scale };
+            draw_seeds_panel(&recording.clone().into_drawing_area(), Ok(&study), &answer, &View::default(), &style)
+                .unwrap();
+            // The bars: the filled rectangles of the bars' colours, left to right.
+            let colors: Vec<_> = (1..=shares.len()).map(|d| dimension_color(d, shares.len())).collect();
+            let bars: Vec<(i32, i32, i32)> = recording
+                .filled_rectangles()
+                .into_iter()
+                .filter(|(_, _, rgb)| colors.iter().any(|c| (c.0, c.1, c.2) == *rgb))
+                .map(|((left, top), (right, _), _)| (left, right, top))
+                .collect();
+            assert_eq!(bars.len(), shares.len(), "{size:?}");
+            let labels: Vec<_> = recording
+                .texts()
+                .into_iter()
+                .filter(|t| t.text.ends_with('%') && !matches!(t.anchor.h_pos, HPos::Right))
+                .collect();
+            assert_eq!(labels.len(), shares.len(), "{size:?}");
+            let title = recording.texts().into_iter().find(|t| t.text.starts_with("Share of")).unwrap();
+            let below_title = title.estimated_box().3;
+            for (label, (left, right, top)) in labels.iter().zip(&bars) {
+                let (_, label_top, _, label_bottom) = label.estimated_box();
+                let centre = f64::from(label.at.0);
+                assert!(
+                    f64::from(*left) <= centre && centre <= f64::from(*right),
+                    "{size:?}: {} over its bar",
+                    label.text
+                );
+                assert!(label_bottom <= f64::from(*top), "{size:?}: {} reaches into its bar at {top}", label.text);
+                assert!(label_top > below_title, "{size:?}: {} meets the title", label.text);
+            }
+        }
+    }
 }
