@@ -71,11 +71,11 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
     chart
         .draw_series(thinned(series(&base.variances)).into_iter().map(|p| Circle::new(p, radius + 3, ring)))?
         .label("σk² (data)")
-        .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(5.0), ring));
+        .legend(style.legend_dot(5.0, ring));
     chart
         .draw_series(thinned(series(&base.estimated)).into_iter().map(|p| Circle::new(p, radius, fitted.filled())))?
         .label("σ̂k² (fitted)")
-        .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(3.0), fitted.filled()));
+        .legend(style.legend_dot(3.0, fitted.filled()));
     chart.draw_series(LineSeries::new(
         series(&capped.outcome.end_variances),
         end.mix(0.6).stroke_width(style.px(1.0)),
@@ -180,7 +180,6 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
 ) -> Result<(), Failure<DB>> {
     let (fitted, _) = style.fitted(area);
     let style = &fitted;
-    let legend_style = *style;
     let outcome = &capped.outcome;
     let dimension = outcome.fd2_by_dim.len();
     let IndexedLogChart { mut chart, y_min, y_max } = indexed_log_chart(
@@ -192,16 +191,14 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         style,
     )?;
     let band = RGBColor(118, 183, 178);
+    let (swatch, half) = (style.px(LEGEND_SWATCH) as i32, style.px(5.0) as i32);
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(outcome.d1 as f64 - 0.5, y_min), (outcome.d2 as f64 + 0.5, y_max)],
             band.mix(0.22).filled(),
         )))?
         .label(format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2))
-        .legend(move |(x, y)| {
-            let (width, half) = (legend_style.px(LEGEND_SWATCH) as i32, legend_style.px(5.0) as i32);
-            Rectangle::new([(x, y - half), (x + width, y + half)], band.mix(0.5).filled())
-        });
+        .legend(move |(x, y)| Rectangle::new([(x, y - half), (x + swatch, y + half)], band.mix(0.5).filled()));
     let points = indexed(&outcome.fd2_by_dim, y_min);
     let color = CATEGORICAL[0];
     chart.draw_series(LineSeries::new(points.clone(), style.line(color, 1.6)))?;
@@ -212,19 +209,13 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
                 .map(|p| Circle::new(p, marker_radius(style, dimension), color.filled())),
         )?
         .label("dF²(d) at t = T")
-        .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(4.0), color.filled()));
+        .legend(style.legend_dot(4.0, color.filled()));
     let best = points[outcome.d_min - 1];
     let highlight = RGBColor(225, 87, 89);
     chart
         .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
         .label(format!("d_min = {}", outcome.d_min))
-        .legend(move |at| {
-            Circle::new(
-                legend_style.legend_mark(at),
-                legend_style.px(5.0),
-                highlight.stroke_width(legend_style.px(2.0)),
-            )
-        });
+        .legend(style.legend_dot(5.0, highlight.stroke_width(style.px(2.0))));
     let bracket = format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2).chars().count();
     use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
     // The minimiser, which the panel is about, weighs as much as all the other markers: a corner
@@ -246,14 +237,16 @@ mod tests {
     use crate::draw::style::{LEGEND_COLUMN, LIGHT};
     use crate::theory::capped::CappedProblem;
 
+    /// Figure 4 (right): Σ = diag(10, 0.2, 0.2, 0.2, 0, 0), C = 100, T = 3.
+    fn figure_4_right() -> CappedAnswer {
+        CappedAnswer::compute(CappedProblem::new(vec![10.0, 0.2, 0.2, 0.2, 0.0, 0.0], None, 100.0, 3.0).unwrap(), 64)
+    }
+
     #[test]
     fn threshold_labels_stay_clear_of_the_x_axis_and_the_legend() {
         // Figure 4 right's data end just above the lower threshold (two zero variances sit on the
         // floor); the main column of a narrow window and a desktop one.
-        let capped = CappedAnswer::compute(
-            CappedProblem::new(vec![10.0, 0.2, 0.2, 0.2, 0.0, 0.0], None, 100.0, 3.0).unwrap(),
-            64,
-        );
+        let capped = figure_4_right();
         for size in [(445, 251), (640, 400), (904, 509)] {
             let recording = Recording::new(size);
             let style = Style { theme: LIGHT, scale: 1.0 };
@@ -282,10 +275,7 @@ mod tests {
     fn the_distance_legend_leaves_the_minimiser_in_sight() {
         // Figure 4 right: the minimiser d = 4 sits low in the middle, where a lower-left legend
         // reaches at a phone's width.
-        let capped = CappedAnswer::compute(
-            CappedProblem::new(vec![10.0, 0.2, 0.2, 0.2, 0.0, 0.0], None, 100.0, 3.0).unwrap(),
-            64,
-        );
+        let capped = figure_4_right();
         for (size, scale) in [((686, 514), 2.0), ((445, 251), 1.0), ((640, 400), 1.0), ((904, 509), 1.0)] {
             let recording = Recording::new(size);
             let style = Style { theme: LIGHT, scale };

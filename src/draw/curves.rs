@@ -383,13 +383,7 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
                         + Circle::new((0, 0), style.px(4.5), outline.stroke_width(style.px(1.0)))
                 }))?
                 .label("optimal stop (before T)")
-                .legend(move |at| {
-                    Circle::new(
-                        legend_style.legend_mark(at),
-                        legend_style.px(4.0),
-                        outline.stroke_width(legend_style.px(1.0)),
-                    )
-                });
+                .legend(style.legend_dot(4.0, outline.stroke_width(style.px(1.0))));
         }
     }
     if let Some(t) = view.cursor {

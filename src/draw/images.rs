@@ -29,7 +29,6 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
 ) -> Result<(), Failure<DB>> {
     let (fitted, compact) = style.fitted(area);
     let style = &fitted;
-    let legend_style = *style;
     let all: Vec<f64> = curves.iter().flat_map(|c| c.law_fd2.iter().chain(c.simulated)).copied().collect();
     let (y_min, y_max) = log_range(&all);
     let x_max = curves.iter().filter_map(|c| c.law_t.last().or(c.t.last())).copied().fold(0.0, f64::max).max(1e-9);
@@ -55,7 +54,7 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
                     + Circle::new((0, 0), radius, style.theme.foreground.stroke_width(1))
             }))?
             .label(format!("d = {}: simulated", c.d))
-            .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(4.0), color.filled()));
+            .legend(style.legend_dot(4.0, color.filled()));
     }
     if let Some(t) = cursor.filter(|t| (0.0..=x_max).contains(t)) {
         chart.draw_series(LineSeries::new(vec![(t, y_min), (t, y_max)], style.line(CURSOR, 1.5)))?;

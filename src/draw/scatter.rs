@@ -42,7 +42,6 @@ pub fn draw_scatter_panel<DB: DrawingBackend>(
 ) -> Result<(), Failure<DB>> {
     let (fitted, compact) = style.fitted(area);
     let style = &fitted;
-    let legend_style = *style;
     let half_width = |axis: usize| {
         let largest = frame_data.data_variances[axis].max(frame_data.law_variances[axis]);
         if largest > 0.0 { 3.2 * largest.sqrt() } else { 1.0 }
@@ -69,7 +68,7 @@ pub fn draw_scatter_panel<DB: DrawingBackend>(
         chart
             .draw_series(points.iter().filter(|p| inside(p)).map(|&p| Circle::new(p, dot, color.mix(0.45).filled())))?
             .label(label)
-            .legend(move |at| Circle::new(legend_style.legend_mark(at), legend_style.px(3.0), color.filled()));
+            .legend(style.legend_dot(3.0, color.filled()));
     }
     let [dx, dy] = frame_data.data_variances;
     let [gx, gy] = frame_data.law_variances;

@@ -125,6 +125,15 @@ impl Style {
     pub(super) fn legend_mark(&self, (x, y): (i32, i32)) -> (i32, i32) {
         (x + self.px(LEGEND_SWATCH / 2.0) as i32, y)
     }
+    /// A legend's dot or ring of `css_radius`, centred in the swatch column.
+    pub(super) fn legend_dot(
+        &self,
+        css_radius: f64,
+        paint: ShapeStyle,
+    ) -> impl Fn((i32, i32)) -> Circle<(i32, i32), u32> {
+        let (style, radius) = (*self, self.px(css_radius));
+        move |at| Circle::new(style.legend_mark(at), radius, paint)
+    }
 }
 
 /// The x axis of the time plots.
