@@ -2,7 +2,8 @@
 //! and independent computations.
 
 use ldm_explorer::images::held_out::{HeldOut, split};
-use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentRun, LatentScore, frame_fd2};
+use ldm_explorer::images::latent::{LatentPlan, LatentRequest, LatentScore, frame_fd2};
+use ldm_explorer::images::run::LatentRun;
 use ldm_explorer::images::set::{ImagePca, ImageSet, fitted_size, grey_from_rgba, median, resize_area, to_signal};
 
 use ldm_explorer::numeric::philox::{START_STEP, latent_normals};
@@ -349,6 +350,65 @@ fn the_empirical_engine_is_a_plain_f64_run_to_a_stated_tolerance_in_any_blocks()
     let mut chunked = LatentRun::new(plan.clone());
     while chunked.run_cpu_chunk(1) < samples {}
     assert_eq!(chunked.grid_latents(samples), finished(plan).grid_latents(samples));
+}
+
+#[test]
+fn a_run_shared_among_workers_is_the_run_in_one_go() {
+    let pca = ImagePca::fit(&digits());
+    let (d, samples) = (16, 23);
+    for unit_variance in [false, true] {
+        let request = LatentRequest { unit_variance, ..request(d, LatentScore::Empirical, 40, samples) };
+        let plan = LatentPlan::new(&pca.variances, &pca.training_latents(d), request.clone()).unwrap();
+        // Another worker rebuilds the plan from what the run hands it, and must get it exactly.
+        let helper = LatentPlan::rebuilt(&plan.variances, plan.training.clone(), request).unwrap();
+        assert_eq!(
+            (&helper.training, &helper.start_sd, &helper.empirical),
+            (&plan.training, &plan.start_sd, &plan.empirical)
+        );
+        assert_eq!(helper.scale, plan.scale);
+        // Ranges arrive out of order, some computed here and some by the helper.
+        let mut shared = LatentRun::new(plan.clone());
+        assert_eq!(shared.set_samples(12, &helper.run_cpu(12..20)).unwrap(), 8);
+        assert_eq!(shared.run_cpu_range(4..8).unwrap(), 12);
+        assert_eq!(shared.set_samples(20, &helper.run_cpu(20..23)).unwrap(), 15);
+        // The next chunk fills the first gap (0..4) and stops before sample 4, already in.
+        assert_eq!(shared.run_cpu_chunk(100), 19);
+        assert!(!shared.is_complete());
+        assert_eq!(shared.run_cpu_chunk(1), samples);
+        assert!(shared.is_complete());
+        let whole = finished(plan);
+        assert_eq!(shared.latents, whole.latents, "unit variance {unit_variance}");
+        assert_ne!(whole.latents[..d], whole.latents[d..2 * d], "samples differ");
+    }
+}
+
+#[test]
+fn a_run_refuses_ranges_it_cannot_take() {
+    let pca = ImagePca::fit(&digits());
+    let (d, samples) = (4, 10);
+    let plan = LatentPlan::new(&pca.variances, &[], request(d, LatentScore::Gaussian, 10, samples)).unwrap();
+    let frames = plan.frames.len();
+    let mut run = LatentRun::new(plan.clone());
+    run.run_cpu_range(2..6).unwrap();
+    let from_elsewhere = plan.run_cpu(0..2);
+    let results = [
+        (run.run_cpu_range(5..8), "overlaps samples already in"),
+        (run.run_cpu_range(8..11), "8..11 is not a range of the run's samples 0..10"),
+        (run.run_cpu_range(7..7), "7..7 is not a range"),
+        (run.set_samples(0, &vec![0.0; frames * d + 1]), "are not whole samples"),
+        (run.set_samples(9, &from_elsewhere), "9..11 is not a range"),
+        (run.set_samples(usize::MAX, &from_elsewhere), "is not a range"),
+    ];
+    for (result, message) in results {
+        let error = result.unwrap_err();
+        assert_eq!(error.field, "samples");
+        assert!(error.to_string().contains(message), "{error}");
+    }
+    // Refused ranges changed nothing: the first gap is still 0..2, and the run completes.
+    assert_eq!(run.done, 4);
+    assert_eq!(run.run_cpu_chunk(1), 6);
+    assert_eq!(run.run_cpu_range(6..10).unwrap(), samples);
+    assert_eq!(run.latents, finished(plan).latents);
 }
 
 #[test]

@@ -8,6 +8,7 @@ import { setMessage } from './messages.js';
 import { addButtons, download } from './exports.js';
 import { effectiveTheme } from './view.js';
 import { GRID, curveRequest, curvesCsv, drawGrid, drawStrip, frameAtCursor, summarise } from './image-views.js';
+import { helpersOf } from './image-helpers.js';
 
 const FIELDS = ['imgSet', 'imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'imgSample', 'engine', 'imgEval', 'nTrain', 'imgMetric', 'imgScale'];
 const RUN_FIELDS = ['imgScore', 'imgDims', 'imgSteps', 'imgSamples', 'imgSeed', 'engine', 'T', 'schedule', 'imgEval', 'nTrain', 'imgScale'];
@@ -34,7 +35,7 @@ const panel = {
   runId: 0,
   info: null,
   path: null, // {gpu, adapter, reason}
-  parts: [], // per d: {d, path, seconds, updates, summary, pixels, nearestImages}
+  parts: [], // per d: {d, path, workers, seconds, updates, summary, pixels, nearestImages}
 };
 
 /** For tests: what the panel shows. */
@@ -46,12 +47,13 @@ export function imagesView() {
     runId,
     info: info && { count: info.count, width: info.width, height: info.height },
     path,
-    parts: parts.map(({ d, path: ran, seconds, updates, summary }) => ({ d, path: ran, seconds, updates, summary })),
+    parts: parts.map(({ d, path: ran, workers, seconds, updates, summary }) => ({ d, path: ran, workers, seconds, updates, summary })),
   };
 }
 
 export function setupImages(store) {
   let worker = null;
+  let stopHelpers = () => {};
   let source = { kind: null, generation: 0 };
   let wanted = null; // the set last asked for: a shipped set's name, or 'files'
   let runKey = null;
@@ -78,13 +80,16 @@ export function setupImages(store) {
 
   function imageWorker() {
     if (!worker) {
-      worker = new Worker(new URL('./workers/images.js', import.meta.url), { type: 'module' });
+      const url = new URL('./workers/images.js', import.meta.url);
+      worker = new Worker(url, { type: 'module' });
+      stopHelpers = helpersOf(url, worker);
       worker.addEventListener('message', onMessage);
       // A worker whose module did not load (offline, say) never recovers: drop it, say why, and
       // start a new one when the browser is back online or the reader asks again.
       worker.addEventListener('error', (event) => {
         worker.terminate();
         worker = null;
+        stopHelpers();
         failed = true;
         endRun('error');
         setStatus(navigator.onLine
@@ -193,10 +198,11 @@ export function setupImages(store) {
       const seconds = panel.parts.reduce((sum, p) => sum + p.seconds, 0);
       const updates = panel.parts.reduce((sum, p) => sum + p.updates, 0);
       const work = `${updates.toExponential(2)} coordinate updates in ${seconds.toFixed(2)} s`;
+      const workers = Math.max(...panel.parts.map((part) => part.workers));
       const note = panel.path?.note ? ` Note: ${panel.path.note}.` : '';
       setStatus((panel.path?.gpu
         ? `Sampled on the GPU (WebGPU, ${panel.path.adapter}): ${work}.`
-        : `Sampled on the CPU in a worker, because ${panel.path?.reason}: ${work}.`) + note);
+        : `Sampled on the CPU in ${workers > 1 ? `${workers} workers` : 'a worker'}, because ${panel.path?.reason}: ${work}.`) + note);
       document.body.dataset.imagesReady = String(panel.runId);
     } else if (message.type === 'error') {
       if (message.kind === 'load') {

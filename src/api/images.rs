@@ -7,7 +7,8 @@ use tsify::Tsify;
 use super::js;
 use super::{parse_name, parse_schedule};
 use crate::draw::ImageCurves;
-use crate::images::latent::{LatentRequest, LatentScore, RunSummary};
+use crate::images::latent::{LatentRequest, LatentScore};
+use crate::images::run::RunSummary;
 use crate::images::set::ImagePca;
 use crate::input::InputError;
 

@@ -5,4 +5,5 @@ pub mod held_out;
 pub mod latent;
 pub mod metrics;
 pub mod mixture;
+pub mod run;
 pub mod set;

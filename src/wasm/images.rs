@@ -5,7 +5,7 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use js_sys::{Float32Array, Function, Promise};
+use js_sys::{Float32Array, Float64Array, Function, Promise};
 use plotters::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -17,7 +17,8 @@ use crate::draw::{Style, draw_image_curves_panel};
 use crate::images::formats::read_image_set;
 use crate::images::gpu::GpuSampler;
 use crate::images::held_out::{self, HeldOut};
-use crate::images::latent::{LatentPlan, LatentRun, LatentScore};
+use crate::images::latent::{LatentPlan, LatentScore};
+use crate::images::run::LatentRun;
 use crate::images::set::{ImagePca, ImageSet};
 use crate::input::limits::MAX_GRID;
 
@@ -169,6 +170,33 @@ impl ImageRun {
         self.run.run_cpu_chunk(count as usize) as u32
     }
 
+    /// Runs samples `start..end` on the CPU; returns how many samples are done. Refuses samples
+    /// already in.
+    #[wasm_bindgen(js_name = runCpuRange)]
+    pub fn run_cpu_range(&mut self, start: u32, end: u32) -> Result<u32, JsError> {
+        self.run.run_cpu_range(start as usize..end as usize).map(|done| done as u32).map_err(error)
+    }
+
+    /// Takes samples from `start` on that a [`RangeRunner`] of this run computed in another
+    /// worker; returns how many samples are done.
+    #[wasm_bindgen(js_name = setSamples)]
+    pub fn set_samples(&mut self, start: u32, latents: &[f32]) -> Result<u32, JsError> {
+        self.run.set_samples(start as usize, latents).map(|done| done as u32).map_err(error)
+    }
+
+    /// What a [`RangeRunner`] needs besides the request to rebuild this run's plan:
+    /// `{variances: Float64Array, training: Float32Array}`.
+    #[wasm_bindgen(js_name = planInputs, unchecked_return_type = "{ variances: Float64Array; training: Float32Array }")]
+    pub fn plan_inputs(&self) -> Result<js_sys::Object, JsError> {
+        let inputs = js_sys::Object::new();
+        let plan = &self.run.plan;
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&inputs, &key.into(), value);
+        set("variances", &Float64Array::from(&plan.variances[..]))
+            .and_then(|_| set("training", &Float32Array::from(&plan.training[..])))
+            .map_err(|_| JsError::new("planInputs: could not build the object"))?;
+        Ok(inputs)
+    }
+
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> u32 {
         self.run.done as u32
@@ -228,6 +256,35 @@ impl ImageRun {
             return Err(JsError::new(&format!("grid: must be from 1 to {MAX_GRID}, got {grid}")));
         }
         Ok(grid.min(self.run.plan.request.samples))
+    }
+}
+
+/// A run's plan rebuilt in another worker from the request and [`ImageRun::plan_inputs`]: it
+/// computes ranges of the run's samples, the same values bit for bit, for [`ImageRun::set_samples`].
+#[wasm_bindgen]
+pub struct RangeRunner(LatentPlan);
+
+#[wasm_bindgen]
+impl RangeRunner {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ImageRunRequest")] request: JsValue,
+        variances: &[f64],
+        training: Vec<f32>,
+    ) -> Result<RangeRunner, JsError> {
+        let request = parse::<ImageRunRequest>(request, "plan")?.latent_request().map_err(error)?;
+        Ok(RangeRunner(LatentPlan::rebuilt(variances, training, request).map_err(error)?))
+    }
+
+    /// Samples `start..end` at every frame, `[frame][sample][coordinate]`.
+    pub fn run(&self, start: u32, end: u32) -> Result<Float32Array, JsError> {
+        let samples = self.0.request.samples as u32;
+        if start >= end || end > samples {
+            return Err(JsError::new(&format!(
+                "samples: {start}..{end} is not a range of the run's samples 0..{samples}"
+            )));
+        }
+        Ok(Float32Array::from(&self.0.run_cpu(start as usize..end as usize)[..]))
     }
 }
 

@@ -30,10 +30,14 @@ test.after(async () => {
   await withoutGpu?.close();
 });
 
-/** Opens a URL in a fresh context (offline unless told), recording errors and every request. */
-async function open(browser, address, { offline = true, width = 1280, height = 1000 } = {}) {
+/**
+ * Opens a URL in a fresh context (offline unless told), recording errors and every request; with
+ * `cores`, the page is told the machine has that many.
+ */
+async function open(browser, address, { offline = true, width = 1280, height = 1000, cores = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   if (offline) await context.setOffline(true);
+  if (cores) await context.addInitScript((cores) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores }), cores);
   const page = await context.newPage();
   const problems = [];
   const requests = [];
@@ -70,7 +74,7 @@ test('the single file runs from disk, offline: every panel, sampling, an upload,
   const file = singleFile();
   const size = readFileSync(path.join(dist, 'ldm-explorer.html')).length;
   assert.ok(size < 4e6, `${size} bytes`);
-  const { context, page, problems, requests } = await open(withoutGpu, `${file}${SMALL_IMAGES}`);
+  const { context, page, problems, requests } = await open(withoutGpu, `${file}${SMALL_IMAGES}`, { cores: 3 });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.equal(await page.$eval('#opened-from-disk', () => 'present').catch(() => 'absent'), 'absent', 'no explanation in the single file');
   for (const panel of PANELS) {
@@ -88,6 +92,13 @@ test('the single file runs from disk, offline: every panel, sampling, an upload,
   const images = await page.evaluate(() => window.ldmExplorer.images());
   assert.equal(images.path.gpu, false);
   assert.match(await text(page, '#images-path'), /CPU/);
+  // Its helpers, workers of the same data: URL, share the next run (the empirical score's, in
+  // ranges of a few samples).
+  await page.selectOption('#imgScore', 'empirical');
+  await page.waitForFunction(() => Number(document.body.dataset.imagesReady) >= 2, null, { timeout: 120000 });
+  const shared = (await page.evaluate(() => window.ldmExplorer.images())).parts.find((part) => part.d === 16);
+  assert.ok(shared.workers >= 2, `d = 16 sampled by ${shared.workers} worker(s)`);
+  assert.match(await text(page, '#images-path'), /Sampled on the CPU in \d workers/);
   await page.screenshot({ path: path.join(screenshots, 'dist-single-file.png') });
   assertOnlyTheFile(requests, file);
   assert.deepEqual(problems, []);

@@ -74,7 +74,7 @@ test('with WebGPU the panel samples on the GPU; the CPU engine gives the same nu
   await page.selectOption('#engine', 'cpu');
   const onCpu = await finished(page, 2);
   assert.equal(onCpu.path.gpu, false);
-  assert.match(await text(page, '#images-path'), /Sampled on the CPU in a worker, because the CPU was chosen \(engine=cpu\)/);
+  assert.match(await text(page, '#images-path'), /Sampled on the CPU in (a worker|\d workers), because the CPU was chosen \(engine=cpu\)/);
   assert.ok((await page.evaluate(() => location.hash)).includes('engine=cpu'));
   for (const [i, part] of onCpu.parts.entries()) {
     const gpu = onGpu.parts[i].summary;
@@ -95,11 +95,49 @@ test('without WebGPU the page falls back to the CPU and says so', { skip }, asyn
   const { page, problems } = await open(withoutGpu, SMALL);
   const view = await page.evaluate(() => window.ldmExplorer.images());
   assert.equal(view.path.gpu, false);
-  assert.match(await text(page, '#images-path'), /Sampled on the CPU in a worker, because (WebGPU offers no adapter|this browser has no WebGPU)/);
+  assert.match(await text(page, '#images-path'), /Sampled on the CPU in (a worker|\d workers), because (WebGPU offers no adapter|this browser has no WebGPU)/);
   assert.deepEqual(view.parts.map((p) => p.path), ['cpu', 'cpu']);
   assert.ok((await inked(page, 'canvas-image-grid')) > 20);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('on the CPU a run is shared among workers, one a core, and gives the samples of one worker', { skip }, async () => {
+  const EMPIRICAL = '#imgScore=empirical&imgDims=64&imgSteps=200&imgSamples=64';
+  /** The page as on a machine of `cores` cores (the page starts a helper worker a spare core). */
+  const onCores = async (cores, seed) => {
+    const context = await withoutGpu.newContext({ viewport: { width: 1280, height: 1000 } });
+    await context.addInitScript((cores) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores }), cores);
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    await page.goto(`${url}${EMPIRICAL}&imgSeed=${seed}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await page.$eval('#panel-images', (e) => e.scrollIntoView());
+    await finished(page, 1);
+    return { context, page, problems };
+  };
+  const shared = await onCores(4, 1);
+  // The helpers load their module during the first run; the second finds them ready.
+  await shared.page.fill('#imgSeed', '2');
+  const [withHelpers] = (await finished(shared.page, 2)).parts;
+  assert.ok(withHelpers.workers >= 2, `workers: ${withHelpers.workers}`);
+  assert.match(await text(shared.page, '#images-path'), new RegExp(`Sampled on the CPU in ${withHelpers.workers} workers, because`));
+  const alone = await onCores(1, 2);
+  const [oneWorker] = (await alone.page.evaluate(() => window.ldmExplorer.images())).parts;
+  assert.equal(oneWorker.workers, 1);
+  assert.match(await text(alone.page, '#images-path'), /Sampled on the CPU in a worker, because/);
+  // 64 samples in ranges of four: the grid's eight samples come from two ranges, every frame's
+  // distance from all sixteen; each the same to the last bit.
+  const { nearest, empiricalFd2, sampleNearestMedian } = withHelpers.summary;
+  assert.deepEqual({ nearest, empiricalFd2, sampleNearestMedian }, {
+    nearest: oneWorker.summary.nearest,
+    empiricalFd2: oneWorker.summary.empiricalFd2,
+    sampleNearestMedian: oneWorker.summary.sampleNearestMedian,
+  });
+  assert.deepEqual([...shared.problems, ...alone.problems], []);
+  await shared.context.close();
+  await alone.context.close();
 });
 
 test('the empirical score memorises: its samples end on training images, the Gaussian score\'s do not', { skip }, async () => {

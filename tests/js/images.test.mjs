@@ -34,6 +34,28 @@ test('a CPU run in chunks is the run in one go, and its closed form is samplerLa
   assert.throws(() => lab.plan(request).summary(lab, 8), /run: not finished/);
 });
 
+test('a run shared with a RangeRunner (the plan rebuilt elsewhere) is the run in one go', () => {
+  const { RangeRunner } = images;
+  const lab = ImageLab.fromFile(digitsBytes);
+  const shared = { ...request, score: 'empirical', samples: 12, steps: 30, unitVariance: true };
+  const whole = lab.plan(shared);
+  whole.runCpu(12);
+  const run = lab.plan(shared);
+  const { variances, training } = run.planInputs();
+  assert.equal(variances.length, 64);
+  assert.equal(training.length, 1797 * 16);
+  const runner = new RangeRunner(shared, variances, training);
+  assert.equal(run.setSamples(4, runner.run(4, 12)), 8);
+  assert.throws(() => run.setSamples(8, runner.run(8, 10)), /^Error: samples: 8\.\.10 overlaps samples already in/);
+  assert.throws(() => runner.run(10, 13), /^Error: samples: 10\.\.13 is not a range of the run's samples 0\.\.12/);
+  assert.equal(run.runCpuRange(0, 4), 12);
+  assert.deepEqual(run.grid(lab, 12), whole.grid(lab, 12));
+  assert.deepEqual(run.summary(lab, 8).empiricalFd2, whole.summary(lab, 8).empiricalFd2);
+  // A runner needs the training latents of the request's d.
+  assert.throws(() => new RangeRunner(shared, variances, training.subarray(1)), /^Error: images: the empirical score needs training latents of 16 coordinates/);
+  runner.free();
+});
+
 test('bad image sets and requests name their field', () => {
   const lab = ImageLab.fromFile(digitsBytes);
   const cases = [

@@ -1,22 +1,26 @@
 // The image worker: image sets, their PCA and the latent sampler (pkg/ldm_images.wasm), off the
 // page's thread. It samples on WebGPU when the browser offers an adapter (wgpu's WebGPU backend)
 // and on the CPU otherwise, and says which. A newer run supersedes an older one between chunks
-// (CPU) or between latent dimensions (GPU).
-import init, { GpuEngine, ImageLab, runOnGpu } from '../pkg/ldm_images.js';
+// (CPU) or between latent dimensions (GPU). On the CPU, helper workers (share.js) run ranges of
+// the samples too.
+import init, { GpuEngine, ImageLab, RangeRunner, runOnGpu } from '../pkg/ldm_images.js';
 import { adapterName } from './adapter-name.js';
+import { helperPool, serveRanges } from './share.js';
 import { wasmLoader } from './wasm-loader.js';
 
 // The glue finds its wasm beside itself. (Naming it here as well would put the wasm twice into
 // the single file's data: URL of this worker, past Chromium's 2 MiB limit for the images one.)
 const loaded = wasmLoader(init);
-// CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products (empirical;
-// the engine rounds a chunk up to its block of four samples).
+// CPU chunks: about 2e6 coordinate updates (Gaussian) or 3e7 point-coordinate products
+// (empirical), in whole blocks of four samples.
 const GAUSSIAN_UPDATES_PER_CHUNK = 2e6;
 const EMPIRICAL_PRODUCTS_PER_CHUNK = 3e7;
 let lab = null; // the whole set, as loaded
 let split = null; // {nTrain, lab}: the set split into training and held-out images
 let gpuDevice = null; // Promise of {engine, adapter} or {reason}
 let current = 0; // the run to work on
+const helpers = helperPool(); // other workers of this script that run ranges of CPU runs' samples
+let helpersWanted = false;
 
 function gpu(mode) {
   if (mode === 'cpu') return Promise.resolve({ reason: 'the CPU was chosen (engine=cpu)' });
@@ -163,16 +167,21 @@ async function run({ id, request, grid, mode, evaluation }) {
         plans[index] = imageRun;
       }
     }
+    let workers = 1;
     if (path === 'cpu') {
+      if (!helpersWanted) postMessage({ type: 'helpers-wanted' });
+      helpersWanted = true;
       const perSample = request.steps * d * (request.score === 'empirical' ? training : 1);
       const budget = request.score === 'empirical' ? EMPIRICAL_PRODUCTS_PER_CHUNK : GAUSSIAN_UPDATES_PER_CHUNK;
-      const count = Math.max(1, Math.floor(budget / perSample));
-      while (imageRun.done < imageRun.samples) {
-        imageRun.runCpu(count);
-        postMessage({ id, type: 'progress', done: index + imageRun.done / imageRun.samples, total: dims.length });
-        await yieldToMessages();
-        if (current !== id) return plans.slice(index).forEach((plan) => plan.free());
-      }
+      // Whole blocks of four samples: a block costs the same whatever its real samples.
+      const chunk = Math.ceil(Math.max(1, Math.floor(budget / perSample)) / 4) * 4;
+      workers = await helpers.share(imageRun, {
+        request: { ...rest, d },
+        chunk,
+        progress: () => postMessage({ id, type: 'progress', done: index + imageRun.done / imageRun.samples, total: dims.length }),
+        superseded: () => current !== id,
+      });
+      if (!workers) return plans.slice(index).forEach((plan) => plan.free());
     }
     const seconds = (performance.now() - startedAt) / 1000;
     // Against held-out images each frame's distances are an eigenproblem of size d: measured one
@@ -188,7 +197,7 @@ async function run({ id, request, grid, mode, evaluation }) {
     const nearestImages = runLab.images(summary.nearest);
     const updates = imageRun.updates;
     imageRun.free();
-    postMessage({ id, type: 'part', index, d, path, seconds, updates, summary, pixels, nearestImages });
+    postMessage({ id, type: 'part', index, d, path, workers, seconds, updates, summary, pixels, nearestImages });
     await yieldToMessages();
     if (current !== id) return plans.slice(index + 1).forEach((plan) => plan.free());
   }
@@ -200,8 +209,14 @@ self.addEventListener('message', async ({ data }) => {
     if (data.type === 'load') await load(data);
     else if (data.type === 'run') {
       current = data.id;
+      helpers.wake();
       await run(data);
-    } else if (data.type === 'cancel') current = 0;
+    } else if (data.type === 'cancel') {
+      current = 0;
+      helpers.wake();
+    } else if (data.type === 'helpers') helpers.add(data.ports);
+    else if (data.type === 'helper-lost') helpers.lose(data.index);
+    else if (data.type === 'helper') serveRanges(data.port, loaded, RangeRunner);
   } catch (error) {
     postMessage({ type: 'error', id: data.id ?? null, kind: data.type, message: String(error.message ?? error) });
   }
