@@ -47,7 +47,8 @@ impl Slope {
             magnitude: self.magnitude + other.magnitude,
             fourth_size: self.fourth_size + other.fourth_size,
             error: self.error + other.error,
-            reach: self.reach.min(other.reach),
+            // A select, not f64::min: in wasm that is a call to fmin, once a term.
+            reach: if other.reach < self.reach { other.reach } else { self.reach },
         }
     }
 
