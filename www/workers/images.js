@@ -151,55 +151,65 @@ async function run({ id, request, grid, mode, evaluation }) {
     for (const plan of plans) plan.free();
     throw error;
   }
-  for (const [index, d] of dims.entries()) {
-    let imageRun = plans[index];
-    const startedAt = performance.now();
-    let path = 'cpu';
-    if (engine) {
-      try {
-        imageRun = await runOnGpu(engine, runLab, imageRun, grid, (done, total) =>
-          postMessage({ id, type: 'progress', done: index + done / total, total: dims.length }),
-        );
-        path = 'gpu';
-      } catch (error) {
-        postMessage({ id, type: 'path', gpu: false, adapter: null, reason: `the GPU run failed (${error.message ?? error}); ran on the CPU` });
-        imageRun = runLab.plan({ ...rest, d });
+  // Plans from `next` on are not freed yet: a superseded or failed run frees them.
+  let next = 0;
+  try {
+    for (; next < dims.length; next++) {
+      const index = next;
+      const d = dims[index];
+      let imageRun = plans[index];
+      const startedAt = performance.now();
+      let path = 'cpu';
+      if (engine) {
+        try {
+          imageRun = await runOnGpu(engine, runLab, imageRun, grid, (done, total) =>
+            postMessage({ id, type: 'progress', done: index + done / total, total: dims.length }),
+          );
+          path = 'gpu';
+        } catch (error) {
+          postMessage({ id, type: 'path', gpu: false, adapter: null, reason: `the GPU run failed (${error.message ?? error}); ran on the CPU` });
+          imageRun = runLab.plan({ ...rest, d });
+        }
         plans[index] = imageRun;
+        if (current !== id) return;
       }
-    }
-    let workers = 1;
-    if (path === 'cpu') {
-      if (!helpersWanted) postMessage({ type: 'helpers-wanted' });
-      helpersWanted = true;
-      const perSample = request.steps * d * (request.score === 'empirical' ? training : 1);
-      const budget = request.score === 'empirical' ? EMPIRICAL_PRODUCTS_PER_CHUNK : GAUSSIAN_UPDATES_PER_CHUNK;
-      // Whole blocks of four samples: a block costs the same whatever its real samples.
-      const chunk = Math.ceil(Math.max(1, Math.floor(budget / perSample)) / 4) * 4;
-      workers = await helpers.share(imageRun, {
-        request: { ...rest, d },
-        chunk,
-        progress: () => postMessage({ id, type: 'progress', done: index + imageRun.done / imageRun.samples, total: dims.length }),
-        superseded: () => current !== id,
-      });
-      if (!workers) return plans.slice(index).forEach((plan) => plan.free());
-    }
-    const seconds = (performance.now() - startedAt) / 1000;
-    // Against held-out images each frame's distances are an eigenproblem of size d: measured one
-    // frame at a time (about a second each at d = 784), the progress bar moving between them.
-    for (let measured = 0; measured < imageRun.frames;) {
-      measured = imageRun.measureFrame(runLab);
-      postMessage({ id, type: 'progress', done: index + measured / imageRun.frames, total: dims.length, measuring: true, d });
+      let workers = 1;
+      if (path === 'cpu') {
+        if (!helpersWanted) postMessage({ type: 'helpers-wanted' });
+        helpersWanted = true;
+        const perSample = request.steps * d * (request.score === 'empirical' ? training : 1);
+        const budget = request.score === 'empirical' ? EMPIRICAL_PRODUCTS_PER_CHUNK : GAUSSIAN_UPDATES_PER_CHUNK;
+        // Whole blocks of four samples: a block costs the same whatever its real samples.
+        const chunk = Math.ceil(Math.max(1, Math.floor(budget / perSample)) / 4) * 4;
+        workers = await helpers.share(imageRun, {
+          request: { ...rest, d },
+          chunk,
+          progress: () => postMessage({ id, type: 'progress', done: index + imageRun.done / imageRun.samples, total: dims.length }),
+          superseded: () => current !== id,
+        });
+        if (!workers) return;
+      }
+      const seconds = (performance.now() - startedAt) / 1000;
+      // Against held-out images each frame's distances are an eigenproblem of size d: measured one
+      // frame at a time (about a second each at d = 784), the progress bar moving between them.
+      for (let measured = 0; measured < imageRun.frames;) {
+        measured = imageRun.measureFrame(runLab);
+        postMessage({ id, type: 'progress', done: index + measured / imageRun.frames, total: dims.length, measuring: true, d });
+        await yieldToMessages();
+        if (current !== id) return;
+      }
+      const summary = imageRun.summary(runLab, grid);
+      const pixels = imageRun.grid(runLab, grid);
+      const nearestImages = runLab.images(summary.nearest);
+      const updates = imageRun.updates;
+      imageRun.free();
+      plans[index] = null;
+      postMessage({ id, type: 'part', index, d, path, workers, seconds, updates, summary, pixels, nearestImages });
       await yieldToMessages();
-      if (current !== id) return plans.slice(index).forEach((plan) => plan.free());
+      if (current !== id) return;
     }
-    const summary = imageRun.summary(runLab, grid);
-    const pixels = imageRun.grid(runLab, grid);
-    const nearestImages = runLab.images(summary.nearest);
-    const updates = imageRun.updates;
-    imageRun.free();
-    postMessage({ id, type: 'part', index, d, path, workers, seconds, updates, summary, pixels, nearestImages });
-    await yieldToMessages();
-    if (current !== id) return plans.slice(index + 1).forEach((plan) => plan.free());
+  } finally {
+    for (const plan of plans.slice(next)) plan?.free();
   }
   postMessage({ id, type: 'done' });
 }
