@@ -20,9 +20,11 @@ pub(super) struct Slope {
     pub(super) fourth_size: f64,
     /// The latent error `Σ_k (sqrt(u) − σk)²`, whose derivative in `x` is `value`.
     pub(super) error: f64,
-    /// `min_k u/|w|` over the terms that depend on `x`: within a tenth of it, no term's `u`
-    /// moves by more than 10%.
-    pub(super) reach: f64,
+    /// `max_k |w|/u` over the terms that depend on `x`, the inverse of the reach `min_k u/|w|`:
+    /// within a tenth of the reach, no term's `u` moves by more than 10%. (Kept inverted, a
+    /// division for the whole sum and not one a term: `1/max` is `min 1/·` exactly, as a rounded
+    /// division is monotone.)
+    pub(super) reach_inverse: f64,
 }
 
 impl Slope {
@@ -34,7 +36,7 @@ impl Slope {
         magnitude: 0.0,
         fourth_size: 0.0,
         error: 0.0,
-        reach: f64::INFINITY,
+        reach_inverse: 0.0,
     };
 
     #[inline]
@@ -47,8 +49,12 @@ impl Slope {
             magnitude: self.magnitude + other.magnitude,
             fourth_size: self.fourth_size + other.fourth_size,
             error: self.error + other.error,
-            // A select, not f64::min: in wasm that is a call to fmin, once a term.
-            reach: if other.reach < self.reach { other.reach } else { self.reach },
+            // A select, not f64::max: in wasm that is a call to fmax, once a term.
+            reach_inverse: if other.reach_inverse > self.reach_inverse {
+                other.reach_inverse
+            } else {
+                self.reach_inverse
+            },
         }
     }
 
@@ -64,7 +70,7 @@ impl Slope {
     /// `(10/11)^(3/2) > 0.86`.
     pub(super) fn exact_cubic_step(&self, x: f64) -> Option<f64> {
         let step = self.cubic_step();
-        let within_reach = step.abs() <= 0.1 * self.reach;
+        let within_reach = step.abs() <= 0.1 * (1.0 / self.reach_inverse);
         let moved = 1.61 * self.fourth_size * step.powi(4) / 24.0 / (0.86 * self.derivative);
         (within_reach && moved <= 2.0 * f64::EPSILON * (x + step).abs()).then_some(step)
     }
@@ -114,10 +120,10 @@ impl Coordinate {
             let third = -2.5 * second * w_over_u;
             let fourth_size = (3.5 * third * w_over_u).abs();
             let value = (1.0 - sigma * r) * w;
-            let reach = if sigma > 0.0 { 1.0 / w_over_u.abs() } else { f64::INFINITY };
+            let reach_inverse = if sigma > 0.0 { w_over_u.abs() } else { 0.0 };
             // u − σ² = xw + (σ̂² − σ²), as latent_error writes it (no cancellation near τ = 0).
             let error = squared_std_gap(u, x * w + (sigma_hat2 - sigma2), sigma);
-            Slope { value, derivative: first, second, third, magnitude: value.abs(), fourth_size, error, reach }
+            Slope { value, derivative: first, second, third, magnitude: value.abs(), fourth_size, error, reach_inverse }
         } else {
             // u = 0 only at x = 0 with σ̂k = 0: the limits of prop1_term.
             let value = if sigma == 0.0 { w } else { f64::NEG_INFINITY };
