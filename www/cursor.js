@@ -36,8 +36,14 @@ function drawCursors(store, readout) {
     context.strokeStyle = CURSOR_COLOUR;
     context.lineWidth = Math.max(1, 1.5 * scale);
     context.beginPath();
-    context.moveTo(px, frame.top);
-    context.lineTo(px, frame.bottom);
+    // Around the legend, not across its words.
+    const [left, top, right, bottom] = frame.legend ?? [];
+    const breaks = px >= left - 2 && px <= right + 2;
+    for (const [from, to] of breaks ? [[frame.top, top - 2], [bottom + 2, frame.bottom]] : [[frame.top, frame.bottom]]) {
+      if (to <= from) continue;
+      context.moveTo(px, from);
+      context.lineTo(px, to);
+    }
     context.stroke();
   }
 }

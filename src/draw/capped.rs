@@ -14,6 +14,9 @@ use super::style::{CATEGORICAL, LEGEND_SWATCH, Style, View};
 use crate::theory::capped::{CappedAnswer, capped_curves_at};
 use crate::theory::diagonal::CurvesAnswer;
 
+/// The variances panel's widest legend label.
+const CAPPED_LABEL: &str = "V_T (capped sampler)";
+
 /// Panel 4c: the curves of the capped sampler over `t` (Props 4–5).
 pub fn draw_capped_curves_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -86,7 +89,7 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
                 .into_iter()
                 .map(|p| TriangleMarker::new(p, radius + 1, end.filled())),
         )?
-        .label("V_T (capped sampler)")
+        .label(CAPPED_LABEL)
         .legend(move |at| TriangleMarker::new(legend_style.legend_mark(at), legend_style.px(5.0), end.filled()));
     let labels = [format!("1/C → d₁ = {}", capped.outcome.d1), format!("1/(4(2C−1)) → d₂ = {}", capped.outcome.d2)];
     // The upper threshold's label sits above its line, the lower one's below, so that they never
@@ -131,8 +134,13 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
         ))?;
     }
     use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
-    let corner =
-        quietest_corner_of_pixels(&chart, &covered, (3, 20), style, [LowerLeft, LowerRight, UpperRight, UpperLeft]);
+    let corner = quietest_corner_of_pixels(
+        &chart,
+        &covered,
+        (3, CAPPED_LABEL),
+        style,
+        [LowerLeft, LowerRight, UpperRight, UpperLeft],
+    );
     legend!(chart, style, corner);
     area.present()
 }
@@ -191,13 +199,14 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         style,
     )?;
     let band = RGBColor(118, 183, 178);
+    let bracket = format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2);
     let (swatch, half) = (style.px(LEGEND_SWATCH) as i32, style.px(5.0) as i32);
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(outcome.d1 as f64 - 0.5, y_min), (outcome.d2 as f64 + 0.5, y_max)],
             band.mix(0.22).filled(),
         )))?
-        .label(format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2))
+        .label(&bracket)
         .legend(move |(x, y)| Rectangle::new([(x, y - half), (x + swatch, y + half)], band.mix(0.5).filled()));
     let points = indexed(&outcome.fd2_by_dim, y_min);
     let color = CATEGORICAL[0];
@@ -216,13 +225,12 @@ pub fn draw_capped_distance_panel<DB: DrawingBackend>(
         .draw_series(std::iter::once(Circle::new(best, style.px(7.0), highlight.stroke_width(style.px(2.5)))))?
         .label(format!("d_min = {}", outcome.d_min))
         .legend(style.legend_dot(5.0, highlight.stroke_width(style.px(2.0))));
-    let bracket = format!("Prop 5 bracket [d₁, d₂] = [{}, {}]", outcome.d1, outcome.d2).chars().count();
     use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
     // The minimiser, which the panel is about, weighs as much as all the other markers: a corner
     // that hides it is taken only when every corner does.
     let weighted: Vec<(f64, f64)> = points.iter().copied().chain(std::iter::repeat_n(best, points.len())).collect();
     let corner =
-        quietest_corner(&chart, &weighted, (3, bracket), style, [LowerLeft, UpperRight, UpperLeft, LowerRight]);
+        quietest_corner(&chart, &weighted, (3, &bracket), style, [LowerLeft, UpperRight, UpperLeft, LowerRight]);
     legend!(chart, style, corner);
     area.present()
 }

@@ -59,6 +59,11 @@ pub struct AxisFrame {
     pub bottom: i32,
     pub x_min: f64,
     pub x_max: f64,
+    /// The legend's box `[left, top, right, bottom]`, if the plot has one: a cursor line drawn
+    /// above the plot leaves it clear.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legend: Option<[i32; 4]>,
 }
 
 pub(super) fn axis_frame<DB: DrawingBackend, Y: Ranged>(
@@ -72,6 +77,7 @@ pub(super) fn axis_frame<DB: DrawingBackend, Y: Ranged>(
         bottom: rows.end,
         x_min: range.start,
         x_max: range.end,
+        legend: None,
     }
 }
 
@@ -138,13 +144,13 @@ macro_rules! legend {
 }
 pub(super) use legend;
 
-/// The corner of the plot where a legend of `entries` lines, the longest `chars` characters, hides
-/// the fewest of `points` (ties go to the earlier corner of `preferred`): a legend fixed in one
-/// corner covers the very point a panel is about when the data happen to lie there.
+/// The corner of the plot where a legend of `entries` lines, `longest` the widest, hides the
+/// fewest of `points` (ties go to the earlier corner of `preferred`): a legend fixed in one corner
+/// covers the very point a panel is about when the data happen to lie there.
 pub(super) fn quietest_corner<DB: DrawingBackend, CT: CoordTranslate>(
     chart: &ChartContext<DB, CT>,
     points: &[CT::From],
-    legend: (usize, usize),
+    legend: (usize, &str),
     style: &Style,
     preferred: [SeriesLabelPosition; 4],
 ) -> SeriesLabelPosition {
@@ -157,16 +163,19 @@ pub(super) fn quietest_corner<DB: DrawingBackend, CT: CoordTranslate>(
 pub(super) fn quietest_corner_of_pixels<DB: DrawingBackend, CT: CoordTranslate>(
     chart: &ChartContext<DB, CT>,
     pixels: &[(f64, f64)],
-    (entries, chars): (usize, usize),
+    (entries, longest): (usize, &str),
     style: &Style,
     preferred: [SeriesLabelPosition; 4],
 ) -> SeriesLabelPosition {
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     // The box plotters lays out (its SeriesLabelStyle::draw): 5 px from the plot's edges, a 10 px
-    // margin around the swatch column and the labels, lines 1.25 fonts apart, a character about
-    // 0.6 font wide (the legend! font, 11.5 px); a point counts when its marker would touch.
+    // margin around the swatch column and the labels, lines 1.25 fonts apart, the labels as wide
+    // as the legend! font measures them (in the browser, the page's own text); a point counts
+    // when its marker would touch.
     let (margin, reach, font) = (5.0, 8.0 * style.scale, 11.5 * style.scale);
-    let width = 20.0 + f64::from(style.px(LEGEND_COLUMN)) + 0.6 * font * chars as f64;
+    let measured = style.font(11.5).font.box_size(longest).map(|(width, _)| f64::from(width));
+    let text = measured.unwrap_or(0.6 * font * longest.chars().count() as f64);
+    let width = 20.0 + f64::from(style.px(LEGEND_COLUMN)) + text;
     let height = 20.0 + 1.25 * font * entries as f64;
     let hidden = |corner: &SeriesLabelPosition| {
         let (left, top) = match corner {
@@ -277,7 +286,9 @@ mod tests {
             _ => "elsewhere",
         };
         let order = || [LowerLeft, UpperRight, UpperLeft, LowerRight];
-        let corner = |points: &[(f64, f64)]| name(quietest_corner(&chart, points, (3, 20), &style, order()));
+        let corner = |points: &[(f64, f64)]| {
+            name(quietest_corner(&chart, points, (3, "a label of twenty chs"), &style, order()))
+        };
         // A minimum in the lower left (the capped panel's d_min) sends the legend elsewhere.
         assert_eq!(corner(&[(0.5, 0.5), (1.0, 1.0), (9.5, 5.0)]), "UpperRight");
         assert_eq!(corner(&[(0.5, 0.5), (9.5, 9.5)]), "UpperLeft");

@@ -74,6 +74,18 @@ impl Recording {
         Recording { size, operations: Rc::default() }
     }
 
+    /// The box of the last legend drawn: plotters draws a legend as a filled rectangle and, at
+    /// once, its border on the same corners (no other element of the charts does).
+    pub fn legend_box(&self) -> Option<(BackendCoord, BackendCoord)> {
+        let operations = self.operations.borrow();
+        operations.windows(2).rev().find_map(|pair| match pair {
+            [Operation::Rectangle(a, b, _, true), Operation::Rectangle(c, d, _, false)] if (a, b) == (c, d) => {
+                Some((*a, *b))
+            }
+            _ => None,
+        })
+    }
+
     fn push(&self, operation: Operation) -> Result<(), DrawingErrorKind<std::convert::Infallible>> {
         self.operations.borrow_mut().push(operation);
         Ok(())

@@ -542,7 +542,8 @@ impl Explorer {
             }
             .map_err(|e| InputError::new("drawing", e.to_string()))?
         };
-        Ok((recording, frame))
+        let legend = recording.legend_box().map(|((left, top), (right, bottom))| [left, top, right, bottom]);
+        Ok((recording, frame.map(|frame| AxisFrame { legend, ..frame })))
     }
 
     /// A panel's numbers as CSV (the scatter: the frame at the view's cursor; the sampler: its law

@@ -160,6 +160,50 @@ fn tick_labels_stay_apart_at_every_size() {
 }
 
 #[test]
+fn time_plots_say_where_their_legend_lies_for_the_cursor_line_to_keep_off() {
+    let explorer = explorer();
+    let legends = [
+        (Panel::Curves, "best d (envelope)"),
+        (Panel::CappedCurves, "best d (envelope)"),
+        (Panel::BestDimension, "exact score"),
+    ];
+    for scale in [1.0, 2.0] {
+        let style = Style { theme: LIGHT, scale };
+        for (panel, label) in legends {
+            // The sizes the page draws, and a short embed whose plot has no room for a legend.
+            let mut boxed = 0;
+            for (width, height) in sizes(panel).into_iter().chain([(618.0, 120.0)]) {
+                let size = ((width * scale) as u32, (height * scale) as u32);
+                let view = View { cursor: Some(1.2), ..View::default() };
+                let (recording, frame) = explorer.record(panel, size, &view, &style).unwrap();
+                let frame = frame.expect("a time plot");
+                let named = recording.texts().into_iter().find(|text| text.text == label);
+                match (named, frame.legend) {
+                    (Some(text), Some([left, top, right, bottom])) => {
+                        let (x, y) = text.at;
+                        let inside = left < x && x < right && top < y && y < bottom;
+                        assert!(inside, "{panel:?} at {size:?}: {label} at {:?} outside {:?}", text.at, frame.legend);
+                        let within =
+                            frame.left <= left && right <= frame.right && frame.top <= top && bottom <= frame.bottom;
+                        assert!(within, "{panel:?} at {size:?}: the legend leaves the plot");
+                        boxed += 1;
+                    }
+                    // Too short for its legend: no box either (and no other rectangle taken for one).
+                    (None, None) => {}
+                    (named, legend) => {
+                        panic!("{panel:?} at {size:?}: label at {:?}, legend box {legend:?}", named.map(|t| t.at))
+                    }
+                }
+                if height == 120.0 && panel != Panel::BestDimension {
+                    assert_eq!(frame.legend, None, "{panel:?}: the short embed has no legend");
+                }
+            }
+            assert!(boxed >= 3, "{panel:?} ×{scale}: {boxed} sizes with a legend");
+        }
+    }
+}
+
+#[test]
 fn crowded_labels_are_found() {
     let label = |text: &str, h_pos, v_pos, at| RecordedText {
         text: text.into(),
