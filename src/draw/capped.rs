@@ -293,21 +293,9 @@ mod tests {
             let rings: Vec<((i32, i32), u32)> =
                 recording.circles().into_iter().filter(|c| !c.2).map(|c| (c.0, c.1)).collect();
             let ((x, y), radius) = rings[0];
-            let texts = recording.texts();
-            let entries = ["bracket [d₁, d₂]", "dF²(d) at t = T", "d_min = "];
-            let boxes: Vec<_> = texts
-                .iter()
-                .filter(|t| entries.iter().any(|e| t.text.starts_with(e)))
-                .map(|t| t.estimated_box())
-                .collect();
-            assert_eq!(boxes.len(), 3, "{size:?}");
-            // The legend: its labels, and the marker column and margin to their left.
-            let left = boxes.iter().map(|b| b.0).fold(f64::MAX, f64::min) - f64::from(style.px(LEGEND_COLUMN)) - 10.0;
-            let right = boxes.iter().map(|b| b.2).fold(f64::MIN, f64::max);
-            let (top, bottom) = (
-                boxes.iter().map(|b| b.1).fold(f64::MAX, f64::min),
-                boxes.iter().map(|b| b.3).fold(f64::MIN, f64::max),
-            );
+            // The legend's box as drawn (its labels measured as the backend measures them).
+            let ((left, top), (right, bottom)) = recording.legend_box().expect("a legend");
+            let (left, top, right, bottom) = (left as f64, top as f64, right as f64, bottom as f64);
             let (x, y, r) = (f64::from(x), f64::from(y), f64::from(radius));
             let apart = x + r < left || right < x - r || y + r < top || bottom < y - r;
             assert!(
