@@ -243,7 +243,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use crate::draw::recording::Recording;
-    use crate::draw::style::{LEGEND_COLUMN, LIGHT};
+    use crate::draw::style::LIGHT;
     use crate::theory::capped::CappedProblem;
 
     /// Figure 4 (right): Σ = diag(10, 0.2, 0.2, 0.2, 0, 0), C = 100, T = 3.
