@@ -405,7 +405,7 @@ fn a_run_refuses_ranges_it_cannot_take() {
         assert!(error.to_string().contains(message), "{error}");
     }
     // Refused ranges changed nothing: the first gap is still 0..2, and the run completes.
-    assert_eq!(run.done, 4);
+    assert_eq!(run.done(), 4);
     assert_eq!(run.run_cpu_chunk(1), 6);
     assert_eq!(run.run_cpu_range(6..10).unwrap(), samples);
     assert_eq!(run.latents, finished(plan).latents);

@@ -243,6 +243,18 @@ impl LatentPlan {
             .collect()
     }
 
+    /// Refuses an empty range of samples or one past the run's.
+    pub fn check_samples(&self, samples: &Range<usize>) -> Result<(), InputError> {
+        let n = self.request.samples;
+        if samples.is_empty() || samples.end > n {
+            return Err(InputError::new(
+                "samples",
+                format!("{}..{} is not a range of the run's samples 0..{n}", samples.start, samples.end),
+            ));
+        }
+        Ok(())
+    }
+
     /// Coordinate updates of a whole run (samples × steps × d), the unit of the benchmarks.
     pub fn updates(&self) -> f64 {
         (self.request.samples * self.request.steps * self.d()) as f64

@@ -22,8 +22,6 @@ pub struct LatentRun {
     pub plan: LatentPlan,
     /// `[frame][sample][coordinate]`, all samples.
     pub latents: Vec<f32>,
-    /// How many samples are in.
-    pub done: usize,
     /// Which samples are in: ranges may arrive in any order (other workers compute some).
     filled: Vec<bool>,
     /// Against held-out images, each frame's distances as measured so far ([`LatentRun::measure_frame`]).
@@ -153,11 +151,16 @@ impl LatentRun {
     pub fn new(plan: LatentPlan) -> LatentRun {
         let size = plan.frames.len() * plan.request.samples * plan.d();
         let filled = vec![false; plan.request.samples];
-        LatentRun { plan, latents: vec![0.0; size], done: 0, filled, measured: Vec::new() }
+        LatentRun { plan, latents: vec![0.0; size], filled, measured: Vec::new() }
+    }
+
+    /// How many samples are in.
+    pub fn done(&self) -> usize {
+        self.filled.iter().filter(|&&filled| filled).count()
     }
 
     pub fn is_complete(&self) -> bool {
-        self.done == self.plan.request.samples
+        self.filled.iter().all(|&filled| filled)
     }
 
     /// Runs `count` samples on the CPU from the first one not yet in, rounded up to whole blocks of
@@ -165,7 +168,7 @@ impl LatentRun {
     /// in; returns how many are done.
     pub fn run_cpu_chunk(&mut self, count: usize) -> usize {
         let n = self.plan.request.samples;
-        let Some(start) = self.filled.iter().position(|&filled| !filled) else { return self.done };
+        let Some(start) = self.filled.iter().position(|&filled| !filled) else { return self.done() };
         // Clamped first: a count near usize::MAX (a negative one from JS) must not wrap to 0.
         let count = count.clamp(1, n - start).next_multiple_of(BLOCK);
         let gap_end = self.filled[start..].iter().position(|&filled| filled).map_or(n, |i| start + i);
@@ -176,40 +179,39 @@ impl LatentRun {
     pub fn run_cpu_range(&mut self, samples: Range<usize>) -> Result<usize, InputError> {
         self.check_absent(&samples)?;
         let chunk = self.plan.run_cpu(samples.clone());
-        self.set_samples(samples.start, &chunk)
+        Ok(self.place(samples, &chunk))
     }
 
     /// Takes samples from `start` on computed elsewhere (another worker's [`LatentPlan::run_cpu`]
     /// of the same plan), laid out as that returns them; returns how many are done.
     pub fn set_samples(&mut self, start: usize, chunk: &[f32]) -> Result<usize, InputError> {
-        let (n, d, frames) = (self.plan.request.samples, self.plan.d(), self.plan.frames.len());
+        let (d, frames) = (self.plan.d(), self.plan.frames.len());
         if !chunk.len().is_multiple_of(frames * d) {
             return Err(InputError::new(
                 "samples",
                 format!("{} values are not whole samples of {frames} frames × {d} coordinates", chunk.len()),
             ));
         }
-        let rows = chunk.len() / (frames * d);
-        let samples = start..start.saturating_add(rows);
+        let samples = start..start.saturating_add(chunk.len() / (frames * d));
         self.check_absent(&samples)?;
-        for (f, frame) in chunk.chunks_exact(rows * d).enumerate() {
-            let to = (f * n + start) * d;
-            self.latents[to..to + rows * d].copy_from_slice(frame);
-        }
-        self.filled[samples].fill(true);
-        self.done += rows;
-        Ok(self.done)
+        Ok(self.place(samples, chunk))
     }
 
-    /// Refuses a range that is empty, past the run's samples, or overlaps samples already in.
-    fn check_absent(&self, samples: &Range<usize>) -> Result<(), InputError> {
-        let n = self.plan.request.samples;
-        if samples.is_empty() || samples.end > n {
-            return Err(InputError::new(
-                "samples",
-                format!("{}..{} is not a range of the run's samples 0..{n}", samples.start, samples.end),
-            ));
+    /// Stores checked samples laid out as [`LatentPlan::run_cpu`]'s; returns how many are done.
+    fn place(&mut self, samples: Range<usize>, chunk: &[f32]) -> usize {
+        let (n, d) = (self.plan.request.samples, self.plan.d());
+        for (f, frame) in chunk.chunks_exact(samples.len() * d).enumerate() {
+            let to = (f * n + samples.start) * d;
+            self.latents[to..to + frame.len()].copy_from_slice(frame);
         }
+        self.filled[samples].fill(true);
+        self.done()
+    }
+
+    /// Refuses a range that is not the run's ([`LatentPlan::check_samples`]) or overlaps samples
+    /// already in.
+    fn check_absent(&self, samples: &Range<usize>) -> Result<(), InputError> {
+        self.plan.check_samples(samples)?;
         if self.filled[samples.clone()].iter().any(|&filled| filled) {
             return Err(InputError::new(
                 "samples",
@@ -224,7 +226,6 @@ impl LatentRun {
         assert_eq!(latents.len(), self.latents.len(), "a whole run's frames");
         self.latents = latents;
         self.filled.fill(true);
-        self.done = self.plan.request.samples;
     }
 
     /// The first `grid` samples' latents at every frame, `[frame][grid sample][coordinate]`, in the

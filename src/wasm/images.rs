@@ -199,7 +199,7 @@ impl ImageRun {
 
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> u32 {
-        self.run.done as u32
+        self.run.done() as u32
     }
 
     #[wasm_bindgen(getter)]
@@ -278,13 +278,9 @@ impl RangeRunner {
 
     /// Samples `start..end` at every frame, `[frame][sample][coordinate]`.
     pub fn run(&self, start: u32, end: u32) -> Result<Float32Array, JsError> {
-        let samples = self.0.request.samples as u32;
-        if start >= end || end > samples {
-            return Err(JsError::new(&format!(
-                "samples: {start}..{end} is not a range of the run's samples 0..{samples}"
-            )));
-        }
-        Ok(Float32Array::from(&self.0.run_cpu(start as usize..end as usize)[..]))
+        let samples = start as usize..end as usize;
+        self.0.check_samples(&samples).map_err(error)?;
+        Ok(Float32Array::from(&self.0.run_cpu(samples)[..]))
     }
 }
 
