@@ -143,17 +143,12 @@ async function run({ id, request, grid, mode, evaluation }) {
   postMessage({ id, type: 'path', gpu: Boolean(engine), adapter: engine ? device.adapter : null, reason, note });
   const { dims, ...rest } = request;
   const training = runLab.count;
-  // Every d's plan first: a bad d is reported before any work, and the runs share one request.
   const plans = [];
-  try {
-    for (const d of dims) plans.push(runLab.plan({ ...rest, d }));
-  } catch (error) {
-    for (const plan of plans) plan.free();
-    throw error;
-  }
   // Plans from `next` on are not freed yet: a superseded or failed run frees them.
   let next = 0;
   try {
+    // Every d's plan first: a bad d is reported before any work, and the runs share one request.
+    for (const d of dims) plans.push(runLab.plan({ ...rest, d }));
     for (; next < dims.length; next++) {
       const index = next;
       const d = dims[index];

@@ -24,8 +24,8 @@ export function helperPool() {
   let keys = 0; // each run's key, echoed by the helpers' replies
 
   function give(helper) {
-    const takes = () => job && helper.ready && !helper.lost && helper.failed !== job && job.queue.length;
-    if (!takes() || helper.ranges.length >= IN_FLIGHT) return false;
+    const takes = job && helper.ready && !helper.lost && helper.failed !== job && job.queue.length;
+    if (!takes || helper.ranges.length >= IN_FLIGHT) return;
     if (helper.plan !== job) {
       job.inputs ??= job.imageRun.planInputs();
       helper.port.postMessage({ type: 'plan', key: job.key, request: job.request, ...job.inputs });
@@ -34,7 +34,6 @@ export function helperPool() {
     const [start, end] = job.queue.shift();
     helper.ranges.push({ job, start, end });
     helper.port.postMessage({ type: 'range', key: job.key, start, end });
-    return true;
   }
 
   /** One range to each helper that takes one, then a second: no helper holds two while another idles. */
@@ -193,25 +192,23 @@ export function helperPool() {
 /** A helper's side: it rebuilds each plan it is sent and runs the ranges it is asked for. */
 export function serveRanges(port, loaded, RangeRunner) {
   let runner = null;
-  let refused = false;
   let key = null;
   port.onmessage = ({ data }) => {
     if (data.type === 'plan' || data.type === 'done') {
       runner?.free();
       runner = null;
-      refused = false;
     }
     if (data.type === 'plan') {
       key = data.key;
       try {
         runner = new RangeRunner(data.request, data.variances, data.training);
       } catch {
-        refused = true; // its ranges are answered 'failed', and run elsewhere
+        // No runner: this plan's ranges are answered 'failed' and run elsewhere.
       }
     } else if (data.type === 'range') {
       const { start, end } = data;
       try {
-        if (!runner || refused || data.key !== key) throw new Error('no plan for this range');
+        if (!runner || data.key !== key) throw new Error('no plan for this range');
         const latents = runner.run(start, end);
         port.postMessage({ type: 'samples', key: data.key, start, latents }, [latents.buffer]);
       } catch {
