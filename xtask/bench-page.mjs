@@ -1,7 +1,7 @@
 // `cargo xtask bench`, its browser part: www/bench.html (the API timed in the page) in headless
 // Chromium, its figures printed; then the images panel's CPU path on one worker against one worker
 // a core. A benchmark, not a test (the e2e tests check the page produces these figures).
-import { launchChromium } from '../tests/e2e/browser.mjs';
+import { emulateCores, launchChromium } from '../tests/e2e/browser.mjs';
 
 const [url] = process.argv.slice(2);
 // The empirical score on the digits at d = 64, run on the CPU (engine=cpu) in the images panel.
@@ -11,7 +11,7 @@ const ROUNDS = 3;
 /** Coordinate updates per second of the panel's runs, with the page told the machine has `cores`. */
 async function panelRate(browser, cores) {
   const context = await browser.newContext();
-  if (cores) await context.addInitScript((cores) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores }), cores);
+  if (cores) await emulateCores(context, cores);
   const page = await context.newPage();
   await page.goto(`${new URL('index.html', url).href}${IMAGES_RUN}&imgSeed=1`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });

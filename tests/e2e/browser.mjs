@@ -18,6 +18,11 @@ export function launchChromium({ webgpu = false } = {}) {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...(webgpu ? WEBGPU : ['--disable-gpu'])] });
 }
 
+/** Tells the pages of a browser context that the machine has `cores` cores (the images panel starts a helper worker a spare core). */
+export function emulateCores(context, cores) {
+  return context.addInitScript((cores) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores }), cores);
+}
+
 // The page draws a panel's canvas only when it comes near the window (panels.js): before reading
 // a canvas, a test brings it into view and waits until the last change has reached it.
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchChromium, whenDrawn } from './browser.mjs';
+import { emulateCores, launchChromium, whenDrawn } from './browser.mjs';
 
 const dist = process.env.LDM_EXPLORER_DIST;
 const www = process.env.LDM_EXPLORER_WWW;
@@ -37,7 +37,7 @@ test.after(async () => {
 async function open(browser, address, { offline = true, width = 1280, height = 1000, cores = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   if (offline) await context.setOffline(true);
-  if (cores) await context.addInitScript((cores) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores }), cores);
+  if (cores) await emulateCores(context, cores);
   const page = await context.newPage();
   const problems = [];
   const requests = [];

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './browser.mjs';
+import { emulateCores, launchChromium } from './browser.mjs';
 
 const url = process.env.LDM_EXPLORER_URL;
 const skip = !url && 'LDM_EXPLORER_URL is unset (cargo xtask test sets it)';
@@ -28,9 +28,15 @@ test.after(async () => {
   await withoutGpu?.close();
 });
 
-/** Opens the page, brings the images panel into view and waits for its run `runs` to finish. */
-async function open(browser, hash, { search = '' } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+/**
+ * Opens the page, brings the images panel into view and waits for its first run to finish; with
+ * `cores`, the page is told the machine has that many.
+ */
+async function open(browser, hash, { search = '', cores = null } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  if (cores) await emulateCores(context, cores);
+  const page = await context.newPage();
+  page.once('close', () => context.close());
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
@@ -104,26 +110,13 @@ test('without WebGPU the page falls back to the CPU and says so', { skip }, asyn
 
 test('on the CPU a run is shared among workers, one a core, and gives the samples of one worker', { skip }, async () => {
   const EMPIRICAL = '#imgScore=empirical&imgDims=64&imgSteps=200&imgSamples=64';
-  /** The page as on a machine of `cores` cores (the page starts a helper worker a spare core). */
-  const onCores = async (cores, seed) => {
-    const context = await withoutGpu.newContext({ viewport: { width: 1280, height: 1000 } });
-    await context.addInitScript((cores) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores }), cores);
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-    await page.goto(`${url}${EMPIRICAL}&imgSeed=${seed}`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-    await page.$eval('#panel-images', (e) => e.scrollIntoView());
-    await finished(page, 1);
-    return { context, page, problems };
-  };
-  const shared = await onCores(4, 1);
+  const shared = await open(withoutGpu, `${EMPIRICAL}&imgSeed=1`, { cores: 4 });
   // The helpers load their module during the first run; the second finds them ready.
   await shared.page.fill('#imgSeed', '2');
   const [withHelpers] = (await finished(shared.page, 2)).parts;
   assert.ok(withHelpers.workers >= 2, `workers: ${withHelpers.workers}`);
   assert.match(await text(shared.page, '#images-path'), new RegExp(`Sampled on the CPU in ${withHelpers.workers} workers, because`));
-  const alone = await onCores(1, 2);
+  const alone = await open(withoutGpu, `${EMPIRICAL}&imgSeed=2`, { cores: 1 });
   const [oneWorker] = (await alone.page.evaluate(() => window.ldmExplorer.images())).parts;
   assert.equal(oneWorker.workers, 1);
   assert.match(await text(alone.page, '#images-path'), /Sampled on the CPU in a worker, because/);
@@ -136,8 +129,8 @@ test('on the CPU a run is shared among workers, one a core, and gives the sample
     sampleNearestMedian: oneWorker.summary.sampleNearestMedian,
   });
   assert.deepEqual([...shared.problems, ...alone.problems], []);
-  await shared.context.close();
-  await alone.context.close();
+  await shared.page.close();
+  await alone.page.close();
 });
 
 test('the empirical score memorises: its samples end on training images, the Gaussian score\'s do not', { skip }, async () => {
