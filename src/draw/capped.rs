@@ -112,7 +112,8 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
             style.px(4.0),
             style.theme.foreground.mix(0.6).stroke_width(style.px(1.0)),
         ))?;
-        // The label's box from its length, as the legend's corner is chosen (no text measured),
+        // The label's box estimated from its length (the legend's corner, chosen below, measures its
+        // own labels),
         // with a gap that keeps it off its line and off the axis.
         let gap = style.px(3.0) as i32;
         let size = ((6.2 * label.chars().count() as f64 * style.scale) as i32 + gap, style.px(13.0) as i32 + gap);
