@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
     AxisFrame, Failure, IndexedLogChart, hidden_markers, indexed, indexed_log_chart, legend, marker_radius,
-    quietest_corner, quietest_corner_of_pixels, thinned,
+    quietest_corner, quietest_corner_of_pixels, text_width, thinned,
 };
 use super::curves::{TimePlot, draw_time_curves};
 use super::style::{CATEGORICAL, LEGEND_SWATCH, Style, View};
@@ -112,11 +112,9 @@ pub fn draw_capped_variances_panel<DB: DrawingBackend>(
             style.px(4.0),
             style.theme.foreground.mix(0.6).stroke_width(style.px(1.0)),
         ))?;
-        // The label's box estimated from its length (the legend's corner, chosen below, measures its
-        // own labels),
-        // with a gap that keeps it off its line and off the axis.
+        // The label's box, with a gap that keeps it off its line and off the axis.
         let gap = style.px(3.0) as i32;
-        let size = ((6.2 * label.chars().count() as f64 * style.scale) as i32 + gap, style.px(13.0) as i32 + gap);
+        let size = (text_width(style, 11.0, &label).ceil() as i32 + gap, style.px(13.0) as i32 + gap);
         let plot = chart.plotting_area();
         let pixel = |p: (f64, f64)| plot.map_coordinate(&p);
         let right_edge = plot.get_pixel_range().0.end;

@@ -173,9 +173,7 @@ pub(super) fn quietest_corner_of_pixels<DB: DrawingBackend, CT: CoordTranslate>(
     // as the legend! font measures them (in the browser, the page's own text); a point counts
     // when its marker would touch.
     let (margin, reach, font) = (5.0, 8.0 * style.scale, 11.5 * style.scale);
-    let measured = style.font(11.5).font.box_size(longest).map(|(width, _)| f64::from(width));
-    let text = measured.unwrap_or(0.6 * font * longest.chars().count() as f64);
-    let width = 20.0 + f64::from(style.px(LEGEND_COLUMN)) + text;
+    let width = 20.0 + f64::from(style.px(LEGEND_COLUMN)) + text_width(style, 11.5, longest);
     let height = 20.0 + 1.25 * font * entries as f64;
     let hidden = |corner: &SeriesLabelPosition| {
         let (left, top) = match corner {
@@ -188,6 +186,13 @@ pub(super) fn quietest_corner_of_pixels<DB: DrawingBackend, CT: CoordTranslate>(
     };
     let [first, rest @ ..] = preferred;
     rest.into_iter().fold(first, |best, corner| if hidden(&corner) < hidden(&best) { corner } else { best })
+}
+
+/// `text`'s width in pixels at `css_size`, as the drawing backend's font measures it (in the
+/// browser, the page's own text; natively plotters' estimate), or 0.6 em a character if it cannot.
+pub(super) fn text_width(style: &Style, css_size: f64, text: &str) -> f64 {
+    let measured = style.font(css_size).font.box_size(text).map(|(width, _)| f64::from(width));
+    measured.unwrap_or(0.6 * css_size * style.scale * text.chars().count() as f64)
 }
 
 /// How many marker centres (`pixels`) fall within `reach` of a box at `(left, top)` of `size`:
