@@ -13,3 +13,10 @@ export function formatStop(t, T) {
   for (let digits = 4; t < T && Number(text) >= T && digits <= 6; digits += 1) text = t.toFixed(digits);
   return t < T && Number(text) >= T ? `T − ${(T - t).toExponential(1)}` : text;
 }
+
+/** A relative gain (a fraction) in percent: one decimal, or two significant digits where one
+ *  decimal would read 0.0% (a dip just before T, or a nearly flat curve, gains a millionth). */
+export function formatPercent(fraction) {
+  const percent = fraction * 100;
+  return `${Math.abs(percent) >= 0.05 ? percent.toFixed(1) : Number(percent.toPrecision(2))}%`;
+}

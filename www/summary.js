@@ -1,6 +1,6 @@
 // The text beside the plots that follows the model: the data in use, Prop 5's outcome under the
 // cap, and Prop 1's verdict for each latent dimension (also the plots' text alternative).
-import { format, formatStop } from './format.js';
+import { format, formatPercent, formatStop } from './format.js';
 import { isRefused } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,9 +38,16 @@ export function renderSummaries(store) {
       item.textContent = `d = ${d}: the distance rises only in the last instant before T, too little to ` +
         `resolve — run to T (dF² = ${format(s.atEnd[d - 1])}).`;
     } else {
-      const gain = (1 - s.atOptimalStop[d - 1] / s.atEnd[d - 1]) * 100;
-      item.textContent = `d = ${d}: stop early at t = ${formatStop(s.optimalStop[d - 1], s.T)}: dF² ${format(s.atOptimalStop[d - 1])} ` +
-        `instead of ${format(s.atEnd[d - 1])} at T, ${gain.toFixed(1)}% lower.`;
+      const [best, end] = [s.atOptimalStop[d - 1], s.atEnd[d - 1]];
+      // Values that print alike (a nearly flat curve) are told apart by their difference.
+      const values = format(best) === format(end)
+        ? `dF² ${format(end - best)} below its ${format(end)} at T`
+        : `dF² ${format(best)} instead of ${format(end)} at T`;
+      // A least distance at t = 0 (to the root's round-off): the start already fits best (σk² = 1
+      // with the Ornstein–Uhlenbeck schedule, say) and every step moves away.
+      const start = s.optimalStop[d - 1] <= 1e-9 * s.T ? ' (before the first step: the distance rises all the way)' : '';
+      item.textContent = `d = ${d}: stop early at t = ${formatStop(s.optimalStop[d - 1], s.T)}${start}: ${values}, ` +
+        `${formatPercent(1 - best / end)} lower.`;
       item.classList.add('early');
     }
     items.append(item);
@@ -70,14 +77,12 @@ export function renderSeedsSummary(store) {
   }
   const d = store.model().explorer.samplerDimension(state.d);
   const percent = (share) => `${Math.round(share * 100)}%`;
-  // A gain can be a tiny fraction of a percent (a dip just before T): two significant digits.
-  const gainPercent = (gain) => `${Number((gain * 100).toPrecision(2))}%`;
   const share = seeds.dipShare[d - 1];
   const stop = (t) => formatStop(t, state.T);
   const own = seeds.seedDips.length ? ` The curves' own draw (seed ${state.seed}) ${seeds.seedDips[d - 1] ? 'is one of them' : 'is not'}.` : '';
   const when = share > 0
     ? ` Those stop at t = ${stop(seeds.stopMedian[d - 1])} (median; 10–90%: ${stop(seeds.stopLow[d - 1])}–${stop(seeds.stopHigh[d - 1])}), ` +
-      `where dF² is ${gainPercent(seeds.gainMedian[d - 1])} lower than at T (median).`
+      `where dF² is ${formatPercent(seeds.gainMedian[d - 1])} lower than at T (median).`
     : ' None of them stops early: every curve falls to T.';
   const all = Array.from(seeds.dipShare, (s, k) => `d=${k + 1}: ${percent(s)}`);
   $('seeds-summary').textContent =

@@ -1,7 +1,7 @@
 // Numbers as the page prints them.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { format, formatStop } from '../../www/format.js';
+import { format, formatPercent, formatStop } from '../../www/format.js';
 
 test('numbers: four significant digits, exponent notation outside [1e-3, 1e4)', () => {
   assert.equal(format(0), '0');
@@ -24,4 +24,12 @@ test('a stop before T never reads as T', () => {
   // Closer than six decimals tell apart: the distance to T.
   assert.equal(formatStop(2 - 5e-8, 2), 'T − 5.0e-8');
   assert.equal(formatStop(1 - 1.234e-12, 1), 'T − 1.2e-12');
+});
+
+test('a gain in percent never reads as 0.0% when it is not zero', () => {
+  assert.equal(formatPercent(0.311), '31.1%');
+  assert.equal(formatPercent(0.0005), '0.1%', 'one decimal from 0.05%');
+  assert.equal(formatPercent(0.000412), '0.041%');
+  assert.equal(formatPercent(1.234e-7), '0.000012%');
+  assert.equal(formatPercent(0), '0%');
 });
