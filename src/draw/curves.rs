@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
-    AxisFrame, Failure, axis_frame, finite_range, frame, legend, legend_fits, log_range_of, mesh, thinned,
+    AxisFrame, Failure, axis_frame, finite_range, frame, legend, legend_fits, log_axis, log_range_of, mesh, thinned,
 };
 use super::style::{CURSOR, MONTE_CARLO, Style, View, XAxis, dimension_color, power_of_ten_label, subscript};
 use crate::sim::monte_carlo::MonteCarloBand;
@@ -241,7 +241,7 @@ pub(super) fn draw_time_curves<DB: DrawingBackend>(
     let dimension = plot.table.dimension();
     let (y_min, y_max) = view.y_window.unwrap_or_else(|| log_range_of(table.extremes()));
     let (x_min, x_max) = window.as_ref().map_or_else(|| finite_range(xs), |w| w.x_range);
-    let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())?;
+    let mut chart = frame(area, title, style)?.build_cartesian_2d(x_min..x_max, log_axis(y_min, y_max))?;
     mesh!(
         chart,
         style,

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{Failure, frame, legend, legend_fits, log_range, mesh};
+use super::chart::{Failure, frame, legend, legend_fits, log_axis, log_range, mesh};
 use super::style::{CATEGORICAL, CURSOR, Style, power_of_ten_label};
 
 /// One latent dimension's series in the image panel: the Gaussian score's exact `dF²` after every
@@ -32,7 +32,7 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
     let all: Vec<f64> = curves.iter().flat_map(|c| c.law_fd2.iter().chain(c.simulated)).copied().collect();
     let (y_min, y_max) = log_range(&all);
     let x_max = curves.iter().filter_map(|c| c.law_t.last().or(c.t.last())).copied().fold(0.0, f64::max).max(1e-9);
-    let mut chart = frame(area, title, style)?.build_cartesian_2d(0.0..x_max, (y_min..y_max).log_scale())?;
+    let mut chart = frame(area, title, style)?.build_cartesian_2d(0.0..x_max, log_axis(y_min, y_max))?;
     mesh!(chart, style, "stopping time t (backward)", y_desc, y_label_formatter(&|v| power_of_ten_label(*v)));
     let clamp = |xs: &[f64], ys: &[f64]| -> Vec<(f64, f64)> {
         xs.iter().zip(ys).filter(|(_, y)| y.is_finite()).map(|(&x, &y)| (x, y.max(y_min))).collect()

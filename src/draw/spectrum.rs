@@ -3,9 +3,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, thinned};
+use super::chart::{
+    Failure, IndexedLogChart, indexed, indexed_log_chart, legend, marker_radius, quietest_corner, thinned,
+};
 use super::style::{CATEGORICAL, Style};
 use crate::theory::diagonal::reconstruction_errors;
+
+const ERROR_LABEL: &str = "reconstruction error with d dimensions";
 
 /// Panel "spectrum": the data's variances `σk²` (PCA eigenvalues) on a log scale, and the linear
 /// autoencoder's reconstruction error `Σ_{k>d} σk²` for each latent dimension `d`: how well the
@@ -25,7 +29,7 @@ pub fn draw_spectrum_panel<DB: DrawingBackend>(
         "Spectrum σk² and the autoencoder's reconstruction error",
         dimension,
         &all,
-        ("k (eigenvalue) or d (latent dimension)", "log scale"),
+        ("k (eigenvalue) or d (latent dimension)", "variance (log scale)"),
         style,
     )?;
     let series = |values: &[f64]| indexed(values, y_min);
@@ -38,11 +42,17 @@ pub fn draw_spectrum_panel<DB: DrawingBackend>(
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, spectrum.filled()));
     chart
         .draw_series(LineSeries::new(series(&errors), style.line(error, 2.0)))?
-        .label("reconstruction error with d dimensions")
+        .label(ERROR_LABEL)
         .legend(style.legend_swatch(style.line(error, 2.0)));
-    // A narrow plot (the upload preview, a phone) leaves the colours to its caption.
+    // A narrow plot (the upload preview, a phone) leaves the colours to its caption. Elsewhere the
+    // legend takes the corner where it hides the fewest points of either series (a spectrum that
+    // falls to zero early leaves the lower left full).
     if !compact {
-        legend!(chart, style, SeriesLabelPosition::LowerLeft);
+        use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+        let points: Vec<(f64, f64)> = series(variances).into_iter().chain(series(&errors)).collect();
+        let corner =
+            quietest_corner(&chart, &points, (2, ERROR_LABEL), style, [LowerLeft, UpperRight, LowerRight, UpperLeft]);
+        legend!(chart, style, corner);
     }
     area.present()
 }
@@ -53,6 +63,32 @@ mod tests {
     use crate::draw::style::LIGHT;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_legend_hides_no_marker_and_the_bottom_decade_is_labelled() {
+        use crate::draw::recording::Recording;
+        // Figure 4 (right)'s spectrum: zeros after k = 4 and a reconstruction error that reaches
+        // them at d = 4 fill the lower left, where the legend used to sit over σ₂².
+        for (size, scale) in [((906, 340), 1.0), ((640, 400), 1.0), ((1300, 500), 2.0)] {
+            let recording = Recording::new(size);
+            let style = Style { theme: LIGHT, scale };
+            draw_spectrum_panel(&recording.clone().into_drawing_area(), &[10.0, 0.2, 0.2, 0.2, 0.0, 0.0], &style)
+                .unwrap();
+            let ((left, top), (right, bottom)) = recording.legend_box().expect("a legend");
+            // The plot's markers: the filled circles drawn before the legend's own.
+            let circles = recording.circles();
+            for &((x, y), radius, _) in &circles[..circles.len() - 1] {
+                let r = radius as i32;
+                let clear = x + r < left || x - r > right || y + r < top || y - r > bottom;
+                assert!(clear, "{size:?}: marker at ({x}, {y}) under the legend {left}..{right} × {top}..{bottom}");
+            }
+            // The axis runs from 10⁻¹ (the floor under σ² = 0.2) to 10².
+            let texts: Vec<String> = recording.texts().into_iter().map(|t| t.text).collect();
+            for label in ["10⁻¹", "10⁰", "10¹", "10²"] {
+                assert!(texts.iter().any(|t| t == label), "{size:?}: {label} missing from {texts:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_short_spectrum_labels_each_index_once() {
