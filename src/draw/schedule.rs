@@ -56,13 +56,16 @@ pub fn draw_schedule_panel<DB: DrawingBackend>(
     let style = &fitted;
     let curves = ScheduleCurves::new(schedule, final_time);
     area.fill(&style.theme.background)?;
-    // Side by side when wide, stacked on a phone.
-    let (left, right) = if compact {
-        area.split_vertically(area.dim_in_pixel().1 * 2 / 3)
+    // Side by side when wide, stacked on a phone, where a²/b² gets the most height: its legend sits
+    // between the two curves, which hug the top and the bottom at the left.
+    let (left, right, top_share) = if compact {
+        let (left, right) = area.split_vertically(area.dim_in_pixel().1 * 7 / 10);
+        (left, right, 4.0 / 7.0)
     } else {
-        area.split_horizontally(area.dim_in_pixel().0 / 2)
+        let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+        (left, right, 0.5)
     };
-    let (top, bottom) = left.split_vertically(left.dim_in_pixel().1 / 2);
+    let (top, bottom) = left.split_vertically((left.dim_in_pixel().1 as f64 * top_share) as u32);
     let time = "backward time t (0 = noise)";
     let pairs = |ys: &[f64]| -> Vec<(f64, f64)> { curves.t.iter().copied().zip(ys.iter().copied()).collect() };
 

@@ -15,12 +15,14 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 /// A panel's plot's width over height (style.css) at a width in CSS pixels, in the one-column
 /// layout (phones, and windows up to 820 px) or the wide one. A tall plot narrower than 560 px
-/// takes a phone's proportions in both: its charts are stacked then.
+/// takes a phone's proportions in both (the schedule's taller still): its charts are stacked then.
 fn aspect(panel: Panel, width: f64, one_column: bool) -> f64 {
     match panel {
         Panel::Scatter => 4.0 / 3.0,
         Panel::BestDimension | Panel::Spectrum if one_column => 16.0 / 9.0,
         Panel::BestDimension | Panel::Spectrum => 16.0 / 6.0,
+        // The schedule's three stacked charts take a taller column than the seeds' two.
+        Panel::Schedule if width < 560.0 => 3.0 / 5.0,
         Panel::Schedule | Panel::Seeds if one_column || width < 560.0 => 3.0 / 4.0,
         Panel::Schedule | Panel::Seeds => 16.0 / 11.0,
         _ if one_column => 4.0 / 3.0,
