@@ -119,18 +119,20 @@ pub(super) fn y_label_room(height: u32, style: &Style) -> usize {
 
 /// Grid, axes and their descriptions in the theme's colours; as many y labels as the plot's height
 /// holds (`y_labels` among the extras overrides it, with the same care).
-/// The most x-axis labels a plot `width` pixels wide holds: a label such as "−10.0" and the gap
-/// to the next take about 4.5 ems of the label font (plotters' default, 10, ran "−10.0−8.0"
-/// together at a phone's width in Firefox, whose sans-serif is wider).
-pub(super) fn x_label_room(width: u32, style: &Style) -> usize {
-    (width as f64 / (4.5 * 12.0 * style.scale)).floor().clamp(3.0, 10.0) as usize
+/// The most x-axis labels of about `label_chars` characters a plot `width` pixels wide holds, with
+/// two characters' gap, at the widest engine's 0.64 em a character (plotters' default, 10, ran
+/// "−10.0−8.0" together at a phone's width in Firefox).
+pub(super) fn x_label_room(width: u32, label_chars: usize, style: &Style) -> usize {
+    let per_label = (label_chars + 2) as f64 * 0.64 * 12.0 * style.scale;
+    (width as f64 / per_label).floor().clamp(3.0, 10.0) as usize
 }
 
 macro_rules! mesh {
     ($chart:expr, $style:expr, $x_desc:expr, $y_desc:expr $(, $extra:ident ( $($arg:expr),* ))*) => {{
         let (width, height) = $chart.plotting_area().dim_in_pixel();
         let room = $crate::draw::chart::y_label_room(height, $style);
-        let x_room = $crate::draw::chart::x_label_room(width, $style);
+        // Room for labels such as "−10.0"; a panel with shorter ones asks for more.
+        let x_room = $crate::draw::chart::x_label_room(width, 5, $style);
         $chart
             .configure_mesh()
             .bold_line_style($style.theme.grid)
@@ -262,13 +264,15 @@ pub(super) fn indexed_log_chart<'a, DB: DrawingBackend>(
 ) -> Result<IndexedLogChart<'a, DB>, Failure<DB>> {
     let (y_min, y_max) = log_range(values);
     let mut chart = frame(area, title, style)?.build_cartesian_2d(0.5..count as f64 + 0.5, log_axis(y_min, y_max))?;
+    let index_labels = x_label_room(chart.plotting_area().dim_in_pixel().0, count.to_string().len(), style);
     mesh!(
         chart,
         style,
         x_desc,
         y_desc,
         y_label_formatter(&|v| power_of_ten_label(*v)),
-        x_label_formatter(&whole_number_label)
+        x_label_formatter(&whole_number_label),
+        x_labels(index_labels)
     );
     Ok(IndexedLogChart { chart, y_min, y_max })
 }

@@ -91,6 +91,20 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_labels_every_one_of_six_indices() {
+        use crate::draw::recording::Recording;
+        // A 290 CSS px column at two device pixels per CSS pixel: room for six one-digit labels,
+        // which the width-based x label count must not thin to every other one.
+        let recording = Recording::new((580, 326));
+        let style = Style { theme: LIGHT, scale: 2.0 };
+        draw_spectrum_panel(&recording.clone().into_drawing_area(), &[10.0, 0.2, 0.2, 0.2, 0.0, 0.0], &style).unwrap();
+        let texts: Vec<String> = recording.texts().into_iter().map(|t| t.text).collect();
+        for k in 1..=6 {
+            assert!(texts.contains(&k.to_string()), "index {k} missing from {texts:?}");
+        }
+    }
+
+    #[test]
     fn a_short_spectrum_labels_each_index_once() {
         let mut svg = String::new();
         let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
