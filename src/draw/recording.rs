@@ -260,6 +260,17 @@ impl Recording {
         circles.collect()
     }
 
+    /// Each path's points (a line series is one).
+    #[cfg(test)]
+    pub fn paths(&self) -> Vec<Vec<BackendCoord>> {
+        let operations = self.operations.borrow();
+        let paths = operations.iter().filter_map(|operation| match operation {
+            Operation::Path(points, _) => Some(points.clone()),
+            _ => None,
+        });
+        paths.collect()
+    }
+
     /// Each stroke (a line, or a path) that stays at one height: its height and its extent.
     pub fn horizontal_strokes(&self) -> Vec<(i32, i32, i32)> {
         let operations = self.operations.borrow();
