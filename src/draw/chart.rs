@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 use tsify::Tsify;
 
-use super::style::{LEGEND_COLUMN, Style, power_of_ten_label, whole_number_label};
+use super::style::{LEGEND_COLUMN, Style, WIDEST_EM_PER_CHAR, power_of_ten_label, whole_number_label};
 use crate::theory::diagonal::positive_extremes;
 
 /// The y range of a log plot: from the smallest positive value (but at most twelve decades below
@@ -96,10 +96,9 @@ pub(super) fn frame<'a, 'b, DB: DrawingBackend>(
     style: &Style,
 ) -> Result<ChartBuilder<'a, 'b, DB>, Failure<DB>> {
     area.fill(&style.theme.background)?;
-    // Titles shrink to fit the width at 0.64 em a character: the widest of the engines' sans-serif
-    // fonts (Firefox's DejaVu Sans; Chromium's draws about 0.55 em).
+    // Titles shrink to fit the width in the widest engine's font.
     let width_css = area.dim_in_pixel().0 as f64 / style.scale;
-    let title_size = (width_css / (0.64 * title.chars().count() as f64)).clamp(8.0, 15.0);
+    let title_size = (width_css / (WIDEST_EM_PER_CHAR * title.chars().count() as f64)).clamp(8.0, 15.0);
     let mut builder = ChartBuilder::on(area);
     builder
         .caption(title, style.font(title_size))
@@ -117,16 +116,16 @@ pub(super) fn y_label_room(height: u32, style: &Style) -> usize {
     (height as f64 / (1.6 * 12.0 * style.scale)).floor().clamp(3.0, 10.0) as usize
 }
 
-/// Grid, axes and their descriptions in the theme's colours; as many y labels as the plot's height
-/// holds (`y_labels` among the extras overrides it, with the same care).
 /// The most x-axis labels of about `label_chars` characters a plot `width` pixels wide holds, with
-/// two characters' gap, at the widest engine's 0.64 em a character (plotters' default, 10, ran
+/// two characters' gap, at the widest engine's character width (plotters' default, 10, ran
 /// "−10.0−8.0" together at a phone's width in Firefox).
 pub(super) fn x_label_room(width: u32, label_chars: usize, style: &Style) -> usize {
-    let per_label = (label_chars + 2) as f64 * 0.64 * 12.0 * style.scale;
+    let per_label = (label_chars + 2) as f64 * WIDEST_EM_PER_CHAR * 12.0 * style.scale;
     (width as f64 / per_label).floor().clamp(3.0, 10.0) as usize
 }
 
+/// Grid, axes and their descriptions in the theme's colours; as many x and y labels as the plot's
+/// width and height hold (`x_labels` or `y_labels` among the extras overrides it, with the same care).
 macro_rules! mesh {
     ($chart:expr, $style:expr, $x_desc:expr, $y_desc:expr $(, $extra:ident ( $($arg:expr),* ))*) => {{
         let (width, height) = $chart.plotting_area().dim_in_pixel();

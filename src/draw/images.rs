@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{Failure, frame, legend, legend_fits, log_axis, log_range, mesh};
-use super::style::{CATEGORICAL, CURSOR, LEGEND_SWATCH, Style, power_of_ten_label};
+use super::style::{CATEGORICAL, CURSOR, LEGEND_SWATCH, Style, WIDEST_EM_PER_CHAR, power_of_ten_label};
 
 /// One latent dimension's series in the image panel: the Gaussian score's exact `dF²` after every
 /// step, and the simulated `dF²` of the sampled set at its frames.
@@ -34,7 +34,7 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
     // (the caption says that lines are exact and dots simulated).
     let labels: Vec<String> = curves.iter().map(|c| format!("d = {}", c.d)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let entry_width = style.px(LEGEND_SWATCH + 14.0 + 0.64 * 11.5 * longest as f64);
+    let entry_width = style.px(LEGEND_SWATCH + 14.0 + WIDEST_EM_PER_CHAR * 11.5 * longest as f64);
     let (width, height) = area.dim_in_pixel();
     let per_row = (width / entry_width).max(1) as usize;
     let key_height = if compact { curves.len().div_ceil(per_row) as u32 * style.px(18.0) + style.px(6.0) } else { 0 };
@@ -77,16 +77,18 @@ pub fn draw_image_curves_panel<DB: DrawingBackend>(
     }
     if compact {
         key.fill(&style.theme.background)?;
-        let (row_height, swatch) = (style.px(18.0) as i32, style.px(LEGEND_SWATCH) as i32);
+        let row_height = style.px(18.0) as i32;
+        let label_offset = style.px(LEGEND_SWATCH + 5.0) as i32;
         let left = (width as i32 - (per_row.min(curves.len()) as u32 * entry_width) as i32) / 2;
+        let font = style.font(11.5).pos(Pos::new(HPos::Left, VPos::Center));
+        // Each entry as the legend draws its marks: the line's swatch and a dot in its middle.
         for (i, label) in labels.iter().enumerate() {
             let color = CATEGORICAL[i % CATEGORICAL.len()];
-            let x = left + (i % per_row) as i32 * entry_width as i32;
-            let y = (i / per_row) as i32 * row_height + row_height / 2;
-            key.draw(&PathElement::new(vec![(x, y), (x + swatch, y)], style.line(color, 2.5)))?;
-            key.draw(&Circle::new((x + swatch / 2, y), radius, color.filled()))?;
-            let font = style.font(11.5).pos(Pos::new(HPos::Left, VPos::Center));
-            key.draw(&Text::new(label.as_str(), (x + swatch + style.px(5.0) as i32, y), font))?;
+            let at =
+                (left + (i % per_row) as i32 * entry_width as i32, (i / per_row) as i32 * row_height + row_height / 2);
+            key.draw(&style.legend_swatch(style.line(color, 2.5))(at))?;
+            key.draw(&style.legend_dot(3.2, color.filled())(at))?;
+            key.draw(&Text::new(label.as_str(), (at.0 + label_offset, at.1), font.clone()))?;
         }
     }
     area.present()

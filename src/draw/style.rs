@@ -99,6 +99,11 @@ pub struct Style {
 pub(super) const LEGEND_SWATCH: f64 = 18.0;
 pub(super) const LEGEND_COLUMN: f64 = LEGEND_SWATCH + 8.0;
 
+/// A character's width, in ems, that text is laid out for: the digits of DejaVu Sans (Firefox's
+/// sans-serif here), the widest of the engines' fonts (Chromium's draws about 0.55 em). Text
+/// sized from it fits in every engine.
+pub const WIDEST_EM_PER_CHAR: f64 = 0.64;
+
 /// Below this width (CSS pixels) a plot is compact: smaller text, a shorter legend.
 pub(super) const COMPACT_WIDTH: f64 = 560.0;
 

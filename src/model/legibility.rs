@@ -7,6 +7,7 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use super::{Explorer, Panel, SamplerChoice};
 use crate::api::ExplorerRequest;
 use crate::draw::recording::RecordedText;
+use crate::draw::style::WIDEST_EM_PER_CHAR;
 use crate::draw::{LIGHT, Style, View, XAxis};
 use crate::sim::sampler::Method;
 
@@ -66,9 +67,8 @@ fn explorer() -> Explorer {
 /// than their font's size; labels in one row (an x axis: anchored at one y, centred above) whose
 /// boxes, at the widest font's width, come within 2 px.
 fn crowded(texts: &[RecordedText]) -> Vec<String> {
-    // Half a centred label's width at 0.64 em a character: the digits of DejaVu Sans, Firefox's
-    // sans-serif here, the widest of the engines' (Chromium's draws them at about 0.55 em).
-    let half_width = |t: &RecordedText| 0.32 * t.size * t.text.chars().count() as f64;
+    // Half a centred label's width in the widest engine's font, which the drawing lays out for.
+    let half_width = |t: &RecordedText| WIDEST_EM_PER_CHAR / 2.0 * t.size * t.text.chars().count() as f64;
     let mut found = Vec::new();
     let upright: Vec<&RecordedText> = texts.iter().filter(|t| !t.turned && !t.text.is_empty()).collect();
     for a in &upright {
